@@ -1,7 +1,11 @@
 import type { OpName } from '../ops/op-names.ts';
 import type { Shape } from './shape.ts';
 
-/** Attribute values are plain data so that they can be part of an interning key. */
+/**
+ * Attribute values are plain data so that they can be part of an interning key. By convention the
+ * attributes named `shape`, `n`, `dim`, `rows`, `cols` and `length` hold dimensions (numbers or
+ * symbolic names), which specialisation binds to numbers; no other attribute does.
+ */
 export type AttrValue = number | string | readonly (number | string)[];
 export type Attrs = Readonly<Record<string, AttrValue>>;
 
