@@ -8,6 +8,8 @@ import type { Span } from './span.ts';
 export interface NumberLiteral {
   readonly kind: 'number';
   readonly value: number;
+  /** The spelling in the source (`0.50`, `1e-3`), so the formatter keeps it; absent on built nodes. */
+  readonly raw?: string;
   readonly span: Span;
 }
 

@@ -1,9 +1,11 @@
-import type { Attrs } from '../ir/node.ts';
+import type { IrBuilder } from '../ir/builder.ts';
+import type { Attrs, Node } from '../ir/node.ts';
 import { formatShape, sameShape, type Shape } from '../ir/shape.ts';
 import { isTuple, tensor64, type Tensor64, type Value } from '../ir/tensor.ts';
-import type { ShapeError } from './op-def.ts';
+import type { OpName } from './op-names.ts';
+import type { Contribution, OpDef, OpFacts, ShapeError } from './op-def.ts';
 
-/** Helpers shared by the elementwise ops: shape rules and kernels written once. */
+/** Helpers shared by the elementwise ops: shape rules, kernels and vjp structure written once. */
 
 export function asTensor(value: Value): Tensor64 {
   if (isTuple(value)) throw new TypeError('expected a tensor, got a tuple');
@@ -42,4 +44,92 @@ export function mapBinary(f: (x: number, y: number) => number): (inputs: readonl
     for (let i = 0; i < out.data.length; i++) out.data[i] = f(a.data[i * aStep], b.data[i * bStep]);
     return out;
   };
+}
+
+/** A scalar constant node. */
+export function scalar(b: IrBuilder, value: number): Node {
+  return b.make('const', [], { value, shape: [] });
+}
+
+/**
+ * Brings a cotangent computed at the broadcast (output) shape back to an operand's shape: an
+ * operand that was a scalar broadcast against a larger shape receives the sum of the cotangent.
+ */
+export function reduceToOperand(b: IrBuilder, grad: Node, operand: Node): Node {
+  return operand.shape.length === 0 && grad.shape.length > 0 ? b.make('sum', [grad]) : grad;
+}
+
+/** x̄ from the cotangent `g` of `out = f(x)`; all three nodes have the output's shape. */
+export type UnaryCotangent = (b: IrBuilder, g: Node, x: Node, out: Node) => Node;
+
+/** An elementwise op of one input. `cotangent: null` declares that it has no gradient. */
+export function elementwiseUnary(spec: {
+  name: OpName;
+  kernel: (x: number) => number;
+  cotangent: UnaryCotangent | null;
+  facts?: OpFacts;
+}): OpDef {
+  const { cotangent } = spec;
+  return {
+    name: spec.name,
+    arity: 1,
+    facts: { elementwise: true, symmetricOutput: true, ...spec.facts },
+    shape: sameAsInput,
+    evaluate: mapUnary(spec.kernel),
+    vjp: cotangent === null ? null : (b, node, g) => [[node.inputs[0], cotangent(b, g, node.inputs[0], node)]],
+  };
+}
+
+/**
+ * x̄ and ȳ from the cotangent `g` of `out = f(x, y)`, at the output's (broadcast) shape; the helper
+ * sums them down for a scalar operand. `null` for an input that receives nothing.
+ */
+export type BinaryCotangents = (
+  b: IrBuilder,
+  g: Node,
+  x: Node,
+  y: Node,
+  out: Node,
+) => readonly [Node | null, Node | null];
+
+/** An elementwise op of two inputs: equal shapes, or a scalar on either side. */
+export function elementwiseBinary(spec: {
+  name: OpName;
+  kernel: (x: number, y: number) => number;
+  cotangents: BinaryCotangents | null;
+  facts?: OpFacts;
+  shape?: OpDef['shape'];
+}): OpDef {
+  const { cotangents } = spec;
+  return {
+    name: spec.name,
+    arity: 2,
+    facts: { elementwise: true, symmetricOutput: true, ...spec.facts },
+    shape: spec.shape ?? broadcastShapes,
+    evaluate: mapBinary(spec.kernel),
+    vjp:
+      cotangents === null
+        ? null
+        : (b, node, g) => {
+            const [x, y] = node.inputs;
+            const grads = cotangents(b, g, x, y, node);
+            const out: Contribution[] = [];
+            grads.forEach((grad, i) => {
+              if (grad !== null) out.push([node.inputs[i], reduceToOperand(b, grad, node.inputs[i])]);
+            });
+            return out;
+          },
+  };
+}
+
+/** A scalar node broadcast to `shape` (the scalar itself when `shape` is scalar). */
+export function broadcastTo(b: IrBuilder, value: Node, shape: Shape): Node {
+  return shape.length === 0 ? value : b.make('broadcast', [value], { shape });
+}
+
+/** A tensor of `shape` with every entry `value`. */
+export function filled(shape: readonly number[], value: number): Tensor64 {
+  const out = tensor64(shape);
+  out.data.fill(value);
+  return out;
 }

@@ -63,7 +63,8 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
     throw new NpyError(`truncated data: shape (${shape.join(', ')}) needs ${need} bytes, file has ${bytes.length - start}`);
   }
   // Copy so that the result is aligned and independent of the input buffer.
-  const raw = bytes.slice(start, start + need).buffer;
+  // (Node's Buffer.slice is a view, not a copy: build a fresh Uint8Array explicitly.)
+  const raw = new Uint8Array(bytes.subarray(start, start + need)).buffer;
   const data =
     dtype === 'float32'
       ? new Float32Array(raw)

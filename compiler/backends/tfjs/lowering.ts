@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Attrs, AttrValue, Node } from '../../ir/node.ts';
+import type { Dim } from '../../ir/shape.ts';
+import type { OpName } from '../../ops/op-names.ts';
+import { hostEigh } from './host-eigh.ts';
+
+/** What a node computes to on tfjs: a tensor, or for `eigh` the pair [values, vectors]. */
+export type TfValue = tf.Tensor | readonly tf.Tensor[];
+
+/** What a lowering may ask of the run it is part of. */
+export interface LoweringContext {
+  /** The number a (possibly symbolic) dimension is bound to in this run. */
+  dim(dim: Dim): number;
+  /** The tensor given for the program input `name`. */
+  input(name: string): tf.Tensor;
+}
+
+/**
+ * How one IR op runs on TensorFlow.js. `kernels` names every tfjs kernel that `lower` may run
+ * (directly or through tfjs-core's composite ops), so that a program can be checked against a
+ * backend's kernel registry before any work is done; a test records the kernels each lowering
+ * really runs and checks they are declared. `lower` may return one of its inputs unchanged (an
+ * alias): the executor counts holders, not nodes, before disposing.
+ */
+export interface TfjsLowering {
+  readonly kernels: readonly string[];
+  readonly lower: (inputs: readonly TfValue[], attrs: Attrs, ctx: LoweringContext, node: Node) => TfValue;
+}
+
+function tensor(value: TfValue): tf.Tensor {
+  if (Array.isArray(value)) throw new TypeError('tfjs lowering: expected a tensor, got a tuple');
+  return value as tf.Tensor;
+}
+
+function pair(value: TfValue): readonly tf.Tensor[] {
+  if (!Array.isArray(value)) throw new TypeError('tfjs lowering: expected the (values, vectors) pair of eigh');
+  return value;
+}
+
+function dimAttr(attrs: Attrs, key: string): Dim {
+  const value = attrs[key];
+  if (typeof value !== 'number' && typeof value !== 'string') {
+    throw new TypeError(`tfjs lowering: attribute '${key}' should be a dimension, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function shapeAttr(attrs: Attrs, ctx: LoweringContext): number[] {
+  const value: AttrValue | undefined = attrs.shape;
+  if (!Array.isArray(value)) throw new TypeError(`tfjs lowering: attribute 'shape' should be a list, got ${JSON.stringify(value)}`);
+  return value.map((d) => ctx.dim(d));
+}
+
+function numberAttr(attrs: Attrs, key: string): number {
+  const value = attrs[key];
+  if (typeof value !== 'number') throw new TypeError(`tfjs lowering: attribute '${key}' should be a number, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** An op that is one tfjs call on its tensor inputs. */
+function direct(kernel: string, f: (...xs: tf.Tensor[]) => tf.Tensor): TfjsLowering {
+  return { kernels: [kernel], lower: (inputs) => f(...inputs.map(tensor)) };
+}
+
+/**
+ * Every IR op on TensorFlow.js. Binary elementwise ops rely on tfjs broadcasting a rank-0 operand;
+ * matmul never uses the transpose flags (the IR has explicit `transpose` nodes, and the wasm
+ * backend is 10-40x slower with the flags); `eigh` runs on the host in float64.
+ */
+export const tfjsLowering = {
+  input: { kernels: [], lower: (_inputs, attrs, ctx) => ctx.input(String(attrs.name)) },
+  const: {
+    kernels: [tf.Fill],
+    lower: (_inputs, attrs, ctx) => {
+      const shape = shapeAttr(attrs, ctx);
+      const value = numberAttr(attrs, 'value');
+      return shape.length === 0 ? tf.scalar(value, 'float32') : tf.fill(shape, value, 'float32');
+    },
+  },
+  eye: { kernels: [tf.Reshape], lower: (_inputs, attrs, ctx) => tf.eye(ctx.dim(dimAttr(attrs, 'n')), undefined, undefined, 'float32') },
+  dimsize: { kernels: [], lower: (_inputs, attrs, ctx) => tf.scalar(ctx.dim(dimAttr(attrs, 'dim')), 'float32') },
+
+  neg: direct(tf.Neg, tf.neg),
+  exp: direct(tf.Exp, tf.exp),
+  log: direct(tf.Log, tf.log),
+  sqrt: direct(tf.Sqrt, tf.sqrt),
+  abs: direct(tf.Abs, tf.abs),
+  square: direct(tf.Square, tf.square),
+  relu: direct(tf.Relu, tf.relu),
+  softplus: direct(tf.Softplus, tf.softplus),
+  sigmoid: direct(tf.Sigmoid, tf.sigmoid),
+  sign: direct(tf.Sign, tf.sign),
+  step: direct(tf.Step, (x) => tf.step(x, 0)),
+  // Identity in value: the executor keeps the input's tensor alive while this node holds it.
+  stop_gradient: { kernels: [], lower: ([x]) => tensor(x) },
+
+  add: direct(tf.Add, tf.add),
+  sub: direct(tf.Sub, tf.sub),
+  mul: direct(tf.Multiply, tf.mul),
+  div: direct(tf.RealDiv, tf.div),
+  pow: direct(tf.Pow, tf.pow),
+  maximum: direct(tf.Maximum, tf.maximum),
+  minimum: direct(tf.Minimum, tf.minimum),
+  eq: {
+    kernels: [tf.Equal, tf.Cast],
+    lower: (inputs) =>
+      tf.tidy(() => {
+        const [a, b] = inputs.map(tensor);
+        return tf.cast(tf.equal(a, b), 'float32');
+      }),
+  },
+
+  sum: direct(tf.Sum, (x) => tf.sum(x)),
+  max: direct(tf.Max, (x) => tf.max(x)),
+  min: direct(tf.Min, (x) => tf.min(x)),
+  sum_rows: direct(tf.Sum, (x) => tf.sum(x, 0)),
+  sum_cols: direct(tf.Sum, (x) => tf.sum(x, 1)),
+
+  broadcast: {
+    kernels: [tf.Reshape, tf.Tile, tf.Identity],
+    lower: ([x], attrs, ctx) => tf.broadcastTo(tensor(x), shapeAttr(attrs, ctx)),
+  },
+  bcast_rows: {
+    kernels: [tf.Reshape, tf.Tile],
+    lower: ([v], attrs, ctx) =>
+      tf.tidy(() => {
+        const x = tensor(v);
+        return tf.tile(tf.reshape(x, [1, x.size]), [ctx.dim(dimAttr(attrs, 'rows')), 1]);
+      }),
+  },
+  bcast_cols: {
+    kernels: [tf.Reshape, tf.Tile],
+    lower: ([v], attrs, ctx) =>
+      tf.tidy(() => {
+        const x = tensor(v);
+        return tf.tile(tf.reshape(x, [x.size, 1]), [1, ctx.dim(dimAttr(attrs, 'cols'))]);
+      }),
+  },
+
+  matmul: direct(tf.BatchMatMul, (a, b) => tf.matMul(a, b)),
+  transpose: direct(tf.Transpose, (x) => tf.transpose(x)),
+  // The diagonal is every (k+1)-th entry of the flattened matrix: no products with an identity,
+  // so an infinite off-diagonal entry cannot turn the diagonal into NaN.
+  diag: {
+    kernels: [tf.Reshape, tf.StridedSlice],
+    lower: ([m]) =>
+      tf.tidy(() => {
+        const x = tensor(m);
+        const k = x.shape[0];
+        return tf.stridedSlice(tf.reshape(x, [k * k]), [0], [k * k], [k + 1]);
+      }),
+  },
+  diag_embed: direct(tf.Diag, tf.diag),
+  // Read the small k x k matrix back, decompose it in float64 on the host, upload the results.
+  eigh: {
+    kernels: [],
+    lower: ([m]) => {
+      const x = tensor(m);
+      const k = x.shape[0];
+      const { values, vectors } = hostEigh(x.dataSync(), k);
+      return [tf.tensor1d(Float32Array.from(values), 'float32'), tf.tensor2d(Float32Array.from(vectors), [k, k], 'float32')];
+    },
+  },
+  eigvals: { kernels: [], lower: ([e]) => pair(e)[0] },
+  eigvecs: { kernels: [], lower: ([e]) => pair(e)[1] },
+
+  pad: {
+    kernels: [tf.PadV2],
+    lower: ([v], attrs, ctx) => {
+      const x = tensor(v);
+      return tf.pad(x, [[0, ctx.dim(dimAttr(attrs, 'length')) - x.size]]);
+    },
+  },
+  slice: {
+    kernels: [tf.Slice, tf.Identity],
+    lower: ([v], attrs, ctx) => tf.slice(tensor(v), [0], [ctx.dim(dimAttr(attrs, 'length'))]),
+  },
+} satisfies Record<OpName, TfjsLowering>;
+
+/** The table seen through its interface, for code that looks ops up by name. */
+export const tfjsLowerings: Readonly<Record<OpName, TfjsLowering>> = tfjsLowering;

@@ -1,0 +1,356 @@
+import type { Argument, Call, DefDecl, Expr, InputDecl, SourceFile } from '../grammar/ast.ts';
+import type { Diagnostic, RelatedInformation } from '../grammar/diagnostic.ts';
+import type { Span } from '../grammar/span.ts';
+import { suggest } from '../grammar/suggest.ts';
+import { IrBuilder } from './ir/builder.ts';
+import type { Node, Program, ProgramInput } from './ir/node.ts';
+import { formatShape, type Shape } from './ir/shape.ts';
+import { IMPLICIT_SHAPE, timeRefName } from './input-names.ts';
+import type { Prelude } from './prelude.ts';
+import { guardedDivide } from './surface/guards.ts';
+import { PRIMITIVES } from './surface/index.ts';
+import { checkKind, type LowerContext } from './surface/primitive.ts';
+
+/** A def the elaborator can call: a user def or a stdlib def, with the text it came from. */
+export interface DefEntry {
+  readonly decl: DefDecl;
+  readonly file: string;
+  readonly source: string;
+  readonly fromStdlib: boolean;
+}
+
+/** A value during elaboration: its IR node and the source text it came from, for messages. */
+interface Val {
+  readonly node: Node;
+  readonly origin: string;
+  /** Whether `origin` is text the user wrote (so a message inside a def can quote it). */
+  readonly fromUser: boolean;
+}
+
+/** One level of def expansion: `ortho(Z)` called at `span` in `file`. */
+interface Frame {
+  readonly def: DefEntry;
+  readonly callSpan: Span;
+}
+
+interface Scope {
+  readonly params: ReadonlyMap<string, Val> | null;
+  readonly frames: readonly Frame[];
+  /** The file and text the expression being elaborated belongs to. */
+  readonly file: string;
+  readonly source: string;
+}
+
+/** Unwinds elaboration of one statement; the diagnostic is already recorded. */
+class Failure extends Error {}
+
+export interface ElaborateOptions {
+  readonly fileName: string;
+  readonly source: string;
+  readonly epsilon?: number;
+}
+
+export interface Elaboration {
+  /** The forward program (one output, `value`), when the file elaborated without errors. */
+  readonly program: Program | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+const EXPECTED_SCALAR = 'scalar';
+
+/**
+ * Lowers a checked file to IR: resolves names, expands defs at each call (defs are
+ * shape-generic), checks every shape with the primitives' signatures, and reports errors at the
+ * user's own text even when they happen inside a stdlib def.
+ */
+export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>, options: ElaborateOptions): Elaboration {
+  const b = new IrBuilder();
+  const cx: LowerContext = { b, epsilon: options.epsilon ?? 1e-12 };
+  const diagnostics: Diagnostic[] = [];
+  const inputs = new Map<string, ProgramInput & { node: Node; firstUse: Span; declared: boolean }>();
+  const streamShapes = new Map<string, Shape>();
+  const lets = new Map<string, Val>();
+  const userScope: Scope = { params: null, frames: [], file: options.fileName, source: options.source };
+  let objective: Val | undefined;
+
+  const text = (span: Span, scope: Scope) => scope.source.slice(span.start.offset, span.end.offset);
+
+  function fail(scope: Scope, span: Span, code: string, message: string, culprit?: Val): never {
+    if (scope.frames.length === 0) {
+      diagnostics.push({ severity: 'error', code, message, span });
+      throw new Failure(message);
+    }
+    const outer = scope.frames[0];
+    const related: RelatedInformation[] = [];
+    for (let i = scope.frames.length - 1; i >= 0; i--) {
+      const frame = scope.frames[i];
+      const where = i === scope.frames.length - 1 ? span : scope.frames[i + 1].callSpan;
+      related.push({
+        message: i === scope.frames.length - 1 ? `in the body of ${frame.def.decl.name}: ${message}` : `called from ${frame.def.decl.name}`,
+        span: where,
+        ...(frame.def.file === options.fileName ? {} : { file: frame.def.file }),
+      });
+    }
+    const rephrased =
+      culprit?.fromUser && code === 'shape-mismatch'
+        ? message.replace(/^\S+ expects/, `${outer.def.decl.name} expects`)
+        : `in ${outer.def.decl.name}(...): ${message}`;
+    diagnostics.push({ severity: 'error', code, message: rephrased, span: outer.callSpan, related });
+    throw new Failure(rephrased);
+  }
+
+  function shapeMismatch(scope: Scope, span: Span, what: string, expected: string, got: Val): never {
+    fail(scope, span, 'shape-mismatch', `${what} expects ${expected}, got ${formatShape(got.node.shape)} (from ${got.origin})`, got);
+  }
+
+  function inputNamed(name: string, stream: string | undefined, span: Span): Node {
+    const existing = inputs.get(name);
+    if (existing !== undefined) return existing.node;
+    const shape = (stream !== undefined ? streamShapes.get(stream) : undefined) ?? IMPLICIT_SHAPE;
+    if (stream !== undefined) streamShapes.set(stream, shape);
+    const node = b.make('input', [], { name, shape: [...shape] });
+    inputs.set(name, { name, shape, node, firstUse: span, declared: false });
+    return node;
+  }
+
+  function constant(value: number): Node {
+    return b.make('const', [], { value, shape: [] });
+  }
+
+  function val(node: Node, span: Span, scope: Scope): Val {
+    return { node, origin: text(span, scope), fromUser: scope.frames.length === 0 };
+  }
+
+  function expr(e: Expr, scope: Scope): Val {
+    switch (e.kind) {
+      case 'number':
+        return val(constant(e.value), e.span, scope);
+      case 'timeref':
+        return val(inputNamed(timeRefName(e.stream, e.offset), e.stream, e.span), e.span, scope);
+      case 'name':
+        return name(e.name, e.span, scope);
+      case 'unary': {
+        const operand = expr(e.operand, scope);
+        return val(b.make('neg', [operand.node]), e.span, scope);
+      }
+      case 'binary':
+        return binary(e.op, expr(e.left, scope), expr(e.right, scope), e.span, scope);
+      case 'call':
+        return call(e, scope);
+    }
+  }
+
+  function name(id: string, span: Span, scope: Scope): Val {
+    const param = scope.params?.get(id);
+    if (param !== undefined) return param;
+    const bound = lets.get(id);
+    if (bound !== undefined) return bound;
+    if (defs.has(id) || PRIMITIVES.has(id)) {
+      fail(scope, span, 'not-a-value', `'${id}' is a function; call it, e.g. ${id}(Z)`);
+    }
+    return val(inputNamed(id, undefined, span), span, scope);
+  }
+
+  function binary(op: string, left: Val, right: Val, span: Span, scope: Scope): Val {
+    const [ls, rs] = [left.node.shape, right.node.shape];
+    if (op === '@') {
+      if (ls.length !== 2) shapeMismatch(scope, span, '@', 'matrix[_, _] on the left', left);
+      if (rs.length !== 2) shapeMismatch(scope, span, '@', 'matrix[_, _] on the right', right);
+      if (ls[1] !== rs[0]) {
+        fail(
+          scope,
+          span,
+          'shape-mismatch',
+          `@ needs the columns of the left to match the rows of the right, got ${formatShape(ls)} (from ${left.origin}) and ${formatShape(rs)} (from ${right.origin})`,
+        );
+      }
+      return val(b.make('matmul', [left.node, right.node]), span, scope);
+    }
+    if (op === '^') {
+      if (rs.length !== 0) shapeMismatch(scope, span, '^', 'a scalar exponent', right);
+      return val(b.make('pow', [left.node, right.node]), span, scope);
+    }
+    if (ls.length !== 0 && rs.length !== 0 && formatShape(ls) !== formatShape(rs)) {
+      fail(
+        scope,
+        span,
+        'shape-mismatch',
+        `${op} needs equal shapes or a scalar, got ${formatShape(ls)} (from ${left.origin}) and ${formatShape(rs)} (from ${right.origin})`,
+      );
+    }
+    const node =
+      op === '+'
+        ? b.make('add', [left.node, right.node])
+        : op === '-'
+          ? b.make('sub', [left.node, right.node])
+          : op === '*'
+            ? b.make('mul', [left.node, right.node])
+            : guardedDivide(cx, left.node, right.node);
+    return val(node, span, scope);
+  }
+
+  function callable(): string[] {
+    return [...PRIMITIVES.keys(), ...defs.keys()];
+  }
+
+  function call(e: Call, scope: Scope): Val {
+    if (scope.params?.has(e.callee) || lets.has(e.callee)) {
+      fail(scope, e.calleeSpan, 'not-a-function', `'${e.callee}' is a value, not a function`);
+    }
+    const def = defs.get(e.callee);
+    if (def !== undefined) return callDef(def, e, scope);
+    const primitive = PRIMITIVES.get(e.callee);
+    if (primitive === undefined) {
+      const hint = suggest(e.callee, callable());
+      fail(scope, e.calleeSpan, 'unknown-function', `unknown function '${e.callee}'${hint ? `; did you mean '${hint}'?` : ''}`);
+    }
+    const keyword = e.args.find((a) => a.name !== undefined);
+    if (keyword !== undefined) {
+      fail(scope, keyword.nameSpan ?? keyword.span, 'keyword-argument', `${e.callee} takes no keyword arguments`);
+    }
+    if (e.args.length !== primitive.params.length) {
+      fail(scope, e.span, 'arity', `${e.callee} expects ${arity(primitive.params.map((p) => p.name))}, got ${e.args.length}`);
+    }
+    const args = e.args.map((arg, i) => primitiveArgument(primitive.params[i].kind, arg, e.callee, scope));
+    for (let i = 0; i < args.length; i++) {
+      const expected = checkKind(primitive.params[i].kind, args[i].node.shape);
+      if (expected !== undefined) shapeMismatch(scope, e.args[i].span, e.callee, expected, args[i]);
+    }
+    const relation = primitive.relate?.(args.map((a) => a.node.shape));
+    if (relation !== undefined) fail(scope, e.span, 'shape-mismatch', relation);
+    return val(primitive.lower(cx, args.map((a) => a.node)), e.span, scope);
+  }
+
+  function primitiveArgument(kind: string, arg: Argument, callee: string, scope: Scope): Val {
+    if (kind !== 'dimension') return expr(arg.value, scope);
+    const v = arg.value;
+    if (v.kind === 'number' && Number.isInteger(v.value) && v.value > 0) {
+      return val(b.make('dimsize', [], { dim: v.value }), v.span, scope);
+    }
+    if (v.kind === 'call' && ['rows', 'cols', 'len'].includes(v.callee)) return expr(v, scope);
+    return fail(scope, v.span, 'dimension', `${callee} expects a positive integer or rows(M), cols(M), len(v)`);
+  }
+
+  function callDef(def: DefEntry, e: Call, scope: Scope): Val {
+    const { decl } = def;
+    if (scope.frames.some((f) => f.def.decl === decl)) {
+      fail(scope, e.calleeSpan, 'recursion', `'${decl.name}' calls itself; DFL defs cannot be recursive`);
+    }
+    const bound = new Map<string, Val>();
+    const positional = e.args.filter((a) => a.name === undefined);
+    if (positional.length > decl.params.length) {
+      fail(scope, e.span, 'arity', `${decl.name} expects ${arity(decl.params.map((p) => p.name))}, got ${positional.length}`);
+    }
+    positional.forEach((arg, i) => bound.set(decl.params[i].name, expr(arg.value, scope)));
+    for (const arg of e.args) {
+      if (arg.name === undefined) continue;
+      const param = decl.params.find((p) => p.name === arg.name);
+      if (param === undefined) {
+        const hint = suggest(arg.name, decl.params.map((p) => p.name));
+        fail(scope, arg.nameSpan ?? arg.span, 'unknown-keyword', `${decl.name} has no parameter '${arg.name}'${hint ? `; did you mean '${hint}'?` : ''}`);
+      }
+      if (bound.has(arg.name)) fail(scope, arg.nameSpan ?? arg.span, 'duplicate-argument', `${decl.name}: '${arg.name}' is given twice`);
+      bound.set(arg.name, expr(arg.value, scope));
+    }
+    for (const param of decl.params) {
+      if (bound.has(param.name)) continue;
+      if (param.default === undefined) {
+        fail(scope, e.span, 'arity', `${decl.name} is missing its argument '${param.name}' (it expects ${arity(decl.params.map((p) => p.name))})`);
+      }
+      bound.set(param.name, { node: constant(param.default.value), origin: String(param.default.value), fromUser: false });
+    }
+    const inner: Scope = {
+      params: bound,
+      frames: [...scope.frames, { def, callSpan: e.span }],
+      file: def.file,
+      source: def.source,
+    };
+    const result = expr(decl.body, inner);
+    return { node: result.node, origin: text(e.span, scope), fromUser: scope.frames.length === 0 };
+  }
+
+  for (const statement of file.statements) {
+    try {
+      switch (statement.kind) {
+        case 'input':
+          declareInputs(statement.names, statement.shape);
+          break;
+        case 'let': {
+          const earlier = inputs.get(statement.name);
+          if (earlier !== undefined && !earlier.declared) {
+            fail(userScope, statement.nameSpan, 'use-before-definition', `'${statement.name}' is read before this let defines it (it was taken as an implicit input)`);
+          }
+          const value = expr(statement.value, userScope);
+          lets.set(statement.name, { node: value.node, origin: statement.name, fromUser: true });
+          break;
+        }
+        case 'minimize':
+        case 'expr': {
+          const value = expr(statement.value, userScope);
+          if (value.node.shape.length !== 0) {
+            fail(
+              userScope,
+              statement.value.span,
+              'objective-not-scalar',
+              `the objective must be a ${EXPECTED_SCALAR}, got ${formatShape(value.node.shape)}; reduce it, e.g. with sum(...) or mean(...)`,
+            );
+          }
+          objective = value;
+          break;
+        }
+        case 'def':
+          break;
+      }
+    } catch (error) {
+      if (!(error instanceof Failure)) throw error;
+    }
+  }
+
+  function declareInputs(names: InputDecl['names'], dims: InputDecl['shape']): void {
+    const shape: Shape = dims.map((d) => (d.kind === 'int' ? d.value : d.name));
+    for (const ref of names) {
+      const inputName = ref.kind === 'name' ? ref.name : timeRefName(ref.stream, ref.offset);
+      const earlier = inputs.get(inputName);
+      if (earlier !== undefined) {
+        diagnostics.push({
+          severity: 'error',
+          code: 'duplicate-definition',
+          message: `input '${inputName}' is already ${earlier.declared ? 'declared' : 'used'} before this declaration`,
+          span: ref.span,
+          related: [{ message: `first ${earlier.declared ? 'declared' : 'used'} here`, span: earlier.firstUse }],
+        });
+        continue;
+      }
+      if (ref.kind === 'timeref') {
+        const streamShape = streamShapes.get(ref.stream);
+        if (streamShape !== undefined && formatShape(streamShape) !== formatShape(shape)) {
+          diagnostics.push({
+            severity: 'error',
+            code: 'shape-mismatch',
+            message: `all time references of stream ${ref.stream} share one shape: ${inputName} is declared ${formatShape(shape)} but the stream is ${formatShape(streamShape)}`,
+            span: ref.span,
+          });
+          continue;
+        }
+        streamShapes.set(ref.stream, shape);
+      }
+      const node = b.make('input', [], { name: inputName, shape: [...shape] });
+      inputs.set(inputName, { name: inputName, shape, node, firstUse: ref.span, declared: true });
+    }
+  }
+
+  if (diagnostics.some((d) => d.severity === 'error') || objective === undefined) {
+    return { program: undefined, diagnostics };
+  }
+  return {
+    program: {
+      inputs: [...inputs.values()].map(({ name, shape }) => ({ name, shape })),
+      outputs: [{ name: 'value', node: objective.node }],
+    },
+    diagnostics,
+  };
+}
+
+function arity(params: readonly string[]): string {
+  return params.length === 1 ? `1 argument (${params[0]})` : `${params.length} arguments (${params.join(', ')})`;
+}

@@ -1,0 +1,41 @@
+import type { SourceFile } from '../grammar/ast.ts';
+import type { Diagnostic } from '../grammar/diagnostic.ts';
+import { checkDeclarations } from './declarations.ts';
+import { elaborate, type DefEntry } from './elaborate.ts';
+import type { Program } from './ir/node.ts';
+import type { Prelude } from './prelude.ts';
+
+export interface FrontEndOptions {
+  readonly fileName: string;
+  readonly source: string;
+  readonly prelude: Prelude;
+  /** Relative size of numerical guards; 1e-12 (float64) unless a float32 backend asks for more. */
+  readonly epsilon?: number;
+}
+
+export interface FrontEndResult {
+  /** The forward program (output `value`), absent when there are errors. */
+  readonly program: Program | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parsed file -> checked forward IR program: declarations, then elaboration with shapes. */
+export function frontEnd(file: SourceFile, options: FrontEndOptions): FrontEndResult {
+  const diagnostics = checkDeclarations(file, options.prelude);
+  const defs = new Map<string, DefEntry>();
+  for (const [name, def] of options.prelude.defs) {
+    defs.set(name, { decl: def.decl, file: def.file, source: def.source, fromStdlib: true });
+  }
+  for (const statement of file.statements) {
+    // A second user def of one name is reported by checkDeclarations; the first one stays.
+    if (statement.kind === 'def' && defs.get(statement.name)?.fromStdlib !== false) {
+      defs.set(statement.name, { decl: statement, file: options.fileName, source: options.source, fromStdlib: false });
+    }
+  }
+  // Expanding a recursive def would only repeat the error at every call.
+  if (diagnostics.some((d) => d.code === 'recursion')) return { program: undefined, diagnostics };
+  const elaboration = elaborate(file, defs, { fileName: options.fileName, source: options.source, epsilon: options.epsilon });
+  const all = [...diagnostics, ...elaboration.diagnostics].sort((a, b) => a.span.start.offset - b.span.start.offset);
+  const failed = all.some((d) => d.severity === 'error');
+  return { program: failed ? undefined : elaboration.program, diagnostics: all };
+}

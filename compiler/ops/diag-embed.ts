@@ -1,0 +1,20 @@
+import { tensor64 } from '../ir/tensor.ts';
+import { asTensor } from './elementwise.ts';
+import { linearUnary } from './linear.ts';
+import { expectRank } from './shape-rules.ts';
+
+/** A diagonal matrix from a vector: vector[k] -> matrix[k, k], zero off the diagonal. */
+export const diagEmbed = linearUnary({
+  name: 'diag_embed',
+  symmetricOutput: true,
+  shape: ([x]) => expectRank('diag_embed', x, 1) ?? [x[0], x[0]],
+  evaluate: ([value]) => {
+    const x = asTensor(value);
+    const k = x.data.length;
+    const out = tensor64([k, k]);
+    for (let i = 0; i < k; i++) out.data[i * k + i] = x.data[i];
+    return out;
+  },
+  // Transpose: read the diagonal of the cotangent.
+  transpose: (b, g) => b.make('diag', [g]),
+});

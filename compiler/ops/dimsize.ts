@@ -1,0 +1,13 @@
+import { SCALAR } from '../ir/shape.ts';
+import { tensor64 } from '../ir/tensor.ts';
+import type { OpDef } from './op-def.ts';
+import { dimAttr, resolveDim } from './shape-rules.ts';
+
+/** The size of dimension attrs.dim as a scalar (`rows(M)`, `len(v)`). */
+export const dimsize: OpDef = {
+  name: 'dimsize',
+  arity: 0,
+  shape: (_inputs, attrs) => (dimAttr(attrs, 'dim'), SCALAR),
+  evaluate: (_inputs, attrs, sizes) => tensor64([], [resolveDim(dimAttr(attrs, 'dim'), sizes)]),
+  vjp: null,
+};

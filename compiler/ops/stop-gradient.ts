@@ -1,0 +1,11 @@
+import { elementwiseUnary } from './elementwise.ts';
+
+/**
+ * The identity in value, a constant for differentiation: nothing flows back through it. Not
+ * marked `linear`, so that no pass treats it as an ordinary linear op and moves it away.
+ */
+export const stopGradient = elementwiseUnary({
+  name: 'stop_gradient',
+  kernel: (x) => x,
+  cotangent: null,
+});

@@ -1,0 +1,59 @@
+import type { Node } from '../ir/node.ts';
+import type { LowerContext } from './primitive.ts';
+
+/**
+ * Numerical guards (LANGUAGE.md: "guards are part of the semantics"). A guard clamps a quantity
+ * that can reach 0 to at least ε times its own scale, the scale being the largest magnitude of
+ * the quantity with its gradient stopped; ε² more keeps an all-zero quantity off exactly 0. On
+ * healthy inputs the clamp does not fire, so values equal the exact formula.
+ */
+
+function floorOf(cx: LowerContext, x: Node, epsilon: number): Node {
+  const { b } = cx;
+  const scale = b.make('stop_gradient', [x.shape.length === 0 ? b.make('abs', [x]) : b.make('max', [b.make('abs', [x])])]);
+  const eps = b.make('const', [], { value: epsilon, shape: [] });
+  const tiny = b.make('const', [], { value: epsilon * epsilon, shape: [] });
+  return b.make('add', [b.make('mul', [eps, scale]), tiny]);
+}
+
+/** max(x, ε·scale(x)): for quantities that are non-negative by construction (variances, norms², probabilities). */
+export function guardPositive(cx: LowerContext, x: Node): Node {
+  return cx.b.make('maximum', [x, floorOf(cx, x, cx.epsilon)]);
+}
+
+/**
+ * √x with x clamped so that √x ≥ ε·√scale(x): the guard is relative to the size of the ROOT, so
+ * an exactly-zero entry (a padded eigenvalue) changes the value by only ε times the largest root.
+ */
+export function guardedSqrt(cx: LowerContext, x: Node): Node {
+  return cx.b.make('sqrt', [cx.b.make('maximum', [x, floorOf(cx, x, cx.epsilon * cx.epsilon)])]);
+}
+
+/** log of a non-negative quantity, clamped at ε·scale(x). */
+export function guardedLog(cx: LowerContext, x: Node): Node {
+  return cx.b.make('log', [guardPositive(cx, x)]);
+}
+
+function isConstant(node: Node): boolean {
+  return node.op === 'const' || node.op === 'dimsize' || node.op === 'eye';
+}
+
+/**
+ * x / y with y kept at least ε·scale(y) away from 0 on its own side: a division whose
+ * denominator can vanish gives a large finite result, never Inf or NaN. Constant denominators
+ * are left alone.
+ */
+export function guardedDivide(cx: LowerContext, x: Node, y: Node): Node {
+  const { b } = cx;
+  if (isConstant(y)) return b.make('div', [x, y]);
+  const floor = floorOf(cx, y, cx.epsilon);
+  const one = b.make('const', [], { value: 1, shape: [] });
+  // positive = 1 where y >= 0: then max(y, floor) applies, else min(y, -floor).
+  const negative = b.make('step', [b.make('neg', [y])]);
+  const positive = b.make('sub', [one, negative]);
+  const safe = b.make('add', [
+    b.make('mul', [positive, b.make('maximum', [y, floor])]),
+    b.make('mul', [negative, b.make('minimum', [y, b.make('neg', [floor])])]),
+  ]);
+  return b.make('div', [x, safe]);
+}

@@ -1,0 +1,137 @@
+import type { Comment, Dim, Expr, NumberLiteral, SourceFile, Statement, TimeRef } from './ast.ts';
+import type { Span } from './span.ts';
+
+/**
+ * AST -> canonical DFL. One statement per line; `+ - @` and the `=` of let/def spaced, `* / ^`
+ * tight (so the card's `0.5*ortho(Z) + ...` is already canonical); parentheses only where
+ * precedence or associativity needs them; numbers as the user spelled them.
+ */
+
+/** Binding strength, loosest first, as in the parser. */
+const PRECEDENCE = { '+': 1, '-': 1, '*': 2, '/': 2, '@': 2, unary: 3, '^': 4, atom: 5 } as const;
+
+function precedence(expr: Expr): number {
+  if (expr.kind === 'binary') return PRECEDENCE[expr.op];
+  // A negative literal (a def default, or a tree built by a pass) prints with its sign, like a unary.
+  if (expr.kind === 'unary' || (expr.kind === 'number' && expr.value < 0)) return PRECEDENCE.unary;
+  return PRECEDENCE.atom;
+}
+
+export function formatNumber(literal: NumberLiteral): string {
+  if (literal.raw !== undefined && Number(literal.raw) === literal.value) return literal.raw;
+  return String(literal.value);
+}
+
+export function formatTimeRef(ref: Pick<TimeRef, 'stream' | 'offset'>): string {
+  const step = ref.offset === 0 ? '' : ref.offset > 0 ? `+${ref.offset}` : String(ref.offset);
+  return `${ref.stream}_t${step}`;
+}
+
+function wrap(text: string, parens: boolean): string {
+  return parens ? `(${text})` : text;
+}
+
+export function formatExpr(expr: Expr): string {
+  switch (expr.kind) {
+    case 'number':
+      return formatNumber(expr);
+    case 'name':
+      return expr.name;
+    case 'timeref':
+      return formatTimeRef(expr);
+    case 'call':
+      return `${expr.callee}(${expr.args.map((a) => (a.name === undefined ? '' : `${a.name}=`) + formatExpr(a.value)).join(', ')})`;
+    case 'unary':
+      // The operand is parsed at unary level, so only `+ - * / @` below it need parentheses.
+      return `-${wrap(formatExpr(expr.operand), precedence(expr.operand) < PRECEDENCE.unary)}`;
+    case 'binary': {
+      const own = PRECEDENCE[expr.op];
+      const rightAssoc = expr.op === '^';
+      // `^` takes a unary exponent (`2^-1`) and groups to the right; the others group to the left.
+      const leftParens = rightAssoc ? precedence(expr.left) <= own : precedence(expr.left) < own;
+      const rightParens = rightAssoc ? precedence(expr.right) < PRECEDENCE.unary : precedence(expr.right) <= own;
+      const left = wrap(formatExpr(expr.left), leftParens);
+      const right = wrap(formatExpr(expr.right), rightParens);
+      const spaced = expr.op === '+' || expr.op === '-' || expr.op === '@';
+      return spaced ? `${left} ${expr.op} ${right}` : `${left}${expr.op}${right}`;
+    }
+  }
+}
+
+function formatDim(dim: Dim): string {
+  return dim.kind === 'symbol' ? dim.name : String(dim.value);
+}
+
+export function formatStatement(statement: Statement): string {
+  switch (statement.kind) {
+    case 'input': {
+      const names = statement.names.map((n) => (n.kind === 'name' ? n.name : formatTimeRef(n)));
+      return `input ${names.join(', ')} : [${statement.shape.map(formatDim).join(', ')}]`;
+    }
+    case 'def': {
+      const params = statement.params.map((p) => (p.default === undefined ? p.name : `${p.name}=${formatNumber(p.default)}`));
+      return `def ${statement.name}(${params.join(', ')}) = ${formatExpr(statement.body)}`;
+    }
+    case 'let':
+      return `let ${statement.name} = ${formatExpr(statement.value)}`;
+    case 'minimize':
+      return `minimize ${formatExpr(statement.value)}`;
+    case 'expr':
+      return formatExpr(statement.value);
+  }
+}
+
+/** One output line and the source lines it came from, for keeping blank lines. */
+interface Line {
+  readonly text: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+const inside = (span: Span, offset: number): boolean => span.start.offset <= offset && offset < span.end.offset;
+
+/**
+ * Places each comment: inside a statement it moves above it (the statement is printed on one
+ * line); on the line where a statement ends it trails that statement; otherwise it goes above the
+ * next statement, or at the end of the file.
+ */
+function layout(file: SourceFile): Line[] {
+  const leading = file.statements.map((): Comment[] => []);
+  const trailing = new Map<number, Comment>();
+  const atEnd: Comment[] = [];
+  const comments = [...file.comments].sort((a, b) => a.span.start.offset - b.span.start.offset);
+  for (const comment of comments) {
+    const at = comment.span.start.offset;
+    const within = file.statements.findIndex((s) => inside(s.span, at));
+    const next = file.statements.findIndex((s) => s.span.start.offset > at);
+    const before = (next === -1 ? file.statements.length : next) - 1;
+    const prev = file.statements[before];
+    if (within !== -1) leading[within].push(comment);
+    else if (prev !== undefined && prev.span.end.line === comment.span.start.line && !trailing.has(before)) trailing.set(before, comment);
+    else if (next !== -1) leading[next].push(comment);
+    else atEnd.push(comment);
+  }
+  const lines: Line[] = [];
+  const commentLine = (c: Comment): Line => ({ text: c.text.trimEnd(), from: c.span.start.line, to: c.span.end.line });
+  file.statements.forEach((statement, i) => {
+    lines.push(...leading[i].map(commentLine));
+    const tail = trailing.get(i);
+    const text = formatStatement(statement) + (tail === undefined ? '' : ` ${tail.text.trimEnd()}`);
+    lines.push({ text, from: statement.span.start.line, to: statement.span.end.line });
+  });
+  lines.push(...atEnd.map(commentLine));
+  return lines;
+}
+
+/** The canonical text of `file`: idempotent, and it parses back to the same tree. */
+export function format(file: SourceFile): string {
+  const out: string[] = [];
+  let previous: Line | undefined;
+  for (const line of layout(file)) {
+    // Blank lines between statements survive, collapsed to one.
+    if (previous !== undefined && line.from > previous.to + 1) out.push('');
+    out.push(line.text);
+    previous = line;
+  }
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}

@@ -1,0 +1,88 @@
+import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
+import type { Diagnostic, RelatedInformation } from './diagnostic.ts';
+import type { LineIndex } from './line-index.ts';
+import { decodeSyntaxError } from './parser.ts';
+import type { Span } from './span.ts';
+import { KEYWORDS, tokenEnd } from './tokens.ts';
+
+/**
+ * Turns the lexer's and parser's failures into diagnostics a person can act on: what was
+ * expected, after which token, and what came instead, with the caret where the fix goes.
+ */
+
+const OPENER: Record<string, string> = { ')': '(', ']': '[' };
+
+function describe(token: IToken | undefined): string {
+  if (token === undefined) return 'the end of the file';
+  if (KEYWORDS.includes(token.tokenType)) return `the keyword '${token.image}'`;
+  return `'${token.image}'`;
+}
+
+function describeCharacters(text: string, before: string): string {
+  if (text === '.' && /[0-9]$/.test(before)) return "unexpected '.' after a number; write '2' or '2.0', not '2.'";
+  const shown = [...text]
+    .map((c) => (/[\p{L}\p{N}\p{P}\p{S}]/u.test(c) ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`))
+    .join('');
+  const hint = /[^\x00-\x7f]/.test(text) ? ' (DFL names use ASCII letters, digits and _)' : '';
+  return `unexpected character${[...text].length > 1 ? 's' : ''} '${shown}'${hint}`;
+}
+
+export function lexDiagnostic(error: ILexingError, lines: LineIndex): Diagnostic {
+  const text = lines.text.slice(error.offset, error.offset + error.length);
+  return {
+    severity: 'error',
+    code: 'lex',
+    message: describeCharacters(text, lines.text.slice(0, error.offset)),
+    span: lines.span(error.offset, error.offset + error.length),
+  };
+}
+
+/** The tokens of one parser run, and the token that follows them in the file (undefined at its end). */
+export interface ParsedRun {
+  readonly tokens: readonly IToken[];
+  readonly next: IToken | undefined;
+}
+
+const isReal = (token: IToken | undefined): token is IToken =>
+  token !== undefined && token.tokenType.name !== 'EOF' && !Number.isNaN(token.startOffset);
+
+/** The innermost bracket still open just before `index` in `tokens`, if any. */
+function openBracket(tokens: readonly IToken[], index: number): IToken | undefined {
+  const stack: IToken[] = [];
+  for (const token of tokens.slice(0, index)) {
+    if (token.image === '(' || token.image === '[') stack.push(token);
+    else if (OPENER[token.image] !== undefined && stack.at(-1)?.image === OPENER[token.image]) stack.pop();
+  }
+  return stack.at(-1);
+}
+
+export function parserDiagnostic(error: IRecognitionException, run: ParsedRun, lines: LineIndex): Diagnostic {
+  const facts = decodeSyntaxError(error.message);
+  const actual = isReal(error.token) ? error.token : run.next;
+  const index = isReal(error.token) ? run.tokens.indexOf(error.token) : run.tokens.length;
+  const previous = index > 0 ? run.tokens[index - 1] : undefined;
+  const related: RelatedInformation[] = [];
+  let message: string;
+  let span: Span;
+  if (facts.kind === 'unexpected') {
+    message = `unexpected ${describe(actual)}`;
+    const opener = actual === undefined ? undefined : OPENER[actual.image];
+    if (opener !== undefined && openBracket(run.tokens, index) === undefined) message += ` with no matching '${opener}'`;
+    if (actual?.image === '=' && previous?.tokenType.name === 'Identifier') {
+      message += `; to give a value a name, write 'let ${previous.image} = ...'`;
+    }
+    span = actual === undefined ? lines.span(lines.text.length, lines.text.length) : lines.span(actual.startOffset, tokenEnd(actual));
+  } else {
+    const after = facts.previous === undefined ? '' : ` after '${facts.previous}'`;
+    message = `expected ${facts.expected}${after}, found ${describe(actual)}`;
+    // When what came instead is on a later line, the fix belongs right after the previous token.
+    const sameLine = actual !== undefined && (previous === undefined || actual.startLine === previous.endLine);
+    if (sameLine) span = lines.span(actual.startOffset, tokenEnd(actual));
+    else if (previous !== undefined) span = lines.span(tokenEnd(previous), tokenEnd(previous));
+    else span = lines.span(lines.text.length, lines.text.length);
+    const closer = /^'([)\]])'$/.exec(facts.expected ?? '')?.[1];
+    const opener = closer === undefined ? undefined : openBracket(run.tokens, index);
+    if (opener !== undefined) related.push({ message: `to match this '${opener.image}'`, span: lines.span(opener.startOffset, tokenEnd(opener)) });
+  }
+  return { severity: 'error', code: 'syntax', message, span, ...(related.length > 0 ? { related } : {}) };
+}

@@ -1,0 +1,47 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tensor64, type Tensor64 } from '../../compiler/ir/tensor.ts';
+import { parseNpy } from '../../runtime/io/npy.ts';
+
+/** The shared conformance cases (../shared/conformance), read as they are. */
+export const CONFORMANCE_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
+
+export interface ConformanceCase {
+  readonly name: string;
+  readonly source: string;
+  readonly value: number;
+  readonly inputs: ReadonlyMap<string, Tensor64>;
+  readonly grads: ReadonlyMap<string, Tensor64>;
+}
+
+function readTensor(path: string): Tensor64 {
+  const array = parseNpy(readFileSync(path));
+  return tensor64(array.shape, array.data as Float64Array);
+}
+
+export function conformanceCases(): ConformanceCase[] {
+  return readdirSync(CONFORMANCE_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map(({ name }) => {
+      const dir = join(CONFORMANCE_DIR, name);
+      const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { value: number; inputs: string[] };
+      return {
+        name,
+        source: readFileSync(join(dir, 'objective.dfl'), 'utf8'),
+        value: expected.value,
+        inputs: new Map(expected.inputs.map((input) => [input, readTensor(join(dir, `${input}.npy`))])),
+        grads: new Map(expected.inputs.map((input) => [input, readTensor(join(dir, `grad_${input}.npy`))])),
+      };
+    });
+}
+
+/** ‖a − b‖ / ‖b‖, the norm-wise relative error the conformance README specifies. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff += (a[i] - b[i]) ** 2;
+    norm += b[i] ** 2;
+  }
+  return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-300);
+}
