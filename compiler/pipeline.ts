@@ -51,9 +51,9 @@ function fixpoint(phase: PassLog['phase']): PipelineStep[] {
   const group = `${phase}-fixpoint`;
   return [
     { name: 'fold', phase, group, run: fold },
-    { name: 'simplify', phase, group, run: simplify.run },
-    { name: 'spectral', phase, group, run: spectral.run },
-    { name: 'dual', phase, group, run: dual.run },
+    { name: 'simplify', phase, group, run: simplify },
+    { name: 'spectral', phase, group, run: spectral },
+    { name: 'dual', phase, group, run: dual },
   ];
 }
 

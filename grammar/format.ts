@@ -114,7 +114,9 @@ function layout(file: SourceFile): Line[] {
   const lines: Line[] = [];
   const commentLine = (c: Comment): Line => ({ text: c.text.trimEnd(), from: c.span.start.line, to: c.span.end.line });
   file.statements.forEach((statement, i) => {
-    lines.push(...leading[i].map(commentLine));
+    // A comment moved out of a statement counts as sitting on the statement's first line.
+    const first = statement.span.start.line;
+    lines.push(...leading[i].map((c) => ({ ...commentLine(c), ...(c.span.start.line > first ? { from: first, to: first } : {}) })));
     const tail = trailing.get(i);
     const text = formatStatement(statement) + (tail === undefined ? '' : ` ${tail.text.trimEnd()}`);
     lines.push({ text, from: statement.span.start.line, to: statement.span.end.line });

@@ -18,9 +18,14 @@ export interface Executor {
   /**
    * Every output of `program` (`value`, `grad:<input>`, ...) by name. `inputs` holds one array per
    * program input, by the input's name as written; symbolic dimensions are bound from their shapes.
-   * The caller's arrays are never modified.
+   * `sizes` may give symbolic dimensions that no input's shape binds (it must agree with those that
+   * do). The caller's arrays are never modified.
    */
-  run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>): Promise<Map<string, Float32Tensor>>;
+  run(
+    program: Program,
+    inputs: ReadonlyMap<string, Float32Tensor>,
+    sizes?: ReadonlyMap<string, number>,
+  ): Promise<Map<string, Float32Tensor>>;
   /** Frees what the executor holds (cached constants, sessions). The executor is unusable after. */
   dispose(): void;
 }

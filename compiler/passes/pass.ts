@@ -12,11 +12,8 @@ export interface PassResult {
   readonly fired: readonly Rewrite[];
 }
 
-/** A named `Program -> PassResult` function: the unit the pipeline lists. */
-export interface Pass {
-  readonly name: string;
-  readonly run: (program: Program) => PassResult;
-}
+/** A pass: a pure function from a program to a new program and the rules that fired. */
+export type Pass = (program: Program) => PassResult;
 
 /** Counts firings by rule name, keeping the order in which rules first fired. */
 export class FiredCounter {

@@ -22,6 +22,7 @@ export interface OpPattern {
   readonly inputs: readonly Pattern[];
   /** Binds the matched node itself. */
   readonly name?: string;
+  /** A side condition on the node, checked after its inputs have matched. */
   readonly where?: (node: Node) => boolean;
 }
 
@@ -60,7 +61,8 @@ function* matchAll(pattern: Pattern, node: Node, env: Record<string, Node>): Gen
     return;
   }
   if (node.op !== pattern.op || node.inputs.length !== pattern.inputs.length) return;
-  if (pattern.where !== undefined && !pattern.where(node)) return;
+  // `where` is a side condition, checked once the inputs have matched (it may look at them).
+  const where = pattern.where;
   let start = env;
   if (pattern.name !== undefined) {
     const bound = env[pattern.name];
@@ -71,7 +73,11 @@ function* matchAll(pattern: Pattern, node: Node, env: Record<string, Node>): Gen
   if (node.inputs.length === 2 && opDef(node.op).facts?.commutative && node.inputs[0] !== node.inputs[1]) {
     orders.push([node.inputs[1], node.inputs[0]]);
   }
-  for (const inputs of orders) yield* matchInputs(pattern.inputs, inputs, 0, start);
+  for (const inputs of orders) {
+    for (const bound of matchInputs(pattern.inputs, inputs, 0, start)) {
+      if (where === undefined || where(node)) yield bound;
+    }
+  }
 }
 
 function* matchInputs(

@@ -55,32 +55,29 @@ export function rewritePass(name: string, rules: readonly Rule[]): Pass {
     byOp.set(r.pattern.op, list);
   }
 
-  return {
-    name,
-    run(program: Program) {
-      const fired = new FiredCounter();
-      const oldUsers = usersByOp(program);
-      const newUsers = new Map<number, Set<OpName>>();
-      const hasUser = (node: Node, userOp: OpName) => newUsers.get(node.id)?.has(userOp) ?? false;
+  return (program: Program) => {
+    const fired = new FiredCounter();
+    const oldUsers = usersByOp(program);
+    const newUsers = new Map<number, Set<OpName>>();
+    const hasUser = (node: Node, userOp: OpName) => newUsers.get(node.id)?.has(userOp) ?? false;
 
-      const { program: out } = rebuild(program, (b, old, inputs) => {
-        let current = b.make(old.op, inputs, old.attrs);
-        for (let step = 0; step < LOCAL_STEPS; step++) {
-          const next = applyFirst(byOp.get(current.op), { b, node: current, hasUser });
-          if (next === undefined) break;
-          fired.add(next.rule);
-          current = next.node;
-        }
-        const users = oldUsers.get(old.id);
-        if (users !== undefined) {
-          const merged = newUsers.get(current.id) ?? new Set<OpName>();
-          for (const u of users) merged.add(u);
-          newUsers.set(current.id, merged);
-        }
-        return current;
-      });
-      return { program: out, fired: fired.toList() };
-    },
+    const { program: out } = rebuild(program, (b, old, inputs) => {
+      let current = b.make(old.op, inputs, old.attrs);
+      for (let step = 0; step < LOCAL_STEPS; step++) {
+        const next = applyFirst(byOp.get(current.op), { b, node: current, hasUser });
+        if (next === undefined) break;
+        fired.add(next.rule);
+        current = next.node;
+      }
+      const users = oldUsers.get(old.id);
+      if (users !== undefined) {
+        const merged = newUsers.get(current.id) ?? new Set<OpName>();
+        for (const u of users) merged.add(u);
+        newUsers.set(current.id, merged);
+      }
+      return current;
+    });
+    return { program: out, fired: fired.toList() };
   };
 }
 

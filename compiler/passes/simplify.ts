@@ -153,27 +153,28 @@ const PADDING: readonly Rule[] = [
 
 /**
  * Elementwise ops act entry by entry and broadcast scalars themselves, so a `broadcast` operand
- * can be replaced by its scalar: one row per elementwise op, taken from the ops' facts.
+ * can be replaced by its scalar: rows generated from the ops' facts (one per operand position
+ * that the op's shape rule allows to be a tensor; one for both positions of a commutative op).
  */
 function unbroadcastRules(): Rule[] {
   const rows: Rule[] = [];
+  const allows = (def: (typeof registeredOps)[number], shapes: Node['shape'][]) => Array.isArray(def.shape(shapes, {}));
   for (const def of registeredOps) {
     if (!def.facts?.elementwise) continue;
+    const f = def.name;
     if (def.arity === 1) {
-      rows.push(
-        rule(`${def.name}-broadcast`, `${def.name}(broadcast(s)) = broadcast(${def.name}(s))`, op(def.name, [op('broadcast', [s])]), ({ s }, { b }) =>
-          b.make(def.name, [s]),
-        ),
-      );
-    } else if (def.arity === 2) {
-      rows.push(
-        rule(`${def.name}-broadcast-left`, `${def.name}(broadcast(s), y) = ${def.name}(s, y)`, op(def.name, [op('broadcast', [s]), y]), ({ s, y }, { b }) =>
-          b.make(def.name, [s, y]),
-        ),
-        rule(`${def.name}-broadcast-right`, `${def.name}(x, broadcast(s)) = ${def.name}(x, s)`, op(def.name, [x, op('broadcast', [s])]), ({ x, s }, { b }) =>
-          b.make(def.name, [x, s]),
-        ),
-      );
+      rows.push(rule(`${f}-of-broadcast`, `${f}(broadcast(s)) = broadcast(${f}(s))`, op(f, [op('broadcast', [s])]), ({ s }, { b }) => b.make(f, [s])));
+      continue;
+    }
+    if (def.arity !== 2) continue;
+    const left = rule(`${f}-broadcast-left`, `${f}(broadcast(s), y) = ${f}(s, y)`, op(f, [op('broadcast', [s]), y]), ({ s, y }, { b }) => b.make(f, [s, y]));
+    if (def.facts.commutative) {
+      rows.push({ ...left, name: `${f}-broadcast-operand`, identity: `${f}(broadcast(s), y) = ${f}(s, y), either operand` });
+      continue;
+    }
+    if (allows(def, [[2, 3], []])) rows.push(left);
+    if (allows(def, [[], [2, 3]])) {
+      rows.push(rule(`${f}-broadcast-right`, `${f}(x, broadcast(s)) = ${f}(x, s)`, op(f, [x, op('broadcast', [s])]), ({ x, s }, { b }) => b.make(f, [x, s])));
     }
   }
   return rows;

@@ -4,13 +4,14 @@ import type { LowerContext } from './primitive.ts';
 /**
  * Numerical guards (LANGUAGE.md: "guards are part of the semantics"). A guard clamps a quantity
  * that can reach 0 to at least ε times its own scale, the scale being the largest magnitude of
- * the quantity with its gradient stopped; ε² more keeps an all-zero quantity off exactly 0. On
- * healthy inputs the clamp does not fire, so values equal the exact formula.
+ * the quantity; ε² more keeps an all-zero quantity off exactly 0. On healthy inputs the clamp
+ * does not fire, so values equal the exact formula. The floor is differentiated like everything
+ * else, so gradients are exact for the guarded function even where a clamp fires.
  */
 
 function floorOf(cx: LowerContext, x: Node, epsilon: number): Node {
   const { b } = cx;
-  const scale = b.make('stop_gradient', [x.shape.length === 0 ? b.make('abs', [x]) : b.make('max', [b.make('abs', [x])])]);
+  const scale = x.shape.length === 0 ? b.make('abs', [x]) : b.make('max', [b.make('abs', [x])]);
   const eps = b.make('const', [], { value: epsilon, shape: [] });
   const tiny = b.make('const', [], { value: epsilon * epsilon, shape: [] });
   return b.make('add', [b.make('mul', [eps, scale]), tiny]);
@@ -22,11 +23,13 @@ export function guardPositive(cx: LowerContext, x: Node): Node {
 }
 
 /**
- * √x with x clamped so that √x ≥ ε·√scale(x): the guard is relative to the size of the ROOT, so
- * an exactly-zero entry (a padded eigenvalue) changes the value by only ε times the largest root.
+ * √x with x clamped at ε·scale(x). The clamp must sit above rounding noise: the spectrum of a
+ * centred batch with n ≤ d has eigenvalues that are zero up to ±1e-16 of the largest, and the
+ * root of noise has a derivative of noise/√noise. A zero entry becomes √ε = 1e-6 of the largest
+ * root instead.
  */
 export function guardedSqrt(cx: LowerContext, x: Node): Node {
-  return cx.b.make('sqrt', [cx.b.make('maximum', [x, floorOf(cx, x, cx.epsilon * cx.epsilon)])]);
+  return cx.b.make('sqrt', [guardPositive(cx, x)]);
 }
 
 /** log of a non-negative quantity, clamped at ε·scale(x). */

@@ -67,7 +67,9 @@ const formulas: Record<string, (z: Rows, w: Rows) => number> = {
     return Math.log(s[0] / Math.max(s[s.length - 1], 1e-12 * s[0]));
   },
   'effrank(Z)': (z) => {
-    const s = spectrum(z).map(Math.sqrt);
+    // The documented guard: roots of eigenvalues clamped at 1e-12 of the largest.
+    const raw = spectrum(z);
+    const s = raw.map((v) => Math.sqrt(Math.max(v, 1e-12 * raw[0])));
     return Math.exp(entropy(s.map((x) => x / sum(s))));
   },
   'ortho(Z)': (z) => {

@@ -17,6 +17,7 @@ export function bindSizes(
   known: ReadonlyMap<string, number> = new Map(),
 ): Map<string, number> {
   const sizes = new Map(known);
+  const boundBy = new Map([...known.keys()].map((dim) => [dim, 'the given sizes']));
   const declared = new Set(program.inputs.map((input) => input.name));
   for (const name of shapes.keys()) {
     if (!declared.has(name)) {
@@ -39,11 +40,11 @@ export function bindSizes(
         return;
       }
       const bound = sizes.get(dim);
-      if (bound === undefined) sizes.set(dim, size);
-      else if (bound !== size) {
-        throw new InputShapeError(
-          `input '${input.name}' gives ${dim} = ${size}, but ${dim} is already ${bound} (from another input)`,
-        );
+      if (bound === undefined) {
+        sizes.set(dim, size);
+        boundBy.set(dim, `input '${input.name}'`);
+      } else if (bound !== size) {
+        throw new InputShapeError(`input '${input.name}' gives ${dim} = ${size}, but ${dim} is ${bound} in ${boundBy.get(dim)}`);
       }
     });
   }

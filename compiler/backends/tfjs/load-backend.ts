@@ -150,7 +150,7 @@ export async function loadTfjsBackend(choice: BackendChoice = 'auto', importer: 
       return { requested: 'auto', backend, ...loaded, skipped };
     } catch (error) {
       if (!(error instanceof BackendUnavailableError)) throw error;
-      skipped.push({ backend, reason: error.message });
+      skipped.push({ backend, reason: error.message.split(';')[0] });
     }
   }
   throw new BackendUnavailableError('auto', `no tfjs backend could be loaded:\n${skipped.map((s) => `  ${s.backend}: ${s.reason}`).join('\n')}`);

@@ -23,7 +23,11 @@ export class TfjsExecutor implements Executor {
     return this.loaded.backend;
   }
 
-  async run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>): Promise<Map<string, Float32Tensor>> {
+  async run(
+    program: Program,
+    inputs: ReadonlyMap<string, Float32Tensor>,
+    sizes?: ReadonlyMap<string, number>,
+  ): Promise<Map<string, Float32Tensor>> {
     if (this.disposed) throw new Error('TfjsExecutor: run after dispose');
     await ensureActive(this.loaded.tfName);
     for (const [name, input] of inputs) {
@@ -36,7 +40,7 @@ export class TfjsExecutor implements Executor {
     let outputs = new Map<string, tf.Tensor>();
     try {
       for (const [name, input] of inputs) uploaded.set(name, tf.tensor(input.data, [...input.shape], 'float32'));
-      outputs = runProgramTf(program, uploaded);
+      outputs = runProgramTf(program, uploaded, { sizes });
       const buffers = new Set<ArrayBufferLike>([...inputs.values()].map((input) => input.data.buffer));
       const result = new Map<string, Float32Tensor>();
       for (const [name, t] of outputs) {

@@ -167,7 +167,7 @@ describe.each(TEST_BACKENDS)('running programs on %s', (backend) => {
     await expect(executor.run(program, new Map([
       ['Z_t', { shape: [2, 3], data: new Float32Array(6) }],
       ['Z_t+1', { shape: [3, 2], data: new Float32Array(6) }],
-    ]))).rejects.toThrow(/n = 3, but n is already 2/);
+    ]))).rejects.toThrow("input 'Z_t+1' gives n = 3, but n is 2 in input 'Z_t'");
   });
 
   it('does not modify the caller\'s arrays, and returns arrays the caller may keep', async () => {

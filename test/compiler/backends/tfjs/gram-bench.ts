@@ -1,0 +1,65 @@
+/**
+ * Wall time of one value+gradient of a Gram objective, sum(square(Zᵀ Z)), at n=4096, d=256, on
+ * the wasm and cpu tfjs backends: the program `differentiate` builds, run through the executor
+ * (upload, run, read back). Prints; asserts nothing.
+ *
+ *   npx tsx test/compiler/backends/tfjs/gram-bench.ts [n] [d] [repeats]
+ */
+import { differentiate } from '../../../../compiler/autodiff.ts';
+import { IrBuilder } from '../../../../compiler/ir/builder.ts';
+import { topoOrder, type Program } from '../../../../compiler/ir/node.ts';
+import { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
+import type { BackendChoice } from '../../../../compiler/backends/tfjs/load-backend.ts';
+
+const [n, d, repeats] = [Number(process.argv[2] ?? 4096), Number(process.argv[3] ?? 256), Number(process.argv[4] ?? 5)];
+
+function gram(): Program {
+  const b = new IrBuilder();
+  const z = b.make('input', [], { name: 'Z', shape: ['n', 'd'] });
+  const value = b.make('sum', [b.make('square', [b.make('matmul', [b.make('transpose', [z]), z])])]);
+  return differentiate({ inputs: [{ name: 'Z', shape: ['n', 'd'] }], outputs: [{ name: 'value', node: value }] });
+}
+
+/** What an optimised program should come to: G = ZᵀZ, value = sum(G²), grad = Z (4G). */
+function gramByHand(): Program {
+  const b = new IrBuilder();
+  const z = b.make('input', [], { name: 'Z', shape: ['n', 'd'] });
+  const g = b.make('matmul', [b.make('transpose', [z]), z]);
+  const value = b.make('sum', [b.make('square', [g])]);
+  const grad = b.make('matmul', [z, b.make('mul', [g, b.make('const', [], { value: 4, shape: [] })])]);
+  return { inputs: [{ name: 'Z', shape: ['n', 'd'] }], outputs: [{ name: 'value', node: value }, { name: 'grad:Z', node: grad }] };
+}
+
+const programs: [string, Program][] = [
+  ['differentiate (unoptimised)', gram()],
+  ['hand-optimised IR', gramByHand()],
+];
+for (const [label, program] of programs) {
+  const nodes = topoOrder(program.outputs.map((o) => o.node));
+  console.log(`${label}: ${nodes.length} nodes (${nodes.map((node) => node.op).join(' ')})`);
+}
+const data = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+const inputs = new Map([['Z', { shape: [n, d], data }]]);
+
+for (const backend of ['wasm', 'cpu'] as BackendChoice[]) {
+  const executor = await TfjsExecutor.create(backend);
+  console.log(executor.loaded.description);
+  for (const [label, program] of programs) {
+    const matmuls = topoOrder(program.outputs.map((o) => o.node)).filter((node) => node.op === 'matmul').length;
+    const runs = backend === 'cpu' ? Math.min(repeats, 3) : repeats;
+    const times: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const start = performance.now();
+      await executor.run(program, inputs);
+      if (i > 0) times.push(performance.now() - start); // the first run warms up
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    const gflops = (matmuls * 2 * n * d * d) / 1e9 / (median / 1e3);
+    console.log(
+      `  ${label}: value+grad n=${n} d=${d}: median ${median.toFixed(1)} ms, min ${times[0].toFixed(1)} ms ` +
+        `over ${times.length} runs (${matmuls} matmuls, ${gflops.toFixed(1)} GFLOP/s overall)`,
+    );
+  }
+  executor.dispose();
+}
