@@ -4,29 +4,19 @@ import { checkSyntax } from './check-syntax.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { LineIndex } from './line-index.ts';
 import { dflParser } from './parser.ts';
-import { lexDiagnostic, parserDiagnostic, type ParsedRun } from './syntax-errors.ts';
-import { statementsFromCst } from './to-ast.ts';
-import { dflLexer, KEYWORDS, tokenEnd } from './tokens.ts';
+import { splitStatements } from './split-statements.ts';
+import { lexDiagnostic, parserDiagnostic, statementEndDiagnostic, type ParsedRun } from './syntax-errors.ts';
+import { statementFromCst } from './to-ast.ts';
+import { dflLexer, tokenEnd } from './tokens.ts';
 
 export interface ParseResult {
-  /** Every statement that parsed cleanly; statements with syntax errors are left out. */
+  /**
+   * The statements that parsed, some of them repaired by error recovery (a stray token skipped);
+   * those the parser could not make sense of are left out.
+   */
   readonly ast: SourceFile;
   /** Lexical and syntax errors, in source order. */
   readonly diagnostics: Diagnostic[];
-}
-
-/**
- * Keywords only ever start statements, so the token stream is cut before each one and each piece
- * is parsed on its own: a mistake in one statement cannot swallow the next, and every independent
- * error is reported in one run. Within a piece, Chevrotain's recovery finds further errors.
- */
-function splitAtKeywords(tokens: readonly IToken[]): IToken[][] {
-  const runs: IToken[][] = [[]];
-  for (const token of tokens) {
-    if (KEYWORDS.includes(token.tokenType) && runs.at(-1)!.length > 0) runs.push([]);
-    runs.at(-1)!.push(token);
-  }
-  return runs.filter((run) => run.length > 0);
 }
 
 /** A syntax error that only exists because the lexer dropped characters just before it is noise. */
@@ -44,20 +34,22 @@ function parseUnguarded(source: string, lines: LineIndex): ParseResult {
   const lexErrors = lexed.errors.map((e) => lexDiagnostic(e, lines));
   const diagnostics: Diagnostic[] = [...lexErrors];
   const statements: Statement[] = [];
-  const runs = splitAtKeywords(lexed.tokens);
+  const runs = splitStatements(lexed.tokens);
   const linesWithErrors = new Set<number>();
-  runs.forEach((tokens, i) => {
-    const run: ParsedRun = { tokens, next: runs[i + 1]?.[0] };
+  const report = (diagnostic: Diagnostic): void => {
+    // After one syntax error, the rest of its line is mostly the parser's confusion: one per line.
+    if (linesWithErrors.has(diagnostic.span.start.line) || causedBy(lexErrors, diagnostic, lexed.tokens)) return;
+    linesWithErrors.add(diagnostic.span.start.line);
+    diagnostics.push(diagnostic);
+  };
+  runs.forEach(({ tokens }, i) => {
+    const run: ParsedRun = { tokens, next: runs[i + 1]?.tokens[0], first: i === 0 };
     dflParser.input = tokens;
-    const cst = dflParser.file();
-    for (const error of dflParser.errors) {
-      const diagnostic = parserDiagnostic(error, run, lines);
-      // After one syntax error, the rest of its line is mostly the parser's confusion: one per line.
-      if (linesWithErrors.has(diagnostic.span.start.line) || causedBy(lexErrors, diagnostic, lexed.tokens)) continue;
-      linesWithErrors.add(diagnostic.span.start.line);
-      diagnostics.push(diagnostic);
-    }
-    statements.push(...statementsFromCst(cst, lines, diagnostics));
+    const cst = dflParser.line();
+    dflParser.errors.forEach((error) => report(parserDiagnostic(error, run, lines)));
+    if (dflParser.errors.length === 0 && runs[i + 1]?.sharesLine === true) report(statementEndDiagnostic(run, lines));
+    const statement = statementFromCst(cst, lines, diagnostics);
+    if (statement !== undefined) statements.push(statement);
   });
   const comments: Comment[] = (lexed.groups.comments ?? []).map((t) => ({
     text: t.image,

@@ -101,8 +101,9 @@ class DflParser extends CstParser {
     this.performSelfAnalysis();
   }
 
-  file = this.RULE('file', () => {
-    this.MANY(() => this.SUBRULE(this.statement, { LABEL: 'statements' }));
+  /** One statement: parse.ts cuts the file into statements at line ends (see `splitStatements`). */
+  line = this.RULE('line', () => {
+    this.SUBRULE(this.statement, { LABEL: 'statement' });
   });
 
   statement = this.RULE('statement', () => {

@@ -37,10 +37,27 @@ export function lexDiagnostic(error: ILexingError, lines: LineIndex): Diagnostic
   };
 }
 
-/** The tokens of one parser run, and the token that follows them in the file (undefined at its end). */
+/** The tokens of one statement, and the token that follows them in the file (undefined at its end). */
 export interface ParsedRun {
   readonly tokens: readonly IToken[];
   readonly next: IToken | undefined;
+  /** Whether this is the file's first statement. */
+  readonly first: boolean;
+}
+
+const BINARY_ONLY = new Set(['+', '*', '/', '@', '^']);
+
+/** What may follow the complete statement ending in `last`. */
+function endOfStatement(last: IToken | undefined): string {
+  return last?.image === ']' ? 'the end of the line' : 'an operator or the end of the line';
+}
+
+/** The next statement starts on the line where `run` ends: `let a = 1 let b = 2`. */
+export function statementEndDiagnostic(run: ParsedRun, lines: LineIndex): Diagnostic {
+  const last = run.tokens.at(-1);
+  const message = `expected ${endOfStatement(last)} after '${last?.image ?? ''}', found ${describe(run.next)}`;
+  const span = run.next === undefined ? lines.span(lines.text.length, lines.text.length) : lines.span(run.next.startOffset, tokenEnd(run.next));
+  return { severity: 'error', code: 'syntax', message, span };
 }
 
 const isReal = (token: IToken | undefined): token is IToken =>
@@ -65,13 +82,16 @@ export function parserDiagnostic(error: IRecognitionException, run: ParsedRun, l
   let message: string;
   let span: Span;
   if (facts.kind === 'unexpected') {
-    message = `unexpected ${describe(actual)}`;
     const opener = actual === undefined ? undefined : OPENER[actual.image];
-    if (opener !== undefined && openBracket(run.tokens, index) === undefined) message += ` with no matching '${opener}'`;
-    if (actual?.image === '=' && previous?.tokenType.name === 'Identifier') {
-      message += `; to give a value a name, write 'let ${previous.image} = ...'`;
-    }
+    if (opener !== undefined && openBracket(run.tokens, index) === undefined) message = `unexpected '${actual?.image}' with no matching '${opener}'`;
+    else if (actual?.image === '=' && previous?.tokenType.name === 'Identifier' && index === 1) {
+      message = `unexpected '='; to give a value a name, write 'let ${previous.image} = ...'`;
+    } else if (previous === undefined) message = `unexpected ${describe(actual)}`;
+    else message = `expected ${endOfStatement(previous)} after '${previous.image}', found ${describe(actual)}`;
     span = actual === undefined ? lines.span(lines.text.length, lines.text.length) : lines.span(actual.startOffset, tokenEnd(actual));
+  } else if (index === 0 && !run.first && actual !== undefined && BINARY_ONLY.has(actual.image)) {
+    message = `a line cannot start with '${actual.image}'; to continue an expression on the next line, end the previous line with the operator`;
+    span = lines.span(actual.startOffset, tokenEnd(actual));
   } else {
     const after = facts.previous === undefined ? '' : ` after '${facts.previous}'`;
     message = `expected ${facts.expected}${after}, found ${describe(actual)}`;
@@ -80,7 +100,7 @@ export function parserDiagnostic(error: IRecognitionException, run: ParsedRun, l
     if (sameLine) span = lines.span(actual.startOffset, tokenEnd(actual));
     else if (previous !== undefined) span = lines.span(tokenEnd(previous), tokenEnd(previous));
     else span = lines.span(lines.text.length, lines.text.length);
-    const closer = /^'([)\]])'$/.exec(facts.expected ?? '')?.[1];
+    const closer = /'([)\]])'$/.exec(facts.expected ?? '')?.[1];
     const opener = closer === undefined ? undefined : openBracket(run.tokens, index);
     if (opener !== undefined) related.push({ message: `to match this '${opener.image}'`, span: lines.span(opener.startOffset, tokenEnd(opener)) });
   }

@@ -58,16 +58,13 @@ class AstBuilder {
     this.diagnostics.push({ severity: 'error', code: 'syntax', message, span });
   }
 
-  statements(file: CstNode): Statement[] {
-    const out: Statement[] = [];
-    for (const element of file.children.statements ?? []) {
-      try {
-        out.push(this.statement(checkedNode(element)));
-      } catch (error) {
-        if (!(error instanceof Incomplete)) throw error;
-      }
+  line(line: CstNode): Statement | undefined {
+    try {
+      return this.statement(child(line, 'statement'));
+    } catch (error) {
+      if (!(error instanceof Incomplete)) throw error;
+      return undefined;
     }
-    return out;
   }
 
   private statement(node: CstNode): Statement {
@@ -224,7 +221,10 @@ class AstBuilder {
   }
 }
 
-/** The statements of one `file` CST; syntax problems found on the way are appended to `diagnostics`. */
-export function statementsFromCst(file: CstNode, lines: LineIndex, diagnostics: Diagnostic[]): Statement[] {
-  return new AstBuilder(lines, diagnostics).statements(file);
+/**
+ * The statement of one `line` CST, or undefined when recovery had to patch it; syntax problems
+ * found on the way are appended to `diagnostics`.
+ */
+export function statementFromCst(line: CstNode, lines: LineIndex, diagnostics: Diagnostic[]): Statement | undefined {
+  return new AstBuilder(lines, diagnostics).line(line);
 }

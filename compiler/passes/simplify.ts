@@ -4,6 +4,7 @@ import { shapeSize } from '../ir/shape.ts';
 import { registeredOps } from '../ops/registry.ts';
 import { constant, constValue, dimValue, isScalar, sizeValue } from './ir-helpers.ts';
 import type { Pass } from './pass.ts';
+import { isSymmetric } from './symmetry.ts';
 import { konst, lit, op, v } from './pattern.ts';
 import { rewritePass, rule, type Rule } from './rewrite-rules.ts';
 
@@ -31,10 +32,17 @@ function scaledSize(b: IrBuilder, c: Node, shape: Node['shape']): Node {
   return b.make('mul', [c, sizeValue(b, shape)]);
 }
 
+/** xᵀ when it costs nothing: the input of a transpose, or x itself when x is symmetric. */
+function freeTranspose(node: Node): Node | undefined {
+  if (node.op === 'transpose') return node.inputs[0];
+  return isSymmetric(node) ? node : undefined;
+}
+
 const ALGEBRA: readonly Rule[] = [
   rule('add-zero', 'x + 0 = x', op('add', [x, lit(0)]), ({ x }) => x),
   rule('sub-zero', 'x - 0 = x', op('sub', [x, lit(0)]), ({ x }) => x),
   rule('zero-sub', '0 - x = -x', op('sub', [lit(0), x]), ({ x }, { b }) => b.make('neg', [x])),
+  rule('add-self', 'x + x = 2 x', op('add', [x, x]), ({ x }, { b }) => b.make('mul', [x, constant(b, 2)])),
   rule('sub-self', 'x - x = 0', op('sub', [x, x]), (_, { b }) => constant(b, 0)),
   rule('add-neg', 'x + (-y) = x - y', op('add', [x, op('neg', [y])]), ({ x, y }, { b }) => b.make('sub', [x, y])),
   rule('sub-neg', 'x - (-y) = x + y', op('sub', [x, op('neg', [y])]), ({ x, y }, { b }) => b.make('add', [x, y])),
@@ -70,6 +78,11 @@ const POWERS: readonly Rule[] = [
 const STRUCTURE: readonly Rule[] = [
   rule('transpose-transpose', '(xᵀ)ᵀ = x', op('transpose', [op('transpose', [x])]), ({ x }) => x),
   rule('transpose-eye', 'Iᵀ = I', op('transpose', [op('eye', [], { name: 'i' })]), ({ i }) => i),
+  rule('transpose-symmetric', 'Sᵀ = S for S symmetric by construction (symmetry.ts)', op('transpose', [v('x', isSymmetric)]), ({ x }) => x),
+  rule('transpose-matmul', '(A B)ᵀ = Bᵀ Aᵀ, when both transposes are free (A, B transposes or symmetric)', op('transpose', [op('matmul', [x, y])]), ({ x, y }, { b }) => {
+    const [xt, yt] = [freeTranspose(x), freeTranspose(y)];
+    return xt !== undefined && yt !== undefined ? b.make('matmul', [yt, xt]) : undefined;
+  }),
   rule('transpose-const', 'fill(c)ᵀ = fill(c)', op('transpose', [konst('c')]), ({ c }, { b }) => constant(b, constValue(c)!)),
   rule('transpose-broadcast', 'broadcast(s)ᵀ = broadcast(s)', op('transpose', [op('broadcast', [s])]), ({ s }) => s),
   rule('broadcast-const', 'broadcast(c) = fill(c)', op('broadcast', [konst('c')]), ({ c }, { b }) => constant(b, constValue(c)!)),

@@ -3,16 +3,47 @@ import type { Program } from '../../compiler/ir/node.ts';
 import { tensor64, type Tensor64 } from '../../compiler/ir/tensor.ts';
 
 /**
- * Finite differences in float64, the oracle for gradient tests. Central differences with one
- * step of Richardson extrapolation: with D(h) = (f(x + hv) - f(x - hv)) / 2h, the estimate
- * (4 D(h/2) - D(h)) / 3 has truncation error O(h⁴) instead of O(h²), so a step large enough to
- * keep rounding small (h = 1e-3 on unit directions) still gives about 10 correct digits.
+ * Finite differences in float64, the oracle for gradient tests: Ridders' method (Numerical
+ * Recipes' `dfridr`). Central differences D(h) = (f(x + hv) - f(x - hv)) / 2h at steps h, h/1.4,
+ * h/1.4², ... are extrapolated to h -> 0 in a Neville tableau, and the entry with the smallest
+ * error estimate is kept; it stops when extrapolating further makes things worse. This adapts to
+ * the function's curvature (no single step suits both eˣ-type and nearly flat objectives) and
+ * typically gives 10-13 correct digits in float64.
  */
 
 export type Inputs = ReadonlyMap<string, Tensor64>;
 export type ScalarFunction = (inputs: Inputs) => number;
 
+/** The first (largest) step, along a direction of unit norm. */
 export const DEFAULT_STEP = 1e-3;
+const SHRINK = 1.4;
+const TABLE = 10;
+const SAFE = 2;
+
+/** An estimate of a derivative and of its error. */
+export interface Estimate {
+  readonly value: number;
+  readonly error: number;
+}
+
+/** Ridders' extrapolation of the central difference of `g` at 0. */
+export function ridders(g: (t: number) => number, h = DEFAULT_STEP): Estimate {
+  const tableau: number[][] = [];
+  let best = { value: Number.NaN, error: Infinity };
+  let step = h;
+  for (let i = 0; i < TABLE; i++, step /= SHRINK) {
+    const row = [(g(step) - g(-step)) / (2 * step)];
+    let factor = SHRINK * SHRINK;
+    for (let j = 1; j <= i; j++, factor *= SHRINK * SHRINK) {
+      row.push((row[j - 1] * factor - tableau[i - 1][j - 1]) / (factor - 1));
+      const error = Math.max(Math.abs(row[j] - row[j - 1]), Math.abs(row[j] - tableau[i - 1][j - 1]));
+      if (error <= best.error) best = { value: row[j], error };
+    }
+    tableau.push(row);
+    if (i > 0 && Math.abs(row[i] - tableau[i - 1][i - 1]) >= SAFE * best.error) break;
+  }
+  return best;
+}
 
 /** The program's `value` output as a function of its inputs. */
 export function valueFunction(program: Program, sizes: ReadonlyMap<string, number>): ScalarFunction {
@@ -30,21 +61,17 @@ export function displaced(inputs: Inputs, direction: Inputs, t: number): Map<str
   return out;
 }
 
-/** d/dt f(x + t·v) at t = 0, by Richardson-extrapolated central differences. */
+/** d/dt f(x + t·v) at t = 0, by Ridders' extrapolation of central differences. */
 export function directionalDerivative(f: ScalarFunction, inputs: Inputs, direction: Inputs, h = DEFAULT_STEP): number {
-  const central = (step: number): number =>
-    (f(displaced(inputs, direction, step)) - f(displaced(inputs, direction, -step))) / (2 * step);
-  return (4 * central(h / 2) - central(h)) / 3;
+  return ridders((t) => f(displaced(inputs, direction, t)), h).value;
 }
 
 /** ∂f/∂x[name][index]: the directional derivative along one coordinate. */
 export function entryDerivative(f: ScalarFunction, inputs: Inputs, name: string, index: number, h = DEFAULT_STEP): number {
-  const direction = new Map<string, Tensor64>();
   const x = inputs.get(name)!;
   const unit = tensor64(x.shape);
   unit.data[index] = 1;
-  direction.set(name, unit);
-  return directionalDerivative(f, inputs, direction, h);
+  return directionalDerivative(f, inputs, new Map([[name, unit]]), h);
 }
 
 /** <a, v> summed over every input. */

@@ -125,7 +125,7 @@ describe('stdlib defs match independent float64 formulas', () => {
       it(`${source} at n=${n}, d=${d}`, () => {
         const z = randomRows(7 + n, n, d);
         const w = randomRows(91 + d, n, d).map((row, i) => row.map((v, j) => 0.6 * v + z[i][j]));
-        const arrays = source.includes('W') ? { Z: z, W: w } : { Z: z };
+        const arrays: Record<string, Rows> = source.includes('W') ? { Z: z, W: w } : { Z: z };
         const expected = formula(z, w);
         const got = valueOf(source, arrays);
         // n < d makes the spectrum exactly rank-deficient: its zero eigenvalues come out of the

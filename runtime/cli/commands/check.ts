@@ -1,16 +1,9 @@
-import { checkFile } from '../../../compiler/check.ts';
 import type { Diagnostic } from '../../../grammar/diagnostic.ts';
 import { diagnosticRecord, type DiagnosticRecord } from '../../../grammar/diagnostics-render.ts';
-import { parse } from '../../../grammar/parse.ts';
+import { checkObjective } from '../../objective.ts';
 import { UsageError, type Command } from '../command.ts';
 import { readSource } from '../read-source.ts';
 import { diagnosticSummary, hasErrors, reportDiagnostics } from '../report-diagnostics.ts';
-
-/** Syntax first; the semantic checks only make sense on a tree that parsed cleanly. */
-function diagnose(source: string): Diagnostic[] {
-  const { ast, diagnostics } = parse(source);
-  return hasErrors(diagnostics) ? diagnostics : [...diagnostics, ...checkFile(ast)];
-}
 
 export const checkCommand: Command = {
   name: 'check',
@@ -37,7 +30,7 @@ Example:
     const all: Diagnostic[] = [];
     const records: DiagnosticRecord[] = [];
     positionals.forEach((file, i) => {
-      const diagnostics = diagnose(sources[i]);
+      const { diagnostics } = checkObjective(file, sources[i]);
       all.push(...diagnostics);
       if (values.json === true) records.push(...diagnostics.map((d) => diagnosticRecord(d, file)));
       else reportDiagnostics(io, file, sources[i], diagnostics);

@@ -1,0 +1,47 @@
+import type { Node } from '../ir/node.ts';
+import { opDef } from '../ops/registry.ts';
+
+/** How deep the structural proof may look before it gives up (and says "not known"). */
+const MAX_DEPTH = 32;
+
+const memo = new WeakMap<Node, boolean>();
+
+function isSquare(node: Node): boolean {
+  return node.shape.length === 2 && node.shape[0] === node.shape[1];
+}
+
+/** B is Aᵀ by structure. */
+function transposeOf(a: Node, b: Node): boolean {
+  return (b.op === 'transpose' && b.inputs[0] === a) || (a.op === 'transpose' && a.inputs[0] === b);
+}
+
+function prove(node: Node, depth: number): boolean {
+  if (!isSquare(node) || depth > MAX_DEPTH) return false;
+  const cached = memo.get(node);
+  if (cached !== undefined) return cached;
+  let result: boolean;
+  if (node.op === 'const' || node.op === 'broadcast') {
+    // A fill of a square shape.
+    result = true;
+  } else if (node.op === 'matmul') {
+    // A Aᵀ and Aᵀ A are Gram matrices; S S is symmetric for symmetric S.
+    const [a, b] = node.inputs;
+    result = transposeOf(a, b) || (a === b && prove(a, depth + 1));
+  } else if (opDef(node.op).facts?.symmetricOutput) {
+    // Symmetric whenever its matrix inputs are (scalars and vectors impose nothing).
+    result = node.inputs.every((input) => input.shape.length < 2 || prove(input, depth + 1));
+  } else {
+    result = false;
+  }
+  memo.set(node, result);
+  return result;
+}
+
+/**
+ * Whether `node` is a symmetric matrix by construction: fills, Gram products A Aᵀ and Aᵀ A,
+ * squares of symmetric matrices, and ops whose facts say `symmetricOutput` (eye, diag_embed,
+ * transpose, elementwise ops) over symmetric operands. False means "not known", not "asymmetric".
+ */
+export function isSymmetric(node: Node): boolean {
+  return prove(node, 0);
+}

@@ -1,0 +1,115 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { BindingError, evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
+import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
+import { compileValueAndGrad } from '../../../compiler/pipeline.ts';
+import { atomicWrite } from '../../io/atomic-write.ts';
+import { InputFileError, parseInputFlags, readInputArray } from '../../io/input-arrays.ts';
+import { formatNpy } from '../../io/npy.ts';
+import { checkObjective } from '../../objective.ts';
+import { UsageError, type Command, type CommandIo } from '../command.ts';
+import { readSource } from '../read-source.ts';
+import { reportDiagnostics } from '../report-diagnostics.ts';
+
+interface Evaluation {
+  readonly value: number;
+  readonly dtype: 'float64' | 'float32';
+  readonly backend: string;
+  readonly grads: ReadonlyMap<string, { shape: readonly number[]; data: Float64Array | Float32Array }>;
+}
+
+function missingOrExtra(error: BindingError): boolean {
+  return /^(missing|unexpected) input/.test(error.message);
+}
+
+export const valueCommand: Command = {
+  name: 'value',
+  summary: 'evaluate an objective (and its gradients) on arrays',
+  help: `Usage: dflc value FILE.dfl --input NAME=PATH.npy ... [--f64] [--grad DIR] [--json]
+
+Compiles the objective into its optimised value-and-gradient program and evaluates it on the
+given arrays. Every input of the objective must be bound, by its name as written: a time
+reference by its full spelling, e.g. --input Z_t+1=z1.npy. Arrays are 2-D NumPy .npy files
+(float32 or float64, C order); symbolic dimensions such as n and d are read from them.
+
+Prints the value on stdout. With --f64 the program runs on the float64 reference backend
+(the oracle dflc's tests check every other backend against).
+
+Options:
+  --input NAME=PATH   bind an input to an .npy array (repeat for each input)
+  --f64               evaluate in float64 on the reference backend
+  --grad DIR          write the gradient for each input to DIR/NAME.npy
+  --json              print {"value", "dtype", "backend"} as JSON on stdout
+  -h, --help          show this help
+
+Example:
+  dflc value examples/card.dfl --f64 --input Z=z.npy --input Z_t=z0.npy --input Z_t+1=z1.npy --grad grads/`,
+  options: {
+    input: { type: 'string', multiple: true },
+    f64: { type: 'boolean' },
+    grad: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length !== 1) throw new UsageError('value takes exactly one FILE.dfl');
+    const [file] = positionals;
+    const bindings = parseInputFlags((values.input as string[] | undefined) ?? []);
+    const source = await readSource(file, io.cwd);
+    const checked = checkObjective(file, source);
+    reportDiagnostics(io, file, source, checked.diagnostics);
+    if (checked.program === undefined) return 1;
+    const forward = checked.program;
+
+    let arrays;
+    try {
+      arrays = await Promise.all(bindings.map((b) => readInputArray(b.name, b.path, io.cwd)));
+    } catch (error) {
+      if (error instanceof InputFileError) return fail(io, error.message);
+      throw error;
+    }
+    const inputs = new Map<string, Tensor64>(arrays.map((a) => [a.name, tensor64(a.shape, a.data)]));
+    let sizes: Map<string, number>;
+    try {
+      sizes = inferSizes(forward, inputs);
+    } catch (error) {
+      if (!(error instanceof BindingError)) throw error;
+      if (missingOrExtra(error)) throw new UsageError(error.message);
+      return fail(io, error.message);
+    }
+    if (values.f64 !== true) {
+      throw new UsageError('float32 execution on TensorFlow.js is not available in this build yet; pass --f64');
+    }
+    const { program } = compileValueAndGrad(forward, { sizes });
+    const outputs = evaluate(program, inputs, sizes);
+    const result: Evaluation = {
+      value: outputs.get('value')!.data[0],
+      dtype: 'float64',
+      backend: 'reference',
+      grads: new Map(forward.inputs.map(({ name }) => [name, outputs.get(`grad:${name}`)!])),
+    };
+    if (typeof values.grad === 'string') await writeGradients(resolve(io.cwd, values.grad), result);
+    if (values.json === true) {
+      io.stdout(`${JSON.stringify({ value: result.value, dtype: result.dtype, backend: result.backend })}\n`);
+    } else {
+      io.stdout(`${result.value}\n`);
+    }
+    if (!Number.isFinite(result.value)) {
+      io.stderr(`dflc value: warning: the objective is ${result.value} on these inputs\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+function fail(io: CommandIo, message: string): number {
+  io.stderr(`dflc value: ${message}\n`);
+  return 1;
+}
+
+async function writeGradients(dir: string, result: Evaluation): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, grad] of result.grads) {
+    const dtype = grad.data instanceof Float32Array ? 'float32' : 'float64';
+    await atomicWrite(join(dir, `${name}.npy`), formatNpy({ dtype, shape: grad.shape, data: grad.data }));
+  }
+}

@@ -1,0 +1,24 @@
+import type { Diagnostic } from '../grammar/diagnostic.ts';
+import { parse } from '../grammar/parse.ts';
+import { frontEnd } from '../compiler/front-end.ts';
+import type { Program } from '../compiler/ir/node.ts';
+import { loadStdlib } from './stdlib-loader.ts';
+
+export interface CheckedObjective {
+  readonly file: string;
+  readonly source: string;
+  readonly diagnostics: Diagnostic[];
+  /** The forward program, when there are no errors. */
+  readonly program: Program | undefined;
+}
+
+/**
+ * Source text -> checked forward program, with the stdlib as prelude: what every command that
+ * takes an objective file does first. Semantic checks run only on a tree that parsed cleanly.
+ */
+export function checkObjective(file: string, source: string, epsilon?: number): CheckedObjective {
+  const { ast, diagnostics } = parse(source);
+  if (diagnostics.some((d) => d.severity === 'error')) return { file, source, diagnostics, program: undefined };
+  const result = frontEnd(ast, { fileName: file, source, prelude: loadStdlib(), epsilon });
+  return { file, source, diagnostics: [...diagnostics, ...result.diagnostics], program: result.program };
+}
