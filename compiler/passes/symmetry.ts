@@ -27,6 +27,9 @@ function prove(node: Node, depth: number): boolean {
     // A Aᵀ and Aᵀ A are Gram matrices; S S is symmetric for symmetric S.
     const [a, b] = node.inputs;
     result = transposeOf(a, b) || (a === b && prove(a, depth + 1));
+  } else if (opDef(node.op).facts?.commutative && node.inputs.length === 2 && transposeOf(node.inputs[0], node.inputs[1])) {
+    // f(A, Aᵀ)ᵀ = f(Aᵀ, A) = f(A, Aᵀ) for a commutative elementwise f, e.g. A + Aᵀ.
+    result = true;
   } else if (opDef(node.op).facts?.symmetricOutput) {
     // Symmetric whenever its matrix inputs are (scalars and vectors impose nothing).
     result = node.inputs.every((input) => input.shape.length < 2 || prove(input, depth + 1));
@@ -39,7 +42,7 @@ function prove(node: Node, depth: number): boolean {
 
 /**
  * Whether `node` is a symmetric matrix by construction: fills, Gram products A Aᵀ and Aᵀ A,
- * squares of symmetric matrices, and ops whose facts say `symmetricOutput` (eye, diag_embed,
+ * squares of symmetric matrices, A + Aᵀ (any commutative op of A and Aᵀ), and ops whose facts say `symmetricOutput` (eye, diag_embed,
  * transpose, elementwise ops) over symmetric operands. False means "not known", not "asymmetric".
  */
 export function isSymmetric(node: Node): boolean {

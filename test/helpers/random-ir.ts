@@ -397,7 +397,12 @@ export function formatProgram(program: Program): string {
 function build(n: number, d: number, tape: readonly number[], pool: readonly number[], maxDepth: number): RandomProgram {
   const sizes = new Map([['n', n], ['d', d]]);
   const g = new ProgramGen(new Tape(tape), sizes);
-  const value = g.produce(SCALAR, maxDepth + 1);
+  // A value that no input reaches tests little: try again (a few times) on the rest of the tape.
+  let value = g.produce(SCALAR, maxDepth + 1);
+  for (let attempt = 0; attempt < 3 && g.inputs.length === 0; attempt++) {
+    g.checks.length = 0;
+    value = g.produce(SCALAR, maxDepth + 1);
+  }
   const unused: ProgramInput[] = g.t.pick(4) === 1 ? [{ name: 'unused', shape: g.randomShape() }] : [];
   const program: Program = {
     inputs: [...g.inputs.map(({ name, shape }) => ({ name, shape })), ...unused],
