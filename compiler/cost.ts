@@ -172,7 +172,7 @@ export function programFlops(program: Program): Flops {
 
 /**
  * Sizes assumed for dimensions that are still symbolic when a number is wanted: the reference
- * workload of docs/DESIGN.md (a batch of n = 4096, width d = 256); any other name is 256.
+ * workload of DESIGN.md's engine facts (a batch of n = 4096, width d = 256); any other name is 256.
  */
 export const ASSUMED_SIZES: ReadonlyMap<string, number> = new Map([
   ['n', 4096],

@@ -213,7 +213,7 @@ function normaliseColumn(file: string, spec: ColumnSpec, raw: DecodedArray, rowS
       return out;
     }
     case 'string': {
-      const out = Array.isArray(raw) ? (raw as (string | null)[]) : Array.from(raw as ArrayLike<string>);
+      const out = Array.isArray(raw) ? (raw as (string | null)[]) : Array.from(raw as unknown as ArrayLike<string>);
       for (let i = 0; i < n; i++) {
         const v = out[i];
         if (v === null || v === undefined) {

@@ -1,3 +1,4 @@
+import { differentiate } from '../../compiler/autodiff.ts';
 import { evaluate } from '../../compiler/backends/reference/evaluate.ts';
 import type { Program } from '../../compiler/ir/node.ts';
 import { tensor64, type Tensor64 } from '../../compiler/ir/tensor.ts';
@@ -118,4 +119,58 @@ export function seededUniform(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** How an automatic gradient compares with finite differences. */
+export interface GradientComparison {
+  /** The largest relative error found (see `compareGradients`). */
+  readonly worst: number;
+  /** Where it was found, e.g. `direction 0: ad 1.25, fd 1.2500000001` or `Z[3]: ad ..., fd ...`. */
+  readonly where: string;
+  readonly value: number;
+  /** ‖∇f‖₂ over all inputs. */
+  readonly gradientNorm: number;
+}
+
+/**
+ * Differentiates `program`, evaluates value and gradient with the reference backend, and
+ * compares them with finite differences (Ridders) of the float64 forward value: the directional
+ * derivative <∇f, v> against d/dt f(x + tv) for `directions` random unit directions v (JAX
+ * check_grads style), and, with `entries`, every partial derivative. The relative error is
+ * |ad - fd| / max(|ad|, |fd|, floor) with floor = 1e-3·max(1, |f(x)|, ‖∇f‖₂): relative where the
+ * derivative has a size, absolute against the size of f and ∇f where it is (near) 0.
+ */
+export function compareGradients(
+  program: Program,
+  inputs: Inputs,
+  sizes: ReadonlyMap<string, number>,
+  options: { readonly directions: number; readonly entries: boolean; readonly uniform: () => number },
+): GradientComparison {
+  const outputs = evaluate(differentiate(program), inputs, sizes);
+  const value = outputs.get('value')!.data[0];
+  const grads = new Map([...inputs.keys()].map((name) => [name, outputs.get(`grad:${name}`)!]));
+  let norm2 = 0;
+  for (const g of grads.values()) for (const x of g.data) norm2 += x * x;
+  const gradientNorm = Math.sqrt(norm2);
+  const floor = 1e-3 * Math.max(1, Math.abs(value), gradientNorm);
+  const f = valueFunction(program, sizes);
+  let worst = 0;
+  let where = 'nowhere';
+  const compare = (label: string, ad: number, fd: number): void => {
+    const error = relativeError(ad, fd, floor);
+    // A NaN error (a NaN gradient) is the worst there is, and stays.
+    if (!Number.isNaN(worst) && !(error <= worst)) [worst, where] = [error, `${label}: ad ${ad}, fd ${fd}`];
+  };
+  for (let k = 0; k < options.directions; k++) {
+    const v = unitDirection(inputs, options.uniform);
+    compare(`direction ${k}`, innerProduct(grads, v), directionalDerivative(f, inputs, v));
+  }
+  if (options.entries) {
+    for (const [name, x] of inputs) {
+      for (let i = 0; i < x.data.length; i++) {
+        compare(`${name}[${i}]`, grads.get(name)!.data[i], entryDerivative(f, inputs, name, i));
+      }
+    }
+  }
+  return { worst, where, value, gradientNorm };
 }

@@ -26,7 +26,7 @@ export class KernelUnavailableError extends Error {
             ? `the tfjs executor needs tfjs kernel '${kernel}', which the ${backend} backend does not have`
             : `op '${op}' needs tfjs kernel '${kernel}', which the ${backend} backend does not have`,
         )
-        .join('\n') + `\n(try another --backend: cpu has the most kernels)`,
+        .join('\n') + (backend === 'cpu' ? '' : '\n(--backend cpu has every tfjs kernel, more slowly)'),
     );
   }
 }

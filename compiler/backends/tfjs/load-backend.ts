@@ -162,3 +162,9 @@ export async function ensureActive(tfName: string): Promise<void> {
     if (!(await tf.setBackend(tfName))) throw new BackendUnavailableError(tfName, `the tfjs backend '${tfName}' could not be re-activated`);
   }
 }
+
+/** One line for the user: `tfjs backend: wasm (SIMD, 1 thread); auto skipped tensorflow-gpu (...)`. */
+export function formatLoadedBackend(loaded: LoadedBackend): string {
+  const skipped = loaded.skipped.map((s) => `${s.backend} (${s.reason.replace(/^--backend \S+ /, '')})`).join(', ');
+  return `tfjs backend: ${loaded.description}${skipped === '' ? '' : `; auto skipped ${skipped}`}`;
+}

@@ -44,7 +44,9 @@ export class TfjsExecutor implements Executor {
       const buffers = new Set<ArrayBufferLike>([...inputs.values()].map((input) => input.data.buffer));
       const result = new Map<string, Float32Tensor>();
       for (const [name, t] of outputs) {
-        let data = (await t.data()) as Float32Array;
+        // dataSync: after ensureActive nothing awaits, so another executor cannot switch the
+        // backend half-way through (wasm, cpu and tensorflow read back synchronously anyway).
+        let data = t.dataSync() as Float32Array;
         // The cpu backend can hand back an input's own array (an output equal to an input).
         if (buffers.has(data.buffer)) data = data.slice();
         result.set(name, { shape: t.shape, data });

@@ -7,9 +7,10 @@ import { DIM, LATENT_SIZE, sampleDemographics, sigmoid, simulateLatentPath } fro
  * The binary outcome tasks of the synthetic cohort. Each is driven by its own direction in the
  * latent space: at the prediction time p the outcome is drawn as
  *
- *     P(y = 1) = sigmoid(SIGNAL * (w . z_p - mean) / sd + logit(prevalence)),
+ *     P(y = 1) = sigmoid(SIGNAL * (w . z_p - mean) / sd + offset),
  *
- * with w a unit vector over a few latent dimensions, the supports chosen to overlap as little as
+ * with w a unit vector over a few latent dimensions, mean, sd and offset set on a pilot population
+ * so that the prevalence is near its target, the supports chosen to overlap as little as
  * the clinical story allows. The events after p are then made to agree with y (see
  * simulate-subject.ts), so that the label can also be derived from the data alone by the rule
  * `deriveOutcome` states. A representation that keeps only one task's direction predicts that task
@@ -87,14 +88,16 @@ export function taskDirections(): Float64Array {
 interface Calibration {
   readonly mean: Float64Array;
   readonly sd: Float64Array;
+  /** Logit offset per task that gives the target prevalence over the pilot population. */
+  readonly offset: Float64Array;
 }
 
 let calibration: Calibration | undefined;
 const PILOT_SEED = 0xca11b;
-const PILOT_SUBJECTS = 3000;
+const PILOT_SUBJECTS = 2000;
 
 /**
- * The mean and standard deviation of each task's score w . z over a fixed pilot population, so that
+ * Standardisation and offset of each task's score w . z over a fixed pilot population, so that
  * prevalences come out near their targets. It depends only on constants (a fixed pilot seed), never
  * on the cohort being generated, so each subject stays a function of (seed, index) alone.
  */
@@ -102,35 +105,49 @@ function taskCalibration(): Calibration {
   if (calibration !== undefined) return calibration;
   const directions = taskDirections();
   const tasks = OUTCOME_TASKS.length;
-  const sum = new Float64Array(tasks);
-  const sumSq = new Float64Array(tasks);
+  const scores = new Float64Array(tasks * PILOT_SUBJECTS);
   for (let i = 0; i < PILOT_SUBJECTS; i++) {
     const rng = Rng.from(PILOT_SEED, i);
     const months = 13 + rng.int(60);
     const path = simulateLatentPath(rng, sampleDemographics(rng), months);
-    const z = path.subarray((months - 1) * LATENT_SIZE);
+    const base = (months - 1) * LATENT_SIZE;
     for (let k = 0; k < tasks; k++) {
       let s = 0;
-      for (let d = 0; d < LATENT_SIZE; d++) s += directions[k * LATENT_SIZE + d] * z[d];
-      sum[k] += s;
-      sumSq[k] += s * s;
+      for (let d = 0; d < LATENT_SIZE; d++) s += directions[k * LATENT_SIZE + d] * path[base + d];
+      scores[k * PILOT_SUBJECTS + i] = s;
     }
   }
-  const mean = sum.map((s) => s / PILOT_SUBJECTS);
-  const sd = sumSq.map((s, k) => Math.sqrt(Math.max(s / PILOT_SUBJECTS - mean[k] ** 2, 1e-12)));
-  calibration = { mean, sd };
+  const mean = new Float64Array(tasks);
+  const sd = new Float64Array(tasks);
+  const offset = new Float64Array(tasks);
+  for (let k = 0; k < tasks; k++) {
+    const row = scores.subarray(k * PILOT_SUBJECTS, (k + 1) * PILOT_SUBJECTS);
+    mean[k] = row.reduce((a, b) => a + b, 0) / PILOT_SUBJECTS;
+    sd[k] = Math.sqrt(Math.max(row.reduce((a, b) => a + (b - mean[k]) ** 2, 0) / PILOT_SUBJECTS, 1e-12));
+    // Bisection on the offset: the mean of sigmoid(SIGNAL * u + b) is increasing in b.
+    let lo = -20;
+    let hi = 20;
+    for (let it = 0; it < 60; it++) {
+      const b = (lo + hi) / 2;
+      let p = 0;
+      for (const s of row) p += sigmoid((SIGNAL * (s - mean[k])) / sd[k] + b);
+      if (p / PILOT_SUBJECTS < OUTCOME_TASKS[k].prevalence) lo = b;
+      else hi = b;
+    }
+    offset[k] = (lo + hi) / 2;
+  }
+  calibration = { mean, sd, offset };
   return calibration;
 }
 
 /** The probability of each outcome given the latent state at the prediction time. */
 export function outcomeProbabilities(z: ArrayLike<number>): Float64Array {
-  const { mean, sd } = taskCalibration();
+  const { mean, sd, offset } = taskCalibration();
   const directions = taskDirections();
-  return Float64Array.from(OUTCOME_TASKS, (task, k) => {
+  return Float64Array.from(OUTCOME_TASKS, (_, k) => {
     let s = 0;
     for (let d = 0; d < LATENT_SIZE; d++) s += directions[k * LATENT_SIZE + d] * z[d];
-    const logitPrevalence = Math.log(task.prevalence / (1 - task.prevalence));
-    return sigmoid((SIGNAL * (s - mean[k])) / sd[k] + logitPrevalence);
+    return sigmoid((SIGNAL * (s - mean[k])) / sd[k] + offset[k]);
   });
 }
 

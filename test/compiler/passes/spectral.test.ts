@@ -48,7 +48,13 @@ describe('spectral', () => {
     ['Σ (c s)', (b, s) => b.make('sum', [b.make('mul', [s, scalarConst(b, -0.7)])])],
     ['Σ (s / c)²', (b, s) => b.make('sum', [b.make('square', [b.make('div', [s, scalarConst(b, 3)])])])],
     ['Σ (c s)^3', (b, s) => b.make('sum', [pow(b, b.make('mul', [s, scalarConst(b, 1.5)]), 3)])],
-    ['Σ pad(s / Σ s)²', (b, s) => b.make('sum', [b.make('square', [b.make('pad', [b.make('div', [s, b.make('sum', [s])])], { length: 'm' })])])],
+    [
+      'Σ pad(s / (1 + Σ s²))²',
+      (b, s) => {
+        const norm = b.make('add', [scalarConst(b, 1), b.make('sum', [b.make('square', [s])])]);
+        return b.make('sum', [b.make('square', [b.make('pad', [b.make('div', [s, norm])], { length: 'm' })])]);
+      },
+    ],
   ];
 
   describe.each(REMOVABLE)('%s needs no eigensolver', (_name, f) => {

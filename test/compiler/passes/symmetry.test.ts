@@ -19,6 +19,11 @@ describe('isSymmetric', () => {
     expect(isSymmetric(b.make('add', [a, t(a)]))).toBe(true);
     expect(isSymmetric(b.make('diag_embed', [b.make('sum_rows', [x])]))).toBe(true);
     expect(isSymmetric(t(gram))).toBe(true);
+    // V diag(g) Vᵀ and Xᵀ diag(v) X, as the eigenvalue gradient writes them.
+    const g = b.make('sum_rows', [a]);
+    expect(isSymmetric(b.make('matmul', [b.make('mul', [a, b.make('bcast_rows', [g], { rows: 'd' })]), t(a)]))).toBe(true);
+    const w = b.make('sum_cols', [x]);
+    expect(isSymmetric(b.make('matmul', [t(x), b.make('mul', [b.make('bcast_cols', [w], { cols: 'd' }), x])]))).toBe(true);
   });
 
   it('does not claim what it cannot prove', () => {
@@ -27,5 +32,8 @@ describe('isSymmetric', () => {
     expect(isSymmetric(b.make('matmul', [a, a]))).toBe(false);
     expect(isSymmetric(b.make('matmul', [gram, a]))).toBe(false);
     expect(isSymmetric(x)).toBe(false);
+    // X diag(v) X (no transpose) is not a congruence.
+    const g = b.make('sum_rows', [a]);
+    expect(isSymmetric(b.make('matmul', [b.make('mul', [a, b.make('bcast_rows', [g], { rows: 'd' })]), a]))).toBe(false);
   });
 });

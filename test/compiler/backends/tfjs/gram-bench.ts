@@ -8,6 +8,10 @@
 import { differentiate } from '../../../../compiler/autodiff.ts';
 import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import { topoOrder, type Program } from '../../../../compiler/ir/node.ts';
+import * as tf from '@tensorflow/tfjs-core';
+import type { OpName } from '../../../../compiler/ops/op-names.ts';
+import { tfjsLowerings, type TfjsLowering } from '../../../../compiler/backends/tfjs/lowering.ts';
+import { runProgramTf } from '../../../../compiler/backends/tfjs/run-program.ts';
 import { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
 import type { BackendChoice } from '../../../../compiler/backends/tfjs/load-backend.ts';
 
@@ -56,6 +60,31 @@ for (const backend of ['wasm', 'cpu'] as BackendChoice[]) {
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
     const gflops = (matmuls * 2 * n * d * d) / 1e9 / (median / 1e3);
+    // Where the time goes: every lowering timed (wasm and cpu kernels run synchronously).
+    const perOp = new Map<string, number>();
+    const table = {} as Record<OpName, TfjsLowering>;
+    for (const [op, lowering] of Object.entries(tfjsLowerings) as [OpName, TfjsLowering][]) {
+      table[op] = {
+        kernels: lowering.kernels,
+        lower: (...args) => {
+          const t0 = performance.now();
+          const out = lowering.lower(...args);
+          const key = `${op}${args[3].shape.length === 2 ? `[${args[3].shape.map((dim) => (dim === 'n' ? n : dim === 'd' ? d : dim)).join('x')}]` : ''}`;
+          perOp.set(key, (perOp.get(key) ?? 0) + performance.now() - t0);
+          return out;
+        },
+      };
+    }
+    const z = tf.tensor(data, [n, d]);
+    const t0 = performance.now();
+    const outs = runProgramTf(program, new Map([['Z', z]]), { table });
+    const computeMs = performance.now() - t0;
+    const t1 = performance.now();
+    for (const t of outs.values()) t.dataSync();
+    const readMs = performance.now() - t1;
+    tf.dispose([z, ...outs.values()]);
+    const breakdown = [...perOp].sort((a, b) => b[1] - a[1]).map(([op, ms]) => `${op} ${ms.toFixed(1)}`).join(', ');
+    console.log(`  ${label}: one run by op (ms): ${breakdown}; compute ${computeMs.toFixed(1)}, read-back ${readMs.toFixed(1)}`);
     console.log(
       `  ${label}: value+grad n=${n} d=${d}: median ${median.toFixed(1)} ms, min ${times[0].toFixed(1)} ms ` +
         `over ${times.length} runs (${matmuls} matmuls, ${gflops.toFixed(1)} GFLOP/s overall)`,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../../../../compiler/backends/executor.ts';
-import { loadTfjsBackend, type BackendChoice } from '../../../../compiler/backends/tfjs/load-backend.ts';
+import { formatLoadedBackend, loadTfjsBackend, type BackendChoice } from '../../../../compiler/backends/tfjs/load-backend.ts';
 import { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
 
 function installed(pkg: string): boolean {
@@ -68,6 +68,10 @@ describe('loading tfjs backends', () => {
     expect(loaded.skipped.map((s) => s.backend)).toEqual(['tensorflow-gpu', 'tensorflow']);
     expect(loaded.skipped[1].reason).toBe('--backend tensorflow needs the package @tensorflow/tfjs-node, which is not installed');
     expect(tf.getBackend()).toBe('wasm');
+    expect(formatLoadedBackend(loaded)).toBe(
+      'tfjs backend: wasm (SIMD, 1 thread); auto skipped tensorflow-gpu (needs the package @tensorflow/tfjs-node-gpu, ' +
+        'which is not installed), tensorflow (needs the package @tensorflow/tfjs-node, which is not installed)',
+    );
   });
 
   it('wasm runs with SIMD, on one thread under Node', async () => {

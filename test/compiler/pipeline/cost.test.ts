@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { COST, Flops, nodeFlops, programFlops } from '../../../compiler/cost.ts';
+import { IrBuilder } from '../../../compiler/ir/builder.ts';
+import { OP_NAMES } from '../../../compiler/ops/op-names.ts';
+import { input, programOf } from '../passes/fixtures.ts';
+
+describe('cost', () => {
+  it('has a row for every op', () => {
+    expect(Object.keys(COST).sort()).toEqual([...OP_NAMES].sort());
+  });
+
+  it('charges 2·r·k·c for a matrix product, 9·k³ for eigh, one per entry for elementwise ops and reductions', () => {
+    const b = new IrBuilder();
+    const x = input(b, 'X', ['n', 'd']);
+    const gram = b.make('matmul', [b.make('transpose', [x]), x]);
+    expect(nodeFlops(gram).toString()).toBe('2·d²·n');
+    expect(nodeFlops(b.make('eigh', [gram])).toString()).toBe('9·d³');
+    expect(nodeFlops(b.make('exp', [x])).toString()).toBe('d·n');
+    expect(nodeFlops(b.make('sum', [x])).toString()).toBe('d·n');
+    expect(nodeFlops(b.make('transpose', [x])).toString()).toBe('0');
+    expect(nodeFlops(b.make('matmul', [input(b, 'A', [2, 3]), input(b, 'B', [3, 5])])).toString()).toBe('60');
+  });
+
+  it('sums a program into a polynomial that evaluates under sizes', () => {
+    const b = new IrBuilder();
+    const x = input(b, 'X', ['n', 'd']);
+    const program = programOf({ value: b.make('sum', [b.make('exp', [b.make('mul', [x, x])])]) });
+    const flops = programFlops(program);
+    expect(flops.toString()).toBe('3·d·n');
+    expect(flops.symbols).toEqual(['d', 'n']);
+    expect(flops.evaluate(new Map([['n', 10], ['d', 2]]))).toBe(60);
+    expect(() => flops.evaluate(new Map([['n', 10]]))).toThrow(/no size for dimension 'd'/);
+  });
+
+  it('adds and multiplies polynomials', () => {
+    const p = Flops.dim('n').times(Flops.dim('d')).plus(Flops.constant(3)).plus(Flops.dim('n').times(Flops.dim('d')).scale(2));
+    expect(p.toString()).toBe('3·d·n + 3');
+    expect(Flops.size([2, 'n', 'n']).toString()).toBe('2·n²');
+    expect(Flops.ZERO.toString()).toBe('0');
+  });
+});
