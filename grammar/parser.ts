@@ -1,4 +1,5 @@
-import { CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { CstNode, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { chevrotain } from './chevrotain.ts';
 import {
   AdditiveOperator,
   allTokens,
@@ -57,7 +58,7 @@ const RULE_EXPECTS: Record<string, string> = {
 };
 
 function previousImage(token: IToken | undefined): string | undefined {
-  return token === undefined || token.tokenType === EOF || Number.isNaN(token.startOffset) ? undefined : token.image;
+  return token === undefined || token.tokenType === chevrotain.EOF || Number.isNaN(token.startOffset) ? undefined : token.image;
 }
 
 function label(type: TokenType): string {
@@ -68,7 +69,7 @@ const encode = (facts: SyntaxErrorFacts): string => JSON.stringify(facts);
 
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected, previous, ruleName }) =>
-    expected === EOF
+    expected === chevrotain.EOF
       ? encode({ kind: 'unexpected', rule: ruleName })
       : encode({
           kind: 'expected',
@@ -95,7 +96,7 @@ export function decodeSyntaxError(message: string): SyntaxErrorFacts {
  * The DFL grammar of LANGUAGE.md as a pure Chevrotain CST parser: no actions, labelled children
  * that to-ast.ts reads. Precedence, loosest first: `+ -`, `* / @`, unary `-`, `^` (right-assoc).
  */
-class DflParser extends CstParser {
+class DflParser extends chevrotain.CstParser {
   constructor() {
     super([...allTokens], { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages });
     this.performSelfAnalysis();

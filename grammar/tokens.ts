@@ -1,4 +1,7 @@
-import { createToken, Lexer, type CustomPatternMatcherReturn, type IToken, type TokenType } from 'chevrotain';
+import type { CustomPatternMatcherReturn, IToken, TokenType } from 'chevrotain';
+import { chevrotain } from './chevrotain.ts';
+
+const { createToken, Lexer } = chevrotain;
 
 /**
  * DFL's tokens (LANGUAGE.md, "Lexical rules"). Operator families are token categories so that the

@@ -9,8 +9,14 @@ export class IrError extends Error {
   override name = 'IrError';
 }
 
+// JSON.stringify would write NaN and ±Infinity all as `null` and -0 as `0`; String keeps them apart.
+function scalarKey(value: number | string): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
 function attrKey(value: AttrValue): string {
-  return Array.isArray(value) ? `[${value.map((v) => JSON.stringify(v)).join(',')}]` : JSON.stringify(value);
+  return Array.isArray(value) ? `[${value.map(scalarKey).join(',')}]` : scalarKey(value as number | string);
 }
 
 function keyOf(op: OpName, inputs: readonly Node[], attrs: Attrs): string {

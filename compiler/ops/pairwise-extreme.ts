@@ -14,7 +14,7 @@ export function pairwiseExtreme(name: 'maximum' | 'minimum', kernel: (x: number,
     kernel,
     facts: { commutative: true },
     cotangents: (b, g, x, _y, out) => {
-      const toX = b.make('mul', [g, b.make('eq', [_y, out])]);
+      const toX = b.make('mul', [g, b.make('eq', [x, out])]);
       return [toX, b.make('sub', [g, toX])];
     },
   });

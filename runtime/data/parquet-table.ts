@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetScan, parquetSchema } from 'hyparquet';
-import type { DecodedArray, FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, DecodedArray, FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from 'hyparquet';
 import { DataError } from './data-error.ts';
 import { invalidFloatReason, invalidIntegerReason, type ColumnSpec } from './meds-schema.ts';
 import type { ColumnData, TableBatch } from './table-batch.ts';
@@ -23,10 +23,22 @@ const TIMESTAMP_PARSERS: Partial<ParquetParsers> = {
   timestampFromNanoseconds: (nanos: bigint) => Number(nanos / 1000n),
 };
 
+/**
+ * Files up to this size are read in one go (one system call instead of one stream per page, about
+ * twice as fast); larger ones through hyparquet's ranged reads, so a huge shard is never held whole.
+ */
+const WHOLE_FILE_LIMIT = 256 * 1024 * 1024;
+
+async function openParquet(file: string, size: number): Promise<AsyncBuffer> {
+  if (size > WHOLE_FILE_LIMIT) return asyncBufferFromFile(file);
+  const bytes = await readFile(file);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
 export async function* readParquetTable(file: string, specs: readonly ColumnSpec[]): AsyncGenerator<TableBatch> {
   const size = (await stat(file)).size;
   if (size === 0) throw new DataError(file, 'file is empty (0 bytes)');
-  const buffer = await asyncBufferFromFile(file);
+  const buffer = await openParquet(file, size);
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(buffer, { parsers: TIMESTAMP_PARSERS });

@@ -14,14 +14,17 @@ import { MICROS_PER_DAY } from './time.ts';
  * window ends exactly there), otherwise 1 µs before its first timed event. It runs from the first
  * window holding a timed event or note to the last, empty windows in between included (they are
  * real gaps in care, and keep t + 1 meaning "the next 90 days"); with labels it also reaches the
- * window ending at the anchor. Static (null-time) events and notes belong to no window: they are
- * `[eventOffset[s], staticEventEnd[s])` of the subject's events.
+ * window ending at the anchor. Events with a `spanExcludes` code (by default MEDS_BIRTH, decades
+ * before any care) do not stretch the grid. Static (null-time) events, and excluded events before
+ * the first window, belong to no window: they are `[eventOffset[s], staticEventEnd[s])`.
  */
 export interface WindowOptions {
   /** Width in days (may be fractional). Default 90. */
   readonly widthDays?: number;
   /** Labels whose prediction times anchor each subject's grid (see above). */
   readonly labels?: readonly LabelTask[];
+  /** Codes whose events do not extend the grid. Default ['MEDS_BIRTH']. */
+  readonly spanExcludes?: readonly string[];
 }
 
 export interface Windows {
@@ -41,7 +44,10 @@ export interface Windows {
   /** The window's notes are `[noteStart[w], noteEnd[w])` in `Cohort.notes`. */
   readonly noteStart: Int32Array;
   readonly noteEnd: Int32Array;
-  /** Per subject: its static events are `[subjects.eventOffset[s], staticEventEnd[s])`. */
+  /**
+   * Per subject: its events before the first window are `[subjects.eventOffset[s], staticEventEnd[s])`:
+   * null-time facts (sex) and excluded events such as the birth. The trainer uses them as context.
+   */
   readonly staticEventEnd: Int32Array;
   /** Per subject: the grid anchor (a window boundary), NaN for a subject with no timed data. */
   readonly anchor: Float64Array;
@@ -67,25 +73,36 @@ export function buildWindows(cohort: Cohort, options: WindowOptions = {}): Windo
   const noteStart = new Growable(Int32Array);
   const noteEnd = new Growable(Int32Array);
 
+  const excluded = new Uint8Array(cohort.vocabulary.codes.length);
+  for (const code of options.spanExcludes ?? ['MEDS_BIRTH']) {
+    const i = cohort.vocabulary.indexOf.get(code);
+    if (i !== undefined) excluded[i] = 1;
+  }
+
   for (let s = 0; s < subjects.count; s++) {
     subjectOffset[s] = subject.length;
     const e0 = subjects.eventOffset[s];
     const e1 = subjects.eventOffset[s + 1];
     const n0 = subjects.noteOffset[s];
     const n1 = subjects.noteOffset[s + 1];
-    let firstTimedEvent = e0;
-    while (firstTimedEvent < e1 && Number.isNaN(events.time[firstTimedEvent])) firstTimedEvent++;
+    let firstTimed = e0;
+    while (firstTimed < e1 && Number.isNaN(events.time[firstTimed])) firstTimed++;
+    // The events that span the grid: timed, and not of an excluded code.
+    let spanFirst = firstTimed;
+    while (spanFirst < e1 && excluded[events.code[spanFirst]] === 1) spanFirst++;
+    let spanLast = e1 - 1;
+    while (spanLast >= spanFirst && excluded[events.code[spanLast]] === 1) spanLast--;
     let firstTimedNote = n0;
     while (firstTimedNote < n1 && Number.isNaN(notes.time[firstTimedNote])) firstTimedNote++;
-    staticEventEnd[s] = firstTimedEvent;
+    staticEventEnd[s] = e1;
 
     const labelled = anchorOf[s];
-    const hasEvents = firstTimedEvent < e1;
+    const hasEvents = spanFirst <= spanLast;
     const hasNotes = firstTimedNote < n1;
     let a: number;
     if (!Number.isNaN(labelled)) a = labelled;
     else if (hasEvents || hasNotes) {
-      const first = Math.min(hasEvents ? events.time[firstTimedEvent] : Infinity, hasNotes ? notes.time[firstTimedNote] : Infinity);
+      const first = Math.min(hasEvents ? events.time[spanFirst] : Infinity, hasNotes ? notes.time[firstTimedNote] : Infinity);
       a = first - 1;
     } else continue;
     anchor[s] = a;
@@ -93,8 +110,8 @@ export function buildWindows(cohort: Cohort, options: WindowOptions = {}): Windo
     let jMin = Infinity;
     let jMax = -Infinity;
     if (hasEvents) {
-      jMin = Math.min(jMin, windowOf(events.time[firstTimedEvent], a, w));
-      jMax = Math.max(jMax, windowOf(events.time[e1 - 1], a, w));
+      jMin = Math.min(jMin, windowOf(events.time[spanFirst], a, w));
+      jMax = Math.max(jMax, windowOf(events.time[spanLast], a, w));
     }
     if (hasNotes) {
       jMin = Math.min(jMin, windowOf(notes.time[firstTimedNote], a, w));
@@ -104,8 +121,12 @@ export function buildWindows(cohort: Cohort, options: WindowOptions = {}): Windo
       jMin = Math.min(jMin, 0);
       jMax = Math.max(jMax, 0);
     }
-    let e = firstTimedEvent;
+    const gridStart = a + (jMin - 1) * w;
+    let e = firstTimed;
+    while (e < e1 && events.time[e] <= gridStart) e++;
+    staticEventEnd[s] = e;
     let n = firstTimedNote;
+    while (n < n1 && notes.time[n] <= gridStart) n++;
     for (let j = jMin; j <= jMax; j++) {
       const hi = a + j * w;
       subject.push(s);

@@ -84,7 +84,7 @@ function emitOutpatient(ctx: EmitContext, visit: Visit): void {
   rules(ctx, t + 60 * MINUTE, v.medications, 0.6, 1);
   tail(ctx, t + 60 * MINUTE, v.tailMedications, 0.3);
   forced(ctx, visit, t + 30 * MINUTE, t + 45 * MINUTE);
-  if (rng.bernoulli(0.3)) sink.note(t + 80 * MINUTE, writeNote(rng, ctx.z, ctx.offset, { type: OUTPATIENT, losDays: 0, sex: ctx.sex }));
+  if (rng.bernoulli(0.2)) sink.note(t + 80 * MINUTE, writeNote(rng, ctx.z, ctx.offset, { type: OUTPATIENT, losDays: 0, sex: ctx.sex }));
 }
 
 function emitEmergency(ctx: EmitContext, visit: Visit): void {

@@ -190,14 +190,27 @@ export function sampleDemographics(rng: Rng): Demographics {
   return { ageYears, sex: rng.bernoulli(0.52) ? 1 : -1, deprivation: rng.normal() };
 }
 
+/** The nonzero entries of each row of A, for a fast sparse product. */
+const SPARSE_ROWS: readonly { cols: Int32Array; weights: Float64Array }[] = Array.from({ length: LATENT_SIZE }, (_, i) => {
+  const cols: number[] = [];
+  const weights: number[] = [];
+  for (let j = 0; j < LATENT_SIZE; j++) {
+    const w = DYNAMICS.a[i * LATENT_SIZE + j];
+    if (w !== 0) {
+      cols.push(j);
+      weights.push(w);
+    }
+  }
+  return { cols: Int32Array.from(cols), weights: Float64Array.from(weights) };
+});
+
 /** One month: `next = A z + c + noise + shocks`. `next` must not alias `z`. */
 export function stepLatent(z: Float64Array, next: Float64Array, rng: Rng): void {
-  const { a, c, noiseSd } = DYNAMICS;
-  const n = LATENT_SIZE;
-  for (let i = 0; i < n; i++) {
+  const { c, noiseSd } = DYNAMICS;
+  for (let i = 0; i < LATENT_SIZE; i++) {
+    const { cols, weights } = SPARSE_ROWS[i];
     let sum = c[i];
-    const row = i * n;
-    for (let j = 0; j < n; j++) sum += a[row + j] * z[j];
+    for (let k = 0; k < cols.length; k++) sum += weights[k] * z[cols[k]];
     next[i] = noiseSd[i] > 0 ? sum + noiseSd[i] * rng.normal() : sum;
   }
   for (const shock of SHOCKS) {

@@ -2,7 +2,7 @@ import { Rng } from '../prng.ts';
 import { MICROS_PER_DAY, MICROS_PER_SECOND, parseIsoMicros } from '../time.ts';
 import { emitVisit, EventSink, type Constraints } from './emit-visit.ts';
 import { LATENT_SIZE, MONTH_US, sampleDemographics, simulateLatentPath } from './latent-model.ts';
-import { OUTCOME_TASKS, deriveOutcome, outcomeProbabilities } from './outcomes.ts';
+import { OUTCOME_TASKS, outcomeProbabilities } from './outcomes.ts';
 import {
   ED,
   INPATIENT,
@@ -171,9 +171,9 @@ export function simulateSubject(seed: number, index: number): SyntheticSubject {
   const labels = Int8Array.from(OUTCOME_TASKS, (task) => (y[task.name] ? 1 : 0));
   // The onset task has no label for subjects who already have the disease at the prediction time.
   const ckdTask = OUTCOME_TASKS.findIndex((t) => t.name === 'ckd_onset_1y');
-  const codes = { length: events.code.length } as { length: number; [i: number]: string };
-  for (let i = 0; i < events.code.length; i++) codes[i] = vocabulary.codes[events.code[i]];
-  if (deriveOutcome('ckd_onset_1y', { time: events.time, code: codes, value: events.value }, p) === undefined) labels[ckdTask] = -1;
+  for (let i = 0; i < events.code.length; i++) {
+    if (events.time[i] <= p && vocabulary.isCkd[events.code[i]] === 1) labels[ckdTask] = -1;
+  }
 
   const noteOrder = Array.from(sink.noteTime.keys()).sort((a, b) => sink.noteTime[a] - sink.noteTime[b] || a - b);
   return {
@@ -190,15 +190,31 @@ export function simulateSubject(seed: number, index: number): SyntheticSubject {
   };
 }
 
-/** Stable sort by time, null (NaN) times first. */
+/**
+ * Stable sort by time, null (NaN) times first. Visits are emitted in order and a visit's events
+ * nearly so, so an insertion sort over the few inversions is the fast choice here.
+ */
 function sortEvents(sink: EventSink): { time: Float64Array; code: Int32Array; value: Float32Array } {
   const n = sink.time.length;
   const key = Float64Array.from(sink.time, (t) => (Number.isNaN(t) ? -Infinity : t));
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a] - key[b] || a - b);
-  return {
-    time: Float64Array.from(order, (i) => sink.time[i]),
-    code: Int32Array.from(order, (i) => sink.code[i]),
-    value: Float32Array.from(order, (i) => sink.value[i]),
-  };
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = key[i];
+    let j = i - 1;
+    while (j >= 0 && key[order[j]] > k) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = i;
+  }
+  const time = new Float64Array(n);
+  const code = new Int32Array(n);
+  const value = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    time[k] = sink.time[i];
+    code[k] = sink.code[i];
+    value[k] = sink.value[i];
+  }
+  return { time, code, value };
 }
-
