@@ -1,4 +1,4 @@
-import type { CstNode, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
 import { chevrotain } from './chevrotain.ts';
 import {
   AdditiveOperator,
@@ -263,5 +263,3 @@ class DflParser extends chevrotain.CstParser {
 
 /** One instance for the process: Chevrotain's grammar analysis is costly, parsing with it is not. */
 export const dflParser = new DflParser();
-
-export type { CstNode };

@@ -27,9 +27,10 @@ function matchTimeRef(text: string, offset: number): CustomPatternMatcherReturn 
   return [step === null ? name[0] : name[0] + step[0]];
 }
 
+/** A byte-order mark, which some editors put at the start of a file, counts as white space. */
 export const WhiteSpace = createToken({
   name: 'WhiteSpace',
-  pattern: /[ \t\r\n]+/,
+  pattern: /[ \t\r\n\uFEFF]+/,
   group: Lexer.SKIPPED,
   line_breaks: true,
 });

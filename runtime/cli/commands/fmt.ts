@@ -8,15 +8,15 @@ import { UsageError, type Command } from '../command.ts';
 import { readSource } from '../read-source.ts';
 import { hasErrors, reportDiagnostics } from '../report-diagnostics.ts';
 
-/**
- * A formatter bug must never cost a user their file: before the text is used, it has to parse
- * back to the same tree with the same comments.
- */
 function meaning(file: SourceFile): string {
   const comments = file.comments.map((c) => c.text.trimEnd()).sort();
   return JSON.stringify([stripSpans(file.statements), comments]);
 }
 
+/**
+ * A formatter bug must never cost a user their file: before the text is used, it has to parse
+ * back to the same tree with the same comments.
+ */
 function verifiedFormat(ast: SourceFile, file: string): string {
   const text = format(ast);
   const again = parse(text);

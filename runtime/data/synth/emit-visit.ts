@@ -220,7 +220,7 @@ function forced(ctx: EmitContext, visit: Visit, diagnosisTime: number, labTime: 
   const { rng, sink, vocabulary: v } = ctx;
   if (visit.forceCkd) {
     const renal = zOf(ctx, DIM.renal);
-    const code = renal < 2.1 ? 'ICD10CM//N18.3' : renal < 2.8 ? 'ICD10CM//N18.4' : 'ICD10CM//N18.5';
+    const code = renal < 2.5 ? 'ICD10CM//N18.3' : renal < 3 ? 'ICD10CM//N18.4' : 'ICD10CM//N18.5';
     sink.add(diagnosisTime, v.indexOf.get(code)!);
   }
   if (visit.forceHba1c) {

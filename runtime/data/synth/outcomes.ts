@@ -46,7 +46,9 @@ export const OUTCOME_TASKS: readonly OutcomeTask[] = [
     description:
       'a first chronic kidney disease diagnosis (ICD10CM//N18.*) within 365 days; only subjects with no such code at or before the prediction time have a label',
     horizonDays: 365,
-    prevalence: 0.1,
+    // Over everyone; subjects with prevalent disease drop out of the task, so the share among the
+    // labelled is lower.
+    prevalence: 0.2,
     weights: [[DIM.renal, 0.95], [DIM.deprivation, 0.3]],
   },
   {
