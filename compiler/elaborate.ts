@@ -54,6 +54,22 @@ export interface Elaboration {
   /** The forward program (one output, `value`), when the file elaborated without errors. */
   readonly program: Program | undefined;
   readonly diagnostics: Diagnostic[];
+  /** The objective's top-level additive terms (nodes of `program`), so a run can say which one failed. */
+  readonly terms: readonly ObjectiveTerm[];
+}
+
+export interface ObjectiveTerm {
+  /** The term as written, with a leading `-` when it is subtracted. */
+  readonly text: string;
+  readonly node: Node;
+}
+
+/** `a + 0.5*b - c` -> a, 0.5*b, c with their signs. */
+function additiveTerms(e: Expr, sign = 1): { expr: Expr; sign: number }[] {
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) {
+    return [...additiveTerms(e.left, sign), ...additiveTerms(e.right, e.op === '-' ? -sign : sign)];
+  }
+  return [{ expr: e, sign }];
 }
 
 const EXPECTED_SCALAR = 'scalar';
@@ -72,6 +88,7 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
   const lets = new Map<string, Val>();
   const userScope: Scope = { params: null, frames: [], file: options.fileName, source: options.source };
   let objective: Val | undefined;
+  let terms: ObjectiveTerm[] = [];
 
   const text = (span: Span, scope: Scope) => scope.source.slice(span.start.offset, span.end.offset);
 
@@ -296,6 +313,11 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
             );
           }
           objective = value;
+          // Elaborating a subexpression again gives the same interned nodes: no extra work.
+          terms = additiveTerms(statement.value).map(({ expr: term, sign }) => ({
+            text: (sign < 0 ? '-' : '') + text(term.span, userScope),
+            node: sign < 0 ? b.make('neg', [expr(term, userScope).node]) : expr(term, userScope).node,
+          }));
           break;
         }
         case 'def':
@@ -340,9 +362,10 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
   }
 
   if (diagnostics.some((d) => d.severity === 'error') || objective === undefined) {
-    return { program: undefined, diagnostics };
+    return { program: undefined, diagnostics, terms: [] };
   }
   return {
+    terms,
     program: {
       inputs: [...inputs.values()].map(({ name, shape }) => ({ name, shape })),
       outputs: [{ name: 'value', node: objective.node }],

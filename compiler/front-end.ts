@@ -1,7 +1,7 @@
 import type { SourceFile } from '../grammar/ast.ts';
 import type { Diagnostic } from '../grammar/diagnostic.ts';
 import { checkDeclarations } from './declarations.ts';
-import { elaborate, type DefEntry } from './elaborate.ts';
+import { elaborate, type DefEntry, type ObjectiveTerm } from './elaborate.ts';
 import type { Program } from './ir/node.ts';
 import type { Prelude } from './prelude.ts';
 
@@ -17,6 +17,8 @@ export interface FrontEndResult {
   /** The forward program (output `value`), absent when there are errors. */
   readonly program: Program | undefined;
   readonly diagnostics: Diagnostic[];
+  /** The objective's top-level additive terms, as nodes of `program` (empty on errors). */
+  readonly terms: readonly ObjectiveTerm[];
 }
 
 /** Parsed file -> checked forward IR program: declarations, then elaboration with shapes. */
@@ -33,9 +35,9 @@ export function frontEnd(file: SourceFile, options: FrontEndOptions): FrontEndRe
     }
   }
   // Expanding a recursive def would only repeat the error at every call.
-  if (diagnostics.some((d) => d.code === 'recursion')) return { program: undefined, diagnostics };
+  if (diagnostics.some((d) => d.code === 'recursion')) return { program: undefined, diagnostics, terms: [] };
   const elaboration = elaborate(file, defs, { fileName: options.fileName, source: options.source, epsilon: options.epsilon });
   const all = [...diagnostics, ...elaboration.diagnostics].sort((a, b) => a.span.start.offset - b.span.start.offset);
   const failed = all.some((d) => d.severity === 'error');
-  return { program: failed ? undefined : elaboration.program, diagnostics: all };
+  return failed ? { program: undefined, diagnostics: all, terms: [] } : { program: elaboration.program, diagnostics: all, terms: elaboration.terms };
 }

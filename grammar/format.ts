@@ -2,9 +2,10 @@ import type { Comment, Dim, Expr, NumberLiteral, SourceFile, Statement, TimeRef 
 import type { Span } from './span.ts';
 
 /**
- * AST -> canonical DFL. One statement per line; `+ - @` and the `=` of let/def spaced, `* / ^`
- * tight (so the card's `0.5*ortho(Z) + ...` is already canonical); parentheses only where
- * precedence or associativity needs them; numbers as the user spelled them.
+ * AST -> canonical DFL. One statement per line; spaces around `+ -` and the `=` of let and def;
+ * `* / @` tight inside a sum and spaced elsewhere (so the card's `... + 0.5*ortho(Z) + ...` is
+ * canonical, and so is `x / (n * (n - 1))`); `^` always tight; parentheses only where precedence
+ * or associativity needs them; numbers as the user spelled them.
  */
 
 /** Binding strength, loosest first, as in the parser. */
@@ -27,11 +28,12 @@ export function formatTimeRef(ref: Pick<TimeRef, 'stream' | 'offset'>): string {
   return `${ref.stream}_t${step}`;
 }
 
-function wrap(text: string, parens: boolean): string {
-  return parens ? `(${text})` : text;
-}
-
-export function formatExpr(expr: Expr): string {
+/**
+ * `inSum`: the expression is an operand of `+` or `-` (through `* / @`, not through parentheses or
+ * calls). Multiplicative operators are then written tight so that the sum's terms stand out,
+ * `a + 0.5*b`, and spaced otherwise, `x / (n * (n - 1))`: the rule gofmt uses for Go.
+ */
+export function formatExpr(expr: Expr, inSum = false): string {
   switch (expr.kind) {
     case 'number':
       return formatNumber(expr);
@@ -43,19 +45,26 @@ export function formatExpr(expr: Expr): string {
       return `${expr.callee}(${expr.args.map((a) => (a.name === undefined ? '' : `${a.name}=`) + formatExpr(a.value)).join(', ')})`;
     case 'unary':
       // The operand is parsed at unary level, so only `+ - * / @` below it need parentheses.
-      return `-${wrap(formatExpr(expr.operand), precedence(expr.operand) < PRECEDENCE.unary)}`;
+      return `-${operand(expr.operand, precedence(expr.operand) < PRECEDENCE.unary, false)}`;
     case 'binary': {
       const own = PRECEDENCE[expr.op];
       const rightAssoc = expr.op === '^';
       // `^` takes a unary exponent (`2^-1`) and groups to the right; the others group to the left.
       const leftParens = rightAssoc ? precedence(expr.left) <= own : precedence(expr.left) < own;
       const rightParens = rightAssoc ? precedence(expr.right) < PRECEDENCE.unary : precedence(expr.right) <= own;
-      const left = wrap(formatExpr(expr.left), leftParens);
-      const right = wrap(formatExpr(expr.right), rightParens);
-      const spaced = expr.op === '+' || expr.op === '-' || expr.op === '@';
+      const additive = own === PRECEDENCE['+'];
+      const operandsInSum = additive || (own === PRECEDENCE['*'] && inSum);
+      const left = operand(expr.left, leftParens, operandsInSum);
+      const right = operand(expr.right, rightParens, operandsInSum);
+      const spaced = additive || (own === PRECEDENCE['*'] && !inSum);
       return spaced ? `${left} ${expr.op} ${right}` : `${left}${expr.op}${right}`;
     }
   }
+}
+
+/** Parentheses start afresh: what is inside them is not part of the enclosing sum. */
+function operand(expr: Expr, parens: boolean, inSum: boolean): string {
+  return parens ? `(${formatExpr(expr)})` : formatExpr(expr, inSum);
 }
 
 function formatDim(dim: Dim): string {

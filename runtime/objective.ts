@@ -2,6 +2,7 @@ import type { Diagnostic } from '../grammar/diagnostic.ts';
 import { parse } from '../grammar/parse.ts';
 import { frontEnd } from '../compiler/front-end.ts';
 import type { Program } from '../compiler/ir/node.ts';
+import type { ObjectiveTerm } from '../compiler/elaborate.ts';
 import { loadStdlib } from './stdlib-loader.ts';
 
 export interface CheckedObjective {
@@ -10,6 +11,8 @@ export interface CheckedObjective {
   readonly diagnostics: Diagnostic[];
   /** The forward program, when there are no errors. */
   readonly program: Program | undefined;
+  /** The objective's top-level additive terms, as nodes of `program`. */
+  readonly terms: readonly ObjectiveTerm[];
 }
 
 /**
@@ -18,7 +21,7 @@ export interface CheckedObjective {
  */
 export function checkObjective(file: string, source: string, epsilon?: number): CheckedObjective {
   const { ast, diagnostics } = parse(source);
-  if (diagnostics.some((d) => d.severity === 'error')) return { file, source, diagnostics, program: undefined };
+  if (diagnostics.some((d) => d.severity === 'error')) return { file, source, diagnostics, program: undefined, terms: [] };
   const result = frontEnd(ast, { fileName: file, source, prelude: loadStdlib(), epsilon });
-  return { file, source, diagnostics: [...diagnostics, ...result.diagnostics], program: result.program };
+  return { file, source, diagnostics: [...diagnostics, ...result.diagnostics], program: result.program, terms: result.terms };
 }

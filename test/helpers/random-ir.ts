@@ -94,15 +94,17 @@ function pairs(x: Tensor64, y: Tensor64): [number, number][] {
 }
 
 const checks = {
+  /** Every entry away from 0 (kinks of relu, abs, step, sign; poles of log, 1/x). */
   awayFromZero: (x: Node): Check => (value) => {
     const t = value(x);
     return Math.min(...Array.from(t.data, Math.abs)) / Math.max(1, maxAbs(t));
   },
+  /** x and y apart entry by entry (kinks of maximum, minimum; jumps of eq). */
   apart: (x: Node, y: Node): Check => (value) => {
     const [tx, ty] = [value(x), value(y)];
     return Math.min(...pairs(tx, ty).map(([a, b]) => Math.abs(a - b))) / Math.max(1, maxAbs(tx), maxAbs(ty));
   },
-  /** The extreme entry is unique (and, for eigvals, all eigenvalues are distinct). */
+  /** All entries apart (eigenvalues: each one's derivative needs a gap to its neighbours). */
   allDistinct: (x: Node): Check => (value) => {
     const t = value(x);
     if (t.data.length < 2) return Infinity;
@@ -111,6 +113,7 @@ const checks = {
     for (let i = 1; i < sorted.length; i++) gap = Math.min(gap, sorted[i] - sorted[i - 1]);
     return gap / Math.max(1, maxAbs(t));
   },
+  /** The largest (smallest) entry apart from the next one. */
   extremeUnique: (x: Node, largest: boolean): Check => (value) => {
     const t = value(x);
     if (t.data.length < 2) return Infinity;

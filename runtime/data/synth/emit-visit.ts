@@ -74,7 +74,7 @@ function emitOutpatient(ctx: EmitContext, visit: Visit): void {
   const t = visit.start;
   sink.add(t, v.visit.outpatient);
   const vitals = t + 10 * MINUTE;
-  if (rng.bernoulli(0.7)) labs(ctx, vitals, [v.labs.sbp, v.labs.dbp, v.labs.heartRate]);
+  if (rng.bernoulli(0.5)) labs(ctx, vitals, [v.labs.sbp, v.labs.dbp, v.labs.heartRate]);
   if (rng.bernoulli(0.4)) labs(ctx, vitals, [v.labs.bmi]);
   if (rng.bernoulli(0.15 + 0.5 * sigmoid(2 * (zOf(ctx, DIM.pulmonary) - 1)))) labs(ctx, vitals, [v.labs.spo2]);
   diagnoses(ctx, t + 30 * MINUTE, 0.6, 1);
@@ -98,7 +98,7 @@ function emitEmergency(ctx: EmitContext, visit: Visit): void {
   tail(ctx, t + 3 * HOUR, v.tailDiagnoses, 0.5);
   rules(ctx, t + 3.5 * HOUR, v.medications, 1.2, 0.3);
   forced(ctx, visit, t + 3 * HOUR, t + HOUR);
-  if (rng.bernoulli(0.8)) sink.note(t + 5 * HOUR, writeNote(rng, ctx.z, ctx.offset, { type: ED, losDays: 0, sex: ctx.sex }));
+  if (rng.bernoulli(0.6)) sink.note(t + 5 * HOUR, writeNote(rng, ctx.z, ctx.offset, { type: ED, losDays: 0, sex: ctx.sex }));
 }
 
 function emitStay(ctx: EmitContext, visit: Visit): void {
@@ -111,7 +111,7 @@ function emitStay(ctx: EmitContext, visit: Visit): void {
   diagnoses(ctx, t + 3 * HOUR, 1.3, 0.3);
   copd(ctx, t + 3 * HOUR);
   rules(ctx, t + 4 * HOUR, v.medications, 1.3, 0.8);
-  for (let day = 2; day < visit.losDays; day += 2) {
+  for (let day = 3; day < visit.losDays; day += 3) {
     const when = t + day * MICROS_PER_DAY;
     labs(ctx, when, [v.labs.heartRate, v.labs.temperature, v.labs.creatinine, v.labs.hemoglobin, v.labs.wbc]);
   }

@@ -84,7 +84,7 @@ export function sampleVisits(rng: Rng, path: Float64Array, months: number, start
     const o = m * LATENT_SIZE;
     const monthStart = start + m * MONTH_US;
     const acute = maxAcute(path, o);
-    const outRate = Math.exp(-1.9 + 0.35 * path[o + DIM.utilization] + 0.2 * path[o + DIM.frailty] + 0.12 * chronicBurden(path, o));
+    const outRate = Math.exp(-2.2 + 0.35 * path[o + DIM.utilization] + 0.2 * path[o + DIM.frailty] + 0.12 * chronicBurden(path, o));
     const outpatient = rng.poisson(Math.min(outRate, 8));
     for (let k = 0; k < outpatient; k++) visits.push(makeVisit(OUTPATIENT, timeInMonth(rng, monthStart, 8, 9), m));
     if (rng.bernoulli(sigmoid(-4.5 + 0.8 * acute + 0.3 * path[o + DIM.utilization] + 0.2 * path[o + DIM.deprivation]))) {

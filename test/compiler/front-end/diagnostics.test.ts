@@ -170,3 +170,10 @@ describe('semantic diagnostics', () => {
     ]);
   });
 });
+
+describe('objective terms', () => {
+  it('splits the objective at its top-level + and -, keeping signs', () => {
+    const { terms } = compileSource('balance(spectrum(Z)) + 0.5*ortho(Z) - consistent(Z_t, Z_t+1)');
+    expect(terms.map((t) => t.text)).toEqual(['balance(spectrum(Z))', '0.5*ortho(Z)', '-consistent(Z_t, Z_t+1)']);
+  });
+});

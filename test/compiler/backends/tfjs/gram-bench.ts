@@ -6,6 +6,7 @@
  *   npx tsx test/compiler/backends/tfjs/gram-bench.ts [n] [d] [repeats]
  */
 import { differentiate } from '../../../../compiler/autodiff.ts';
+import { compileValueAndGrad } from '../../../../compiler/pipeline.ts';
 import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import { topoOrder, type Program } from '../../../../compiler/ir/node.ts';
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,11 +18,11 @@ import type { BackendChoice } from '../../../../compiler/backends/tfjs/load-back
 
 const [n, d, repeats] = [Number(process.argv[2] ?? 4096), Number(process.argv[3] ?? 256), Number(process.argv[4] ?? 5)];
 
-function gram(): Program {
+function gramForward(): Program {
   const b = new IrBuilder();
   const z = b.make('input', [], { name: 'Z', shape: ['n', 'd'] });
   const value = b.make('sum', [b.make('square', [b.make('matmul', [b.make('transpose', [z]), z])])]);
-  return differentiate({ inputs: [{ name: 'Z', shape: ['n', 'd'] }], outputs: [{ name: 'value', node: value }] });
+  return { inputs: [{ name: 'Z', shape: ['n', 'd'] }], outputs: [{ name: 'value', node: value }] };
 }
 
 /** What an optimised program should come to: G = ZᵀZ, value = sum(G²), grad = Z (4G). */
@@ -34,10 +35,14 @@ function gramByHand(): Program {
   return { inputs: [{ name: 'Z', shape: ['n', 'd'] }], outputs: [{ name: 'value', node: value }, { name: 'grad:Z', node: grad }] };
 }
 
-const programs: [string, Program][] = [
-  ['differentiate (unoptimised)', gram()],
-  ['hand-optimised IR', gramByHand()],
-];
+const programs: [string, Program][] = [['differentiate (unoptimised)', differentiate(gramForward())]];
+try {
+  const sizes = new Map([['n', n], ['d', d]]);
+  programs.push(['compileValueAndGrad (optimised)', compileValueAndGrad(gramForward(), { sizes }).program]);
+} catch (error) {
+  console.log(`compileValueAndGrad failed: ${String(error)}`);
+}
+programs.push(['hand-optimised IR', gramByHand()]);
 for (const [label, program] of programs) {
   const nodes = topoOrder(program.outputs.map((o) => o.node));
   console.log(`${label}: ${nodes.length} nodes (${nodes.map((node) => node.op).join(' ')})`);
