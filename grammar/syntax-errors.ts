@@ -73,36 +73,48 @@ function openBracket(tokens: readonly IToken[], index: number): IToken | undefin
   return stack.at(-1);
 }
 
+/** The span of `token`, or an empty span at the end of the text when the file ended instead. */
+function spanOf(token: IToken | undefined, lines: LineIndex): Span {
+  return token === undefined ? lines.span(lines.text.length, lines.text.length) : lines.span(token.startOffset, tokenEnd(token));
+}
+
+/** Input left over after a complete statement. */
+function leftoverMessage(actual: IToken | undefined, run: ParsedRun, index: number): string {
+  const previous = run.tokens[index - 1];
+  const opener = actual === undefined ? undefined : OPENER[actual.image];
+  if (actual !== undefined && opener !== undefined && openBracket(run.tokens, index) === undefined) {
+    return `unexpected '${actual.image}' with no matching '${opener}'`;
+  }
+  if (actual?.image === '=' && index === 1 && previous.tokenType.name === 'Identifier') {
+    return `unexpected '='; to give a value a name, write 'let ${previous.image} = ...'`;
+  }
+  if (previous === undefined) return `unexpected ${describe(actual)}`;
+  return `expected ${endOfStatement(previous)} after '${previous.image}', found ${describe(actual)}`;
+}
+
 export function parserDiagnostic(error: IRecognitionException, run: ParsedRun, lines: LineIndex): Diagnostic {
   const facts = decodeSyntaxError(error.message);
   const actual = isReal(error.token) ? error.token : run.next;
   const index = isReal(error.token) ? run.tokens.indexOf(error.token) : run.tokens.length;
-  const previous = index > 0 ? run.tokens[index - 1] : undefined;
-  const related: RelatedInformation[] = [];
-  let message: string;
-  let span: Span;
-  if (facts.kind === 'unexpected') {
-    const opener = actual === undefined ? undefined : OPENER[actual.image];
-    if (opener !== undefined && openBracket(run.tokens, index) === undefined) message = `unexpected '${actual?.image}' with no matching '${opener}'`;
-    else if (actual?.image === '=' && previous?.tokenType.name === 'Identifier' && index === 1) {
-      message = `unexpected '='; to give a value a name, write 'let ${previous.image} = ...'`;
-    } else if (previous === undefined) message = `unexpected ${describe(actual)}`;
-    else message = `expected ${endOfStatement(previous)} after '${previous.image}', found ${describe(actual)}`;
-    span = actual === undefined ? lines.span(lines.text.length, lines.text.length) : lines.span(actual.startOffset, tokenEnd(actual));
-  } else if (index === 0 && !run.first && actual !== undefined && BINARY_ONLY.has(actual.image)) {
-    message = `a line cannot start with '${actual.image}'; to continue an expression on the next line, end the previous line with the operator`;
-    span = lines.span(actual.startOffset, tokenEnd(actual));
-  } else {
-    const after = facts.previous === undefined ? '' : ` after '${facts.previous}'`;
-    message = `expected ${facts.expected}${after}, found ${describe(actual)}`;
-    // When what came instead is on a later line, the fix belongs right after the previous token.
-    const sameLine = actual !== undefined && (previous === undefined || actual.startLine === previous.endLine);
-    if (sameLine) span = lines.span(actual.startOffset, tokenEnd(actual));
-    else if (previous !== undefined) span = lines.span(tokenEnd(previous), tokenEnd(previous));
-    else span = lines.span(lines.text.length, lines.text.length);
-    const closer = /'([)\]])'$/.exec(facts.expected ?? '')?.[1];
-    const opener = closer === undefined ? undefined : openBracket(run.tokens, index);
-    if (opener !== undefined) related.push({ message: `to match this '${opener.image}'`, span: lines.span(opener.startOffset, tokenEnd(opener)) });
+  const previous: IToken | undefined = run.tokens[index - 1];
+  const diagnostic = (message: string, span: Span, related: RelatedInformation[] = []): Diagnostic => ({
+    severity: 'error',
+    code: 'syntax',
+    message,
+    span,
+    ...(related.length > 0 ? { related } : {}),
+  });
+  if (facts.kind === 'unexpected') return diagnostic(leftoverMessage(actual, run, index), spanOf(actual, lines));
+  if (index === 0 && !run.first && actual !== undefined && BINARY_ONLY.has(actual.image)) {
+    const message = `a line cannot start with '${actual.image}'; to continue an expression on the next line, end the previous line with the operator`;
+    return diagnostic(message, spanOf(actual, lines));
   }
-  return { severity: 'error', code: 'syntax', message, span, ...(related.length > 0 ? { related } : {}) };
+  const message = `expected ${facts.expected}${facts.previous === undefined ? '' : ` after '${facts.previous}'`}, found ${describe(actual)}`;
+  // When what came instead is on a later line (or the file ended), the fix goes right after the previous token.
+  const later = actual === undefined || (previous !== undefined && actual.startLine !== previous.endLine);
+  const span = later && previous !== undefined ? lines.span(tokenEnd(previous), tokenEnd(previous)) : spanOf(actual, lines);
+  const closer = /'([)\]])'$/.exec(facts.expected ?? '')?.[1];
+  const opener = closer === undefined ? undefined : openBracket(run.tokens, index);
+  const related = opener === undefined ? [] : [{ message: `to match this '${opener.image}'`, span: spanOf(opener, lines) }];
+  return diagnostic(message, span, related);
 }

@@ -80,8 +80,8 @@ export const NO_SPLIT = 255;
 
 /** The reason a float is not a valid value, or undefined when it is (NaN and infinities are not). */
 export function invalidFloatReason(value: number): string | undefined {
-  if (Number.isNaN(value)) return 'NaN is not a valid value (write null, an empty field in CSV, for a missing value)';
-  if (!Number.isFinite(value)) return `${value} is not a valid value (values must be finite)`;
+  if (Number.isNaN(value)) return 'NaN is not a valid numeric value (write null, an empty field in CSV, for a missing value)';
+  if (!Number.isFinite(value)) return `${value} is not a valid numeric value (values must be finite)`;
   return undefined;
 }
 

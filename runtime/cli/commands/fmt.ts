@@ -31,10 +31,11 @@ export const fmtCommand: Command = {
   summary: 'print or rewrite objective files in canonical format',
   help: `Usage: dflc fmt FILE.dfl [--write | --check]
 
-Prints the canonical formatting of FILE.dfl: one statement per line, spaces around + - @ and
-the = of let and def, * / ^ written tight, only the parentheses that precedence needs, numbers
-as you spelled them, comments kept where they were. A file with syntax errors is reported
-and left alone (exit 1).
+Prints the canonical formatting of FILE.dfl: one statement per line; spaces around + - and
+the = of let and def; * / @ tight inside a sum (a + 0.5*b) and spaced elsewhere; ^ tight;
+only the parentheses that precedence needs; numbers as you spelled them; comments kept where
+they were, blank lines collapsed to one. A file with syntax errors is reported and left alone
+(exit 1).
 
 Options:
   --write      rewrite the files in place (atomically: a crash never leaves half a file)

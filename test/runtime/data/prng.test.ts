@@ -21,14 +21,19 @@ describe('Rng', () => {
     let sum = 0;
     let nsum = 0;
     let nsq = 0;
+    let lo = 1;
+    let hi = 0;
     for (let i = 0; i < n; i++) {
       const u = rng.float();
-      expect(u >= 0 && u < 1).toBe(true);
+      lo = Math.min(lo, u);
+      hi = Math.max(hi, u);
       sum += u;
       const z = rng.normal();
       nsum += z;
       nsq += z * z;
     }
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThan(1);
     expect(sum / n).toBeCloseTo(0.5, 2);
     expect(nsum / n).toBeCloseTo(0, 1);
     expect(nsq / n).toBeCloseTo(1, 1);
