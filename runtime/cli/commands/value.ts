@@ -1,6 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BindingError, evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
+import { BackendUnavailableError } from '../../../compiler/backends/executor.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../../../compiler/backends/tfjs/load-backend.ts';
+import { TfjsExecutor } from '../../../compiler/backends/tfjs/tfjs-executor.ts';
+import type { Program } from '../../../compiler/ir/node.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { compileValueAndGrad } from '../../../compiler/pipeline.ts';
 import { atomicWrite } from '../../io/atomic-write.ts';
@@ -25,19 +29,23 @@ function missingOrExtra(error: BindingError): boolean {
 export const valueCommand: Command = {
   name: 'value',
   summary: 'evaluate an objective (and its gradients) on arrays',
-  help: `Usage: dflc value FILE.dfl --input NAME=PATH.npy ... [--f64] [--grad DIR] [--json]
+  help: `Usage: dflc value FILE.dfl --input NAME=PATH.npy ... [--f64 | --backend B] [--grad DIR] [--json]
 
 Compiles the objective into its optimised value-and-gradient program and evaluates it on the
 given arrays. Every input of the objective must be bound, by its name as written: a time
 reference by its full spelling, e.g. --input Z_t+1=z1.npy. Arrays are 2-D NumPy .npy files
 (float32 or float64, C order); symbolic dimensions such as n and d are read from them.
 
-Prints the value on stdout. With --f64 the program runs on the float64 reference backend
-(the oracle dflc's tests check every other backend against).
+Prints the value on stdout. By default the program runs in float32 on TensorFlow.js (--backend);
+with --f64 it runs on the float64 reference backend, the oracle dflc's tests check every other
+backend against. Float32 runs compile the numerical guards with ε = 1e-6 instead of 1e-12, so
+that a collapsed embedding stays finite in single precision.
 
 Options:
   --input NAME=PATH   bind an input to an .npy array (repeat for each input)
   --f64               evaluate in float64 on the reference backend
+  --backend B         float32 engine: ${BACKEND_CHOICES.join(', ')} (default auto:
+                      tensorflow-gpu, then tensorflow, then wasm, then cpu)
   --grad DIR          write the gradient for each input to DIR/NAME.npy
   --json              print {"value", "dtype", "backend"} as JSON on stdout
   -h, --help          show this help
@@ -47,6 +55,7 @@ Example:
   options: {
     input: { type: 'string', multiple: true },
     f64: { type: 'boolean' },
+    backend: { type: 'string' },
     grad: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -55,7 +64,13 @@ Example:
     const [file] = positionals;
     const bindings = parseInputFlags((values.input as string[] | undefined) ?? []);
     const source = await readSource(file, io.cwd);
-    const checked = checkObjective(file, source);
+    const f64 = values.f64 === true;
+    const backend = (values.backend as string | undefined) ?? 'auto';
+    if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) {
+      throw new UsageError(`unknown backend '${backend}'; choose one of ${BACKEND_CHOICES.join(', ')}`);
+    }
+    if (f64 && values.backend !== undefined) throw new UsageError('--f64 runs on the reference backend; drop --backend or --f64');
+    const checked = checkObjective(file, source, f64 ? undefined : FLOAT32_EPSILON);
     reportDiagnostics(io, file, source, checked.diagnostics);
     if (checked.program === undefined) return 1;
     const forward = checked.program;
@@ -76,17 +91,14 @@ Example:
       if (missingOrExtra(error)) throw new UsageError(error.message);
       return fail(io, error.message);
     }
-    if (values.f64 !== true) {
-      throw new UsageError('float32 execution on TensorFlow.js is not available in this build yet; pass --f64');
-    }
     const { program } = compileValueAndGrad(forward, { sizes });
-    const outputs = evaluate(program, inputs, sizes);
-    const result: Evaluation = {
-      value: outputs.get('value')!.data[0],
-      dtype: 'float64',
-      backend: 'reference',
-      grads: new Map(forward.inputs.map(({ name }) => [name, outputs.get(`grad:${name}`)!])),
-    };
+    let result: Evaluation;
+    try {
+      result = f64 ? evaluateReference(program, inputs, sizes) : await evaluateTfjs(program, inputs, sizes, backend as BackendChoice);
+    } catch (error) {
+      if (error instanceof BackendUnavailableError) return fail(io, error.message);
+      throw error;
+    }
     if (typeof values.grad === 'string') await writeGradients(resolve(io.cwd, values.grad), result);
     if (values.json === true) {
       io.stdout(`${JSON.stringify({ value: result.value, dtype: result.dtype, backend: result.backend })}\n`);
@@ -100,6 +112,39 @@ Example:
     return 0;
   },
 };
+
+/** Guard size for float32 engines (LANGUAGE.md allows a larger ε there; see --help). */
+const FLOAT32_EPSILON = 1e-6;
+
+function gradNames(program: Program): string[] {
+  return program.inputs.map(({ name }) => name);
+}
+
+function evaluateReference(program: Program, inputs: Map<string, Tensor64>, sizes: Map<string, number>): Evaluation {
+  const outputs = evaluate(program, inputs, sizes);
+  return {
+    value: outputs.get('value')!.data[0],
+    dtype: 'float64',
+    backend: 'reference',
+    grads: new Map(gradNames(program).map((name) => [name, outputs.get(`grad:${name}`)!])),
+  };
+}
+
+async function evaluateTfjs(program: Program, inputs: Map<string, Tensor64>, sizes: Map<string, number>, choice: BackendChoice): Promise<Evaluation> {
+  const executor = await TfjsExecutor.create(choice);
+  try {
+    const f32 = new Map([...inputs].map(([name, t]) => [name, { shape: t.shape, data: Float32Array.from(t.data) }]));
+    const outputs = await executor.run(program, f32, sizes);
+    return {
+      value: outputs.get('value')!.data[0],
+      dtype: 'float32',
+      backend: executor.backend,
+      grads: new Map(gradNames(program).map((name) => [name, outputs.get(`grad:${name}`)!])),
+    };
+  } finally {
+    executor.dispose();
+  }
+}
 
 function fail(io: CommandIo, message: string): number {
   io.stderr(`dflc value: ${message}\n`);

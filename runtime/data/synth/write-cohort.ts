@@ -132,7 +132,9 @@ async function writeInto(dir: string, options: SynthOptions & { format: 'parquet
     if (subjects.length === 0) return;
     const name = `${SPLITS[split]}/${shardCount[split]++}`;
     await write(`data/${name}${ext}`, encodeTable(format, MEDS_DATA_COLUMNS, eventColumns(subjects, vocabulary.codes)));
-    await write(`notes/${name}.jsonl`, encodeTable('jsonl', NOTE_COLUMNS, noteColumns(subjects)));
+    const notesOfShard = noteColumns(subjects);
+    // An empty file is an error for the readers; a shard whose subjects have no notes gets none.
+    if (notesOfShard.get('text')!.length > 0) await write(`notes/${name}.jsonl`, encodeTable('jsonl', NOTE_COLUMNS, notesOfShard));
     buffers[split] = [];
   };
 
