@@ -159,6 +159,9 @@ export const COST = {
   eigvecs: free,
   pad: free,
   slice: free,
+  // A row lookup moves data; scatter_add adds each of its m·e values once.
+  gather: free,
+  scatter_add: perInput,
 } satisfies Record<OpName, CostRule>;
 
 export function nodeFlops(node: Node): Flops {

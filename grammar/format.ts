@@ -1,4 +1,4 @@
-import type { Comment, Dim, Expr, NumberLiteral, SourceFile, Statement, TimeRef } from './ast.ts';
+import type { Binary, Comment, Dim, Expr, NumberLiteral, SourceFile, Statement, TimeRef } from './ast.ts';
 import type { Span } from './span.ts';
 
 /**
@@ -46,20 +46,35 @@ export function formatExpr(expr: Expr, inSum = false): string {
     case 'unary':
       // The operand is parsed at unary level, so only `+ - * / @` below it need parentheses.
       return `-${operand(expr.operand, precedence(expr.operand) < PRECEDENCE.unary, false)}`;
-    case 'binary': {
-      const own = PRECEDENCE[expr.op];
-      const rightAssoc = expr.op === '^';
-      // `^` takes a unary exponent (`2^-1`) and groups to the right; the others group to the left.
-      const leftParens = rightAssoc ? precedence(expr.left) <= own : precedence(expr.left) < own;
-      const rightParens = rightAssoc ? precedence(expr.right) < PRECEDENCE.unary : precedence(expr.right) <= own;
-      const additive = own === PRECEDENCE['+'];
-      const operandsInSum = additive || (own === PRECEDENCE['*'] && inSum);
-      const left = operand(expr.left, leftParens, operandsInSum);
-      const right = operand(expr.right, rightParens, operandsInSum);
-      const spaced = additive || (own === PRECEDENCE['*'] && !inSum);
-      return spaced ? `${left} ${expr.op} ${right}` : `${left}${expr.op}${right}`;
-    }
+    case 'binary':
+      return expr.op === '^' ? formatPower(expr) : formatChain(expr, inSum);
   }
+}
+
+/** `^` groups to the right and takes a unary exponent (`2^-1`); it is always written tight. */
+function formatPower(expr: Binary): string {
+  const left = operand(expr.left, precedence(expr.left) <= PRECEDENCE['^'], false);
+  return `${left}^${operand(expr.right, precedence(expr.right) < PRECEDENCE.unary, false)}`;
+}
+
+/**
+ * A left-associative run like `a + b - c + ...`, printed in a loop rather than by recursion down
+ * its left spine, so that a sum of thousands of terms cannot exhaust the stack.
+ */
+function formatChain(expr: Binary, inSum: boolean): string {
+  const own = PRECEDENCE[expr.op];
+  const additive = own === PRECEDENCE['+'];
+  const operandsInSum = additive || inSum;
+  const spaced = additive || !inSum;
+  const links: Binary[] = [];
+  let first: Expr = expr;
+  for (; first.kind === 'binary' && first.op !== '^' && PRECEDENCE[first.op] === own; first = first.left) links.push(first);
+  let text = operand(first, precedence(first) < own, operandsInSum);
+  for (const link of links.reverse()) {
+    const right = operand(link.right, precedence(link.right) <= own, operandsInSum);
+    text += spaced ? ` ${link.op} ${right}` : `${link.op}${right}`;
+  }
+  return text;
 }
 
 /** Parentheses start afresh: what is inside them is not part of the enclosing sum. */

@@ -54,6 +54,9 @@ export const OP_NAMES = [
   // vectors
   'pad', // vector[k] -> vector[attrs.length], zeros appended
   'slice', // vector[m] -> vector[attrs.length], the first entries
+  // indexing (ids are integers stored as floats)
+  'gather', // table[V, e], ids[m] -> matrix[m, e]: rows of the table
+  'scatter_add', // values[m, e], ids[m] -> matrix[attrs.rows, e]: rows summed into row ids[i]
 ] as const;
 
 export type OpName = (typeof OP_NAMES)[number];

@@ -16,6 +16,7 @@ import { eigvecs } from './eigvecs.ts';
 import { eq } from './eq.ts';
 import { exp } from './exp.ts';
 import { eye } from './eye.ts';
+import { gather } from './gather.ts';
 import { input } from './input.ts';
 import { log } from './log.ts';
 import { matmul } from './matmul.ts';
@@ -28,6 +29,7 @@ import { neg } from './neg.ts';
 import { pad } from './pad.ts';
 import { pow } from './pow.ts';
 import { relu } from './relu.ts';
+import { scatterAdd } from './scatter-add.ts';
 import { sigmoid } from './sigmoid.ts';
 import { sign } from './sign.ts';
 import { slice } from './slice.ts';
@@ -92,6 +94,9 @@ const ALL: readonly OpDef[] = [
   // vectors
   pad,
   slice,
+  // indexing
+  gather,
+  scatterAdd,
 ];
 
 const byName = new Map<OpName, OpDef>();

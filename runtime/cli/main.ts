@@ -4,12 +4,19 @@ import { UsageError, type Command, type CommandIo, type ParsedArgs } from './com
 import { commands } from './commands/index.ts';
 import { generalHelp, version } from './general-help.ts';
 
-const processIo: CommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-  isTty: process.stderr.isTTY === true,
-  cwd: process.cwd(),
-};
+function processIo(): CommandIo {
+  // `dflc fmt big.dfl | head` closes the pipe early; that is the reader's choice, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isTty: process.stderr.isTTY === true,
+    cwd: process.cwd(),
+  };
+}
 
 function findCommand(name: string): Command {
   const command = commands.find((c) => c.name === name);
@@ -73,7 +80,7 @@ function helpHint(argv: readonly string[]): string {
  * The `dflc` binary. Exit codes: 0 success, 1 the input has errors, 2 usage errors, 3 internal
  * errors, which never show a stack trace unless DFLC_DEBUG=1.
  */
-export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {
+export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (error) {

@@ -41,9 +41,12 @@ export class Growable<T extends TypedArray> {
     return this.data.subarray(0, this.length) as T;
   }
 
-  /** The values in an array of exactly the right size (a copy; the Growable can be dropped). */
+  /**
+   * The values in an array of exactly the right size: the buffer itself when full (size it well
+   * with the constructor's capacity), otherwise a copy. Either way the Growable is done.
+   */
   finish(): T {
-    return this.data.slice(0, this.length) as T;
+    return this.length === this.data.length ? this.data : (this.data.slice(0, this.length) as T);
   }
 
   private reserve(size: number): void {

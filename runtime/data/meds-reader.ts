@@ -9,6 +9,7 @@ import { Growable } from './growable.ts';
 import { NO_SPLIT } from './meds-schema.ts';
 import { readMedsShard, type MedsShard, type ShardReadOptions } from './meds-shard-reader.ts';
 import { listNoteFiles, NoteCollector, readNoteFiles } from './notes-reader.ts';
+import { parquetRowCount } from './parquet-table.ts';
 import { readSubjectSplits } from './splits-reader.ts';
 
 /**
@@ -78,11 +79,14 @@ export async function readCohort(root: string, options: ReadOptions = {}): Promi
   const splits = splitsFile === undefined ? new Map<number, number>() : await readSubjectSplits(splitsFile);
 
   const files = await listDataFiles(root);
+  // Parquet footers give the row counts: sized exactly, the event arrays are never copied.
+  let expected = 0;
+  for (const file of files) expected += (await parquetRowCount(file)) ?? 1 << 16;
   const ids = new Growable(Float64Array, 1024);
   const eventOffset = new Growable(Int32Array, 1024);
-  const time = new Growable(Float64Array, 1 << 20);
-  const code = new Growable(Int32Array, 1 << 20);
-  const value = new Growable(Float32Array, 1 << 20);
+  const time = new Growable(Float64Array, expected);
+  const code = new Growable(Int32Array, expected);
+  const value = new Growable(Float32Array, expected);
   const notes = new NoteCollector();
   const wantNotes = options.notes !== false;
   const seen = new Map<number, string>();

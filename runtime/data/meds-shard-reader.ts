@@ -2,6 +2,7 @@ import type { VocabularyBuilder } from './code-vocabulary.ts';
 import { DataError } from './data-error.ts';
 import { Growable } from './growable.ts';
 import { MEDS_DATA_COLUMNS } from './meds-schema.ts';
+import { parquetRowCount } from './parquet-table.ts';
 import { numbers, strings } from './table-batch.ts';
 import { readTable } from './table-reader.ts';
 import { formatIsoMicros } from './time.ts';
@@ -45,11 +46,15 @@ export async function readMedsShard(
   seen: Map<number, string>,
   options: ShardReadOptions = {},
 ): Promise<MedsShard> {
+  // Plain typed arrays written by index in the hot loop (a generic growable class would make the
+  // element stores polymorphic, several times slower); sized from the parquet footer when there is one.
+  let capacity = Math.max(1, (await parquetRowCount(file)) ?? 1 << 16);
+  let time = new Float64Array(capacity);
+  let code = new Int32Array(capacity);
+  let value = new Float32Array(capacity);
+  let rows = 0;
   const subjectIds = new Growable(Float64Array, 256);
   const offsets = new Growable(Int32Array, 256);
-  const time = new Growable(Float64Array, 1 << 16);
-  const code = new Growable(Int32Array, 1 << 16);
-  const value = new Growable(Float32Array, 1 << 16);
   let text: (string | null)[] | undefined;
 
   let currentId = NaN;
@@ -58,23 +63,30 @@ export async function readMedsShard(
   let unsorted = false;
   let unsortedSubjects = 0;
   let firstUnsorted = '';
-  let rows = 0;
 
   const finishSubject = (): void => {
     if (Number.isNaN(currentId)) return;
     if (unsorted) {
-      sortSegment(subjectStart, time.length, time.view(), code.view(), value.view(), text);
+      sortSegment(subjectStart, rows, time, code, value, text);
       unsorted = false;
     }
   };
 
   for await (const batch of readTable(file, MEDS_DATA_COLUMNS)) {
+    if (rows + batch.length > capacity) {
+      capacity = Math.max(capacity * 2, rows + batch.length);
+      time = grow(time, new Float64Array(capacity));
+      code = grow(code, new Int32Array(capacity));
+      value = grow(value, new Float32Array(capacity));
+    }
     const ids = numbers(batch, 'subject_id');
     const times = numbers(batch, 'time');
     const codes = strings(batch, 'code');
     const values = numbers(batch, 'numeric_value');
     const texts = batch.columns.has('text_value') ? strings(batch, 'text_value') : undefined;
-    if (texts !== undefined && text === undefined) text = new Array<string | null>(time.length).fill(null);
+    if (texts !== undefined && text === undefined) text = new Array<string | null>(rows).fill(null);
+    let lastCode: string | null = null;
+    let lastIndex = -1;
     for (let i = 0; i < batch.length; i++) {
       const id = ids[i];
       const t = times[i];
@@ -82,12 +94,15 @@ export async function readMedsShard(
         finishSubject();
         const before = seen.get(id);
         if (before !== undefined) {
-          const where = before === file ? 'earlier in this file, with other subjects in between (a subject\'s rows must be together)' : `in ${before} too (a subject's rows must all be in one data file)`;
+          const where =
+            before === file
+              ? "earlier in this file, with other subjects in between (a subject's rows must be together)"
+              : `in ${before} too (a subject's rows must all be in one data file)`;
           throw new DataError(file, `subject ${id} also appears ${where}`, 'subject_id', batch.rowStart + i, batch.lines?.[i]);
         }
         seen.set(id, file);
         currentId = id;
-        subjectStart = time.length;
+        subjectStart = rows;
         subjectIds.push(id);
         offsets.push(subjectStart);
         lastTime = NaN;
@@ -105,32 +120,43 @@ export async function readMedsShard(
         }
       }
       if (!Number.isNaN(t) && !(t < lastTime)) lastTime = t;
-      const c = vocabulary.index(codes[i]!);
-      vocabulary.count(c);
-      time.push(t);
-      code.push(c);
-      value.push(values[i]);
+      // Parquet dictionaries hand out the same string object for a repeated code: skip the lookup.
+      const s = codes[i]!;
+      if (s !== lastCode) {
+        lastCode = s;
+        lastIndex = vocabulary.index(s);
+      }
+      vocabulary.count(lastIndex);
+      time[rows] = t;
+      code[rows] = lastIndex;
+      value[rows] = values[i];
       if (text !== undefined) text.push(texts?.[i] ?? null);
       rows++;
     }
   }
   finishSubject();
-  offsets.push(time.length);
+  offsets.push(rows);
   if (rows === 0) options.onWarning?.(`${file}: has no rows; skipped`);
   if (unsortedSubjects > 0) {
     options.onWarning?.(
       `${file}: events of ${unsortedSubjects} subject(s) were not in time order (first: ${firstUnsorted}); sorted them on reading`,
     );
   }
+  // Views, not copies: readCohort copies them into its own arrays anyway.
   return {
     file,
-    subjectIds: subjectIds.finish(),
-    eventOffset: offsets.finish(),
-    time: time.finish(),
-    code: code.finish(),
-    value: value.finish(),
+    subjectIds: subjectIds.view(),
+    eventOffset: offsets.view(),
+    time: time.subarray(0, rows),
+    code: code.subarray(0, rows),
+    value: value.subarray(0, rows),
     ...(text !== undefined ? { text } : {}),
   };
+}
+
+function grow<T extends Float64Array | Int32Array | Float32Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
 }
 
 /** Stable sort of events [start, end) by time, null (NaN) times first. */

@@ -72,6 +72,19 @@ export async function* readParquetTable(file: string, specs: readonly ColumnSpec
   }
 }
 
+/**
+ * The number of rows of a parquet file from its footer, or undefined for any other file or one that
+ * cannot be read (the reader proper reports why). Used to size arrays before reading.
+ */
+export async function parquetRowCount(file: string): Promise<number | undefined> {
+  if (!file.toLowerCase().endsWith('.parquet')) return undefined;
+  try {
+    return Number((await parquetMetadataAsync(await asyncBufferFromFile(file))).num_rows);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Checks presence and types of the spec's columns; returns the specs of the columns present. */
 export function checkParquetSchema(file: string, schema: SchemaTree, specs: readonly ColumnSpec[]): ColumnSpec[] {
   const byName = new Map(schema.children.map((child) => [child.element.name, child]));

@@ -42,6 +42,16 @@ describe('renderDiagnostic', () => {
     ]);
   });
 
+  it('shows a window of a long line, keeping the caret under the span', () => {
+    const long = `${'x + '.repeat(60)}oops + y`;
+    const at = long.indexOf('oops');
+    const [, line, caret] = renderDiagnostic({ ...diagnostic(0, 0), span: new LineIndex(long).span(at, at + 4) }, 'f', long).split('\n');
+    // The window is clamped to the line's end, so it shows the last 120 characters here.
+    expect(line).toBe(`  1 | ...${long.slice(-120)}`);
+    expect(caret.indexOf('^')).toBe(line.indexOf('oops'));
+    expect(caret.endsWith('^~~~')).toBe(true);
+  });
+
   it('widens the gutter for long files', () => {
     const long = `${'\n'.repeat(99)}oops`;
     expect(renderDiagnostic({ ...diagnostic(0, 0), span: new LineIndex(long).span(99, 103) }, 'f', long).split('\n').slice(1)).toEqual([

@@ -57,6 +57,21 @@ function numberAttr(attrs: Attrs, key: string): number {
   return value;
 }
 
+/**
+ * Ids (integers stored as float32) as int32 row indices, after checking on the host that each
+ * names one of `rows` rows: out of range, wasm's ScatterNd writes outside its output buffer.
+ */
+function rowIds(op: string, ids: tf.Tensor, rows: number): tf.Tensor {
+  const data = ids.dataSync();
+  for (let i = 0; i < data.length; i++) {
+    const row = Math.round(data[i]);
+    if (!(row >= 0 && row < rows)) {
+      throw new RangeError(`${op}: id ${data[i]} (entry ${i}) is not a row of a table with ${rows} rows (0..${rows - 1})`);
+    }
+  }
+  return tf.cast(ids, 'int32');
+}
+
 /** An op that is one tfjs call on its tensor inputs. */
 function direct(kernel: string, f: (...xs: tf.Tensor[]) => tf.Tensor): TfjsLowering {
   return { kernels: [kernel], lower: (inputs) => f(...inputs.map(tensor)) };
@@ -192,6 +207,27 @@ export const tfjsLowering = {
   slice: {
     kernels: [tf.Slice, tf.Identity],
     lower: ([v], attrs, ctx) => tf.slice(tensor(v), [0], [ctx.dim(dimAttr(attrs, 'length'))]),
+  },
+
+  gather: {
+    kernels: [tf.Cast, tf.GatherV2],
+    lower: ([table, ids]) =>
+      tf.tidy(() => {
+        const t = tensor(table);
+        return tf.gather(t, rowIds('gather', tensor(ids), t.shape[0]));
+      }),
+  },
+  // ScatterNd sums duplicate indices. Not UnsortedSegmentSum: the wasm backend lacks it, and one
+  // lowering per op keeps the declared kernels true on every backend (ScatterNd is on all).
+  scatter_add: {
+    kernels: [tf.Cast, tf.Reshape, tf.ScatterNd],
+    lower: ([values, ids], attrs, ctx, node) =>
+      tf.tidy(() => {
+        const v = tensor(values);
+        const rows = ctx.dim(dimAttr(attrs, 'rows'));
+        const indices = tf.reshape(rowIds('scatter_add', tensor(ids), rows), [v.shape[0], 1]);
+        return tf.scatterND(indices, v, [rows, ctx.dim(node.shape[1])]);
+      }),
   },
 } satisfies Record<OpName, TfjsLowering>;
 

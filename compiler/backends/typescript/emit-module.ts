@@ -4,11 +4,11 @@ import {
   Project,
   QuoteKind,
   StructureKind,
-  VariableDeclarationKind,
   type CodeBlockWriter,
   type OptionalKind,
   type PropertySignatureStructure,
   type StatementStructures,
+  type WriterFunction,
 } from 'ts-morph';
 import { explain } from '../../explain.ts';
 import type { Program, ProgramInput } from '../../ir/node.ts';
@@ -63,14 +63,18 @@ function tensorProperties(inputs: readonly ProgramInput[], what: (input: Program
  * The statements of an exported function: bind the dimensions the body uses from the inputs'
  * shapes (checking all of them), then the straight-line body inside `tf.tidy`.
  */
-function functionBody(body: StraightLine, names: ModuleNames, result: (results: readonly string[]) => string) {
+function functionBody(
+  body: StraightLine,
+  names: ModuleNames,
+  writeReturn: (writer: CodeBlockWriter, results: readonly string[]) => void,
+) {
   return (writer: CodeBlockWriter) => {
     const dims = names.symbolicDims().filter((dim) => body.dims.has(dim));
     const bind = `bindInputSizes(INPUTS, [${dims.map(stringLiteral).join(', ')}], inputs);`;
     writer.writeLine(dims.length === 0 ? bind : `const [${dims.map((dim) => names.dim(dim)).join(', ')}] = ${bind}`);
     writer.write('return tf.tidy(() => ').inlineBlock(() => {
       for (const statement of body.statements) writer.writeLine(statement);
-      writer.writeLine(`return ${result(body.results)};`);
+      writeReturn(writer, body.results);
     });
     writer.write(');');
   };
@@ -100,29 +104,32 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
   const names = new ModuleNames(program);
   const forward = straightLine([valueOutput], names);
   const joint = straightLine([valueOutput, ...gradOutputs], names);
-  const usesEigh = names.order.some((node) => node.op === 'eigh');
   const report = explain(program, options.log ?? [], { sizes: options.sizes });
   const valueOps = forward.statements.filter((s) => s.startsWith('const ')).length;
   const jointOps = joint.statements.filter((s) => s.startsWith('const ')).length;
 
+  // A statement of its own rather than a VariableStatement structure: ts-morph gives initializers
+  // a hanging indent, which would misalign the array's lines.
   const signature = (writer: CodeBlockWriter) => {
-    writer.write('[').indent(() => {
+    writer.writeLine(`/** ${doc("Every input's name and declared shape; symbolic dimensions are bound from the tensors given.")} */`);
+    writer.write('export const INPUTS: readonly InputSignature[] = [').newLine();
+    writer.indent(() => {
       for (const input of program.inputs) {
         const shape = input.shape.map((dim) => (typeof dim === 'number' ? numberLiteral(dim) : stringLiteral(dim)));
         writer.writeLine(`{ name: ${stringLiteral(input.name)}, shape: [${shape.join(', ')}] },`);
       }
     });
-    writer.write(']');
+    writer.write('];');
   };
 
-  const statements: (string | StatementStructures)[] = [
+  const statements: (string | WriterFunction | StatementStructures)[] = [
     moduleDoc({ source: options.source, file: options.file, explain: report.json, valueOps }),
     { kind: StructureKind.ImportDeclaration, namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs-core' },
     {
       kind: StructureKind.ImportDeclaration,
       namedImports: [
         { name: 'bindInputSizes' },
-        ...(usesEigh ? [{ name: 'hostEigh' }] : []),
+        ...[...joint.runtime].sort().map((name) => ({ name })),
         { name: 'InputSignature', isTypeOnly: true },
       ],
       moduleSpecifier: runtimeImport,
@@ -150,13 +157,7 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
         { name: 'grads', type: 'ObjectiveGradients', isReadonly: true },
       ],
     },
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ['Every input\'s name and declared shape; symbolic dimensions are bound from the tensors given.'],
-      declarations: [{ name: 'INPUTS', type: 'readonly InputSignature[]', initializer: signature }],
-    },
+    signature,
     {
       kind: StructureKind.Function,
       name: 'objective',
@@ -168,7 +169,7 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
       ],
       parameters: [{ name: 'inputs', type: 'ObjectiveInputs' }],
       returnType: 'tf.Scalar',
-      statements: functionBody(forward, names, ([value]) => `${value} as tf.Scalar`),
+      statements: functionBody(forward, names, (writer, [value]) => writer.writeLine(`return ${value} as tf.Scalar;`)),
     },
     {
       kind: StructureKind.Function,
@@ -181,9 +182,17 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
       ],
       parameters: [{ name: 'inputs', type: 'ObjectiveInputs' }],
       returnType: 'ObjectiveValueAndGrad',
-      statements: functionBody(joint, names, ([value, ...grads]) => {
-        const entries = program.inputs.map((input, i) => `${objectKey(input.name)}: ${grads[i]} as ${tensorType(input.shape)}`);
-        return `{ value: ${value} as tf.Scalar, grads: { ${entries.join(', ')} } }`;
+      statements: functionBody(joint, names, (writer, [value, ...grads]) => {
+        writer.write('return {').newLine();
+        writer.indent(() => {
+          writer.writeLine(`value: ${value} as tf.Scalar,`);
+          writer.write('grads: {').newLine();
+          writer.indent(() => {
+            program.inputs.forEach((input, i) => writer.writeLine(`${objectKey(input.name)}: ${grads[i]} as ${tensorType(input.shape)},`));
+          });
+          writer.writeLine('},');
+        });
+        writer.writeLine('};');
       }),
     },
   ];

@@ -18,9 +18,18 @@ const RESERVED = new Set([
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** A string literal: JSON's escaping is valid TypeScript and covers every character. */
+/**
+ * A single-quoted string literal (the quote style of the rest of a generated module). JSON's
+ * escaping is valid TypeScript and covers every character that needs it; only the quote changes
+ * (`\"` becomes `"`, `'` becomes `\'`; escapes are matched as pairs, so `\\"` stays right), and
+ * U+2028 and U+2029, legal in JSON strings but line breaks to older parsers, are escaped too.
+ */
 export function stringLiteral(text: string): string {
-  return JSON.stringify(text);
+  const inner = JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/\\.|'/g, (m) => (m === "'" ? "\\'" : m === '\\"' ? '"' : m))
+    .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return `'${inner}'`;
 }
 
 /**

@@ -38,8 +38,8 @@ export function moduleDoc(facts: ModuleDocFacts): string {
     '',
     ...sourceLines.map((line) => (line.trim() === '' ? '' : `    ${line.trimEnd()}`)),
     '',
-    `Optimised program: ${explain.ops.length} ops for the value and its gradients, ${facts.valueOps} for the value alone; ` +
-      `${eigh} eigendecomposition${eigh === 1 ? '' : 's'}${eigh > 0 ? ', run on the host in float64' : ''}.`,
+    `Optimised program: ${explain.ops.length} ops for the value and its gradients, ${facts.valueOps} for the value alone;`,
+    `${eigh} eigendecomposition${eigh === 1 ? '' : 's'}${eigh > 0 ? ', run on the host in float64' : ''}.`,
     cost,
     ...(rewrites.length === 0 ? ['Rewrites fired: none.'] : ['Rewrites fired:', '', ...rewrites]),
     '',

@@ -5,6 +5,7 @@ import { LocalNames } from './identifiers.ts';
 export const MODULE_NAMES = [
   'tf',
   'hostEigh',
+  'rowIds',
   'bindInputSizes',
   'InputSignature',
   'INPUTS',

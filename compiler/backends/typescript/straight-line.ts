@@ -2,7 +2,7 @@ import { topoOrder, type Node, type ProgramOutput } from '../../ir/node.ts';
 import { formatShape, type Shape } from '../../ir/shape.ts';
 import { lineCommentText, numberLiteral, propertyAccess } from './identifiers.ts';
 import type { ModuleNames } from './module-names.ts';
-import { tsLowerings, type TsCode, type TsContext } from './ts-lowering.ts';
+import { tsLowerings, type RuntimeHelper, type TsCode, type TsContext } from './ts-lowering.ts';
 
 /** The body of one generated function: what runs inside its `tf.tidy`. */
 export interface StraightLine {
@@ -12,6 +12,8 @@ export interface StraightLine {
   readonly results: readonly string[];
   /** The symbolic dimensions the statements use (the function binds only these). */
   readonly dims: ReadonlySet<string>;
+  /** The runtime functions the statements call. */
+  readonly runtime: ReadonlySet<RuntimeHelper>;
 }
 
 function describe(node: Node): string {
@@ -31,6 +33,7 @@ function describe(node: Node): string {
  */
 export function straightLine(outputs: readonly ProgramOutput[], names: ModuleNames): StraightLine {
   const dims = new Set<string>();
+  const runtime = new Set<RuntimeHelper>();
   const ctx: TsContext = {
     dim: (dim) => {
       if (typeof dim === 'number') return numberLiteral(dim);
@@ -39,6 +42,10 @@ export function straightLine(outputs: readonly ProgramOutput[], names: ModuleNam
       return local;
     },
     input: (name) => propertyAccess('inputs', name),
+    runtime: (helper) => {
+      runtime.add(helper);
+      return helper;
+    },
   };
 
   const order = topoOrder(outputs.map((output) => output.node));
@@ -82,5 +89,5 @@ export function straightLine(outputs: readonly ProgramOutput[], names: ModuleNam
     returned.add(h.id);
     return local;
   });
-  return { statements, results, dims };
+  return { statements, results, dims, runtime };
 }

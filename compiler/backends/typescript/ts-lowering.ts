@@ -14,12 +14,17 @@ export type TsCode =
   | { readonly kind: 'tensor' | 'borrowed' | 'host'; readonly expr: string }
   | { readonly kind: 'alias'; readonly input: number };
 
+/** The functions of dflc's runtime entry point (runtime/entry.ts) that lowerings may call. */
+export type RuntimeHelper = 'hostEigh' | 'rowIds';
+
 /** What a lowering may ask of the module being generated. */
 export interface TsContext {
   /** A dimension as an expression: its number, or the local that holds its size at run time. */
   dim(dim: Dim): string;
   /** The expression that reads the program input `name` from the function's argument. */
   input(name: string): string;
+  /** A runtime function to call (the module imports the ones used). */
+  runtime(helper: RuntimeHelper): string;
 }
 
 /**
@@ -139,7 +144,7 @@ export const tsLowering = {
   },
   diag_embed: call('diag'),
   // A synchronous read-back (allowed inside tf.tidy), decomposed in float64 on the host.
-  eigh: ([m], node, ctx) => ({ kind: 'host', expr: `hostEigh(${m}.dataSync(), ${ctx.dim(node.shape[0])})` }),
+  eigh: ([m], node, ctx) => ({ kind: 'host', expr: `${ctx.runtime('hostEigh')}(${m}.dataSync(), ${ctx.dim(node.shape[0])})` }),
   eigvals: ([e]) => tensor(`tf.tensor1d(Float32Array.from(${e}.values))`),
   eigvecs: ([e], node, ctx) => {
     const k = ctx.dim(node.shape[0]);
@@ -148,6 +153,17 @@ export const tsLowering = {
 
   pad: ([v], node, ctx) => tensor(`tf.pad(${v}, [[0, ${difference(attrDim(node, 'length'), node.inputs[0].shape[0], ctx)}]])`),
   slice: ([v], node, ctx) => tensor(`tf.slice(${v}, [0], [${ctx.dim(attrDim(node, 'length'))}])`),
+
+  // Ids are integers stored as floats, checked and rounded on the host by the runtime's rowIds.
+  gather: ([table, ids], node, ctx) =>
+    tensor(`tf.gather(${table}, ${ctx.runtime('rowIds')}('gather', ${ids}, ${ctx.dim(node.inputs[0].shape[0])}))`),
+  // ScatterNd sums the rows of duplicate ids.
+  scatter_add: ([values, ids], node, ctx) => {
+    const [rows, width] = node.shape;
+    const [count] = node.inputs[1].shape;
+    const indices = `tf.reshape(${ctx.runtime('rowIds')}('scatter_add', ${ids}, ${ctx.dim(rows)}), [${ctx.dim(count)}, 1])`;
+    return tensor(`tf.scatterND(${indices}, ${values}, [${ctx.dim(rows)}, ${ctx.dim(width)}])`);
+  },
 } satisfies Record<OpName, TsLowering>;
 
 /** The table seen through its interface, for code that looks ops up by name. */

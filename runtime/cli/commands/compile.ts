@@ -1,5 +1,8 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { explain } from '../../../compiler/explain.ts';
 import { compileValueAndGrad, PASS_NAMES } from '../../../compiler/pipeline.ts';
+import { atomicWrite } from '../../io/atomic-write.ts';
 import { checkObjective } from '../../objective.ts';
 import { UsageError, type Command } from '../command.ts';
 import { readSource } from '../read-source.ts';
@@ -19,7 +22,7 @@ export function parseDims(text: string): Map<string, number> {
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'compile an objective into its optimised value-and-gradient program',
-  help: `Usage: dflc compile FILE.dfl [--explain] [--json] [--dims n=64,d=256] [--dump-after PASS]
+  help: `Usage: dflc compile FILE.dfl [-o OUT.ts] [--explain] [--json] [--dims n=64,d=256] [--dump-after PASS]
 
 Checks the objective, differentiates it in dflc's IR and optimises value and gradient together
 into one program. Prints a one-line summary; --explain prints the optimised program, the
@@ -28,16 +31,23 @@ rewrites that fired and a FLOP estimate.
 Without --dims the program keeps its symbolic sizes (n, d); with them it is specialised, which
 enables size-dependent rewrites such as the dual n×n form of a spectrum when n < d.
 
+With -o, also writes the program as a readable TypeScript module over TensorFlow.js: exported,
+typed objective(inputs) and valueAndGrad(inputs) functions taking tf.Tensors by the inputs'
+names as written. It imports @tensorflow/tfjs-core and dflc/runtime (the host eigensolver).
+
 Options:
+  -o, --output OUT.ts  write the program as a TypeScript module (replaced atomically)
   --explain          print the optimised program, the rewrites that fired and the cost
   --json             with --explain: {"ops": [{"op", "shape"}], "rewrites": [...], "flops": n}
   --dims NAME=SIZE,...  bind symbolic dimensions, e.g. n=64,d=256
   --dump-after PASS  print the program after each run of PASS (${PASS_NAMES.join(', ')})
   -h, --help         show this help
 
-Example:
-  dflc compile examples/card.dfl --explain --dims n=512,d=128`,
+Examples:
+  dflc compile examples/card.dfl --explain --dims n=512,d=128
+  dflc compile examples/card.dfl -o card-objective.ts`,
   options: {
+    output: { type: 'string', short: 'o' },
     explain: { type: 'boolean' },
     json: { type: 'boolean' },
     dims: { type: 'string' },
@@ -60,6 +70,15 @@ Example:
     const result = compileValueAndGrad(checked.program, { sizes, dumpAfter });
     for (const dump of result.dumps) io.stderr(`--- after ${dump.pass} (${dump.phase}, round ${dump.round}) ---\n${dump.text}\n`);
     const report = explain(result.program, result.log, { sizes });
+    if (typeof values.output === 'string') {
+      // Loaded only here: ts-morph brings the TypeScript compiler, which no other command needs.
+      const { emitModule } = await import('../../../compiler/backends/typescript/emit-module.ts');
+      const text = emitModule(result.program, { source, file, log: result.log, sizes });
+      const target = resolve(io.cwd, values.output);
+      await mkdir(dirname(target), { recursive: true });
+      await atomicWrite(target, text);
+      io.stderr(`dflc compile: wrote ${values.output}\n`);
+    }
     if (values.explain === true) {
       io.stdout(values.json === true ? `${JSON.stringify(report.json, null, 2)}\n` : `${report.text}\n`);
       return 0;

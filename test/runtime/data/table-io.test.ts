@@ -27,7 +27,9 @@ const row = fc.record({
   tags: fc.option(fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }), { nil: null }),
 });
 
-function toColumns(rows: fc.Infer<typeof row>[]): Map<string, ColumnData> {
+type Row = typeof row extends fc.Arbitrary<infer T> ? T : never;
+
+function toColumns(rows: Row[]): Map<string, ColumnData> {
   return new Map<string, ColumnData>([
     ['id', Float64Array.from(rows, (r) => r.id)],
     ['when', Float64Array.from(rows, (r) => r.when)],

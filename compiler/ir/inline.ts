@@ -1,0 +1,95 @@
+import { DIMENSION_ATTRS } from '../passes/specialize.ts';
+import { IrError, type IrBuilder } from './builder.ts';
+import { topoOrder, type AttrValue, type Attrs, type Node, type Program } from './node.ts';
+import { formatShape, type Dim } from './shape.ts';
+
+/**
+ * Rebuilds `program` inside the builder `b`, with each of its inputs replaced by the node bound to
+ * its name, and returns the program's outputs (as nodes of `b`) by name. This is how one program
+ * becomes part of a larger one: an objective inlined over the embeddings an encoder computes.
+ *
+ * The program's symbolic dimensions (`n`, `d`) are bound by unifying each input's declared shape
+ * with its bound node's shape: a symbolic dimension takes the bound node's dimension (a number,
+ * or a symbol of `b`'s program) and must take the same one everywhere; a numeric dimension must
+ * match exactly. The binding is applied to every dimension attribute of the inlined nodes (so
+ * `dimsize n` reads the bound size). Every input must be bound, and nothing else may be.
+ * Interning in `b` merges the inlined nodes with equal nodes already there.
+ */
+export function inlineProgram(b: IrBuilder, program: Program, bindings: ReadonlyMap<string, Node>): Map<string, Node> {
+  const declared = new Map(program.inputs.map((input) => [input.name, input.shape]));
+  const unbound = [...declared.keys()].filter((name) => !bindings.has(name));
+  if (unbound.length > 0) throw new IrError(`inline: no node is bound to input${unbound.length > 1 ? 's' : ''} ${unbound.join(', ')}`);
+  const extra = [...bindings.keys()].filter((name) => !declared.has(name));
+  if (extra.length > 0) {
+    throw new IrError(`inline: ${extra.join(', ')} ${extra.length > 1 ? 'are not inputs' : 'is not an input'} of the program (${[...declared.keys()].join(', ') || 'none'})`);
+  }
+
+  const dims = unifyShapes(program, bindings);
+  const mapped = new Map<number, Node>();
+  for (const node of topoOrder(program.outputs.map((o) => o.node))) {
+    if (node.op === 'input') {
+      const name = String(node.attrs.name);
+      const bound = bindings.get(name);
+      if (bound === undefined) throw new IrError(`inline: input node '${name}' is not among the program's inputs`);
+      mapped.set(node.id, bound);
+      continue;
+    }
+    mapped.set(
+      node.id,
+      b.make(
+        node.op,
+        node.inputs.map((input) => mapped.get(input.id)!),
+        bindDims(node.attrs, dims),
+      ),
+    );
+  }
+  return new Map(program.outputs.map((o) => [o.name, mapped.get(o.node.id)!]));
+}
+
+/** Symbolic dimension of `program` -> the dimension it takes, from the bound nodes' shapes. */
+function unifyShapes(program: Program, bindings: ReadonlyMap<string, Node>): Map<string, Dim> {
+  const dims = new Map<string, Dim>();
+  const boundBy = new Map<string, string>();
+  for (const { name, shape } of program.inputs) {
+    const node = bindings.get(name)!;
+    const mismatch = (why: string) =>
+      new IrError(`inline: input ${name} is declared ${formatShape(shape)} but is bound to a ${formatShape(node.shape)}${why}`);
+    if (shape.length !== node.shape.length) throw mismatch('');
+    shape.forEach((dim, axis) => {
+      const actual = node.shape[axis];
+      if (typeof dim === 'number') {
+        if (dim !== actual) throw mismatch(` (axis ${axis})`);
+        return;
+      }
+      const known = dims.get(dim);
+      if (known === undefined) {
+        dims.set(dim, actual);
+        boundBy.set(dim, name);
+      } else if (known !== actual) {
+        throw mismatch(`: ${dim} is ${known} in ${boundBy.get(dim)} but ${actual} here`);
+      }
+    });
+  }
+  return dims;
+}
+
+function bindDim(value: AttrValue, dims: ReadonlyMap<string, Dim>): AttrValue {
+  if (typeof value === 'string') return dims.get(value) ?? value;
+  if (Array.isArray(value)) return (value as readonly Dim[]).map((dim) => (typeof dim === 'string' ? dims.get(dim) ?? dim : dim));
+  return value;
+}
+
+/** The attributes with every bound symbolic dimension replaced; the same object when none is. */
+function bindDims(attrs: Attrs, dims: ReadonlyMap<string, Dim>): Attrs {
+  if (dims.size === 0) return attrs;
+  let out: Record<string, AttrValue> | undefined;
+  for (const key of DIMENSION_ATTRS) {
+    if (!(key in attrs)) continue;
+    const bound = bindDim(attrs[key], dims);
+    if (JSON.stringify(bound) === JSON.stringify(attrs[key])) continue;
+    out ??= { ...attrs };
+    out[key] = bound;
+  }
+  return out ?? attrs;
+}
+

@@ -1,0 +1,85 @@
+import { streamsOf, type Modality, type StreamBinding } from './train-spec.ts';
+
+/**
+ * Which embedding each objective input reads. A plain name `X` is stream X at slot 0; a time
+ * reference `X_t`, `X_t+k`, `X_t-k` is stream X at slot 0, k, -k. A rename maps an objective name
+ * to a stream: keyed by the whole input name (`{"Zprev": "Z_t-1"}`, any reference as target) or
+ * by its stream part (`{"H": "Z"}` binds H, H_t, H_t+1, ... to Z at the same slots).
+ */
+
+/** An objective input that names no stream this run provides, or a rename that cannot apply. */
+export class StreamBindingError extends Error {
+  override name = 'StreamBindingError';
+  constructor(
+    message: string,
+    /** The objective inputs that could not be bound. */
+    readonly inputs: readonly string[],
+    /** The streams the run provides. */
+    readonly available: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** `Z_t+1` -> {stream: 'Z', slot: 1}; `Z` -> {stream: 'Z', slot: 0}. */
+export function parseStreamRef(name: string): { stream: string; slot: number } {
+  const match = /^(.+)_t(?:([+-])(\d+))?$/.exec(name);
+  if (match === null) return { stream: name, slot: 0 };
+  const offset = match[3] === undefined ? 0 : Number(match[3]);
+  return { stream: match[1], slot: match[2] === '-' ? -offset : offset };
+}
+
+/** `Z (as Z, Z_t, Z_t+1, ...)`, for each stream. */
+function describeStreams(streams: readonly string[]): string {
+  return streams.map((s) => `${s} (as ${s}, ${s}_t, ${s}_t+1, ...)`).join(', ');
+}
+
+/**
+ * Binds every objective input to a stream and slot of a `modality` run; one StreamBindingError
+ * lists every input that names no available stream, e.g. "objective input 'Q_t' has no embedding
+ * stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)".
+ */
+export function bindStreams(inputs: readonly string[], modality: Modality, rename: Readonly<Record<string, string>> = {}): StreamBinding[] {
+  const available = streamsOf(modality);
+  const renamed = (name: string): string | undefined => (Object.hasOwn(rename, name) ? rename[name] : undefined);
+  const bindings: StreamBinding[] = [];
+  const problems: string[] = [];
+  const failed: string[] = [];
+  for (const input of inputs) {
+    const parsed = parseStreamRef(input);
+    let stream = parsed.stream;
+    let slot = parsed.slot;
+    let via = '';
+    const whole = renamed(input);
+    const part = renamed(parsed.stream);
+    if (whole !== undefined) {
+      ({ stream, slot } = parseStreamRef(whole));
+      via = ` (renamed to ${whole})`;
+    } else if (part !== undefined) {
+      const target = parseStreamRef(part);
+      if (target.stream !== part) {
+        problems.push(`rename '${parsed.stream}' -> '${part}' must name a stream, not a time reference (rename '${input}' itself to bind one slot)`);
+        failed.push(input);
+        continue;
+      }
+      stream = part;
+      via = ` (renamed to stream ${part})`;
+    }
+    if (!available.includes(stream)) {
+      problems.push(`objective input '${input}'${via} has no embedding stream: this ${modality} run provides ${describeStreams(available)}`);
+      failed.push(input);
+      continue;
+    }
+    bindings.push({ input, stream, slot });
+  }
+  if (problems.length > 0) {
+    const hint = `; a config can rename an input to a stream, e.g. "rename": {"${parseStreamRef(failed[0]).stream}": "Z"}`;
+    throw new StreamBindingError(problems.join('\n') + hint, failed, available);
+  }
+  return bindings;
+}
+
+/** The slots the bindings read, ascending, each once. */
+export function slotsOf(bindings: readonly StreamBinding[]): number[] {
+  return [...new Set(bindings.map((binding) => binding.slot))].sort((a, b) => a - b);
+}

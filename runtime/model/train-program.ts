@@ -1,0 +1,185 @@
+import { differentiate } from '../../compiler/autodiff.ts';
+import { IrBuilder, IrError } from '../../compiler/ir/builder.ts';
+import { inlineProgram } from '../../compiler/ir/inline.ts';
+import type { Node, Program, ProgramInput, ProgramOutput } from '../../compiler/ir/node.ts';
+import { rebuild } from '../../compiler/ir/rebuild.ts';
+import { cse } from '../../compiler/passes/cse.ts';
+import { dual } from '../../compiler/passes/dual.ts';
+import { fold } from '../../compiler/passes/fold.ts';
+import type { PassLog } from '../../compiler/passes/pass.ts';
+import { simplify } from '../../compiler/passes/simplify.ts';
+import { specialize } from '../../compiler/passes/specialize.ts';
+import { spectral } from '../../compiler/passes/spectral.ts';
+import { runPipeline, type PipelineResult, type PipelineStep } from '../../compiler/pipeline.ts';
+import { adamUpdate } from './adam.ts';
+import { bindStreams, slotsOf } from './bind-streams.ts';
+import { adamMName, adamVName, paramInputName, paramInputs, paramSpecs } from './params.ts';
+import { embedSlot, slotDataInputs } from './slot-embedding.ts';
+import { DEFAULT_ADAM, type AdamConfig, type ModelConfig, type ParamSpec, type TrainProgram } from './train-spec.ts';
+
+/** The objective as the front end gives it (runtime/objective.ts): a program with output `value`, and its terms. */
+export interface TrainObjective {
+  readonly program: Program;
+  readonly terms: readonly { readonly text: string; readonly node: Node }[];
+}
+
+export interface TrainProgramOptions {
+  /** Objective names -> stream names (see bind-streams.ts), e.g. {"H": "Z"}. */
+  readonly rename?: Readonly<Record<string, string>>;
+  readonly adam?: AdamConfig;
+  /** Also output `grad:param:<name>`, the loss gradient of each parameter (for checks and gradient norms). */
+  readonly gradients?: boolean;
+  /** A pass name: the program is printed after each run of it into the pipeline result's dumps. */
+  readonly dumpAfter?: string;
+}
+
+/** The step program and what the optimiser did to it (for `--explain`). */
+export interface TrainProgramResult extends TrainProgram {
+  readonly log: readonly PassLog[];
+  readonly dumps: PipelineResult['dumps'];
+}
+
+/** The names of a step program's scalar inputs. */
+export const STEP_INPUT = 'step';
+export const LR_INPUT = 'lr';
+
+/**
+ * The training step as ONE program: the encoders of every slot the objective reads (parameters
+ * shared across slots), the objective inlined over their embeddings, reverse-mode differentiation
+ * of `loss` with respect to the `param:*` inputs only, and Adam's update, optimised together by
+ * the compiler's passes. Inputs and outputs are those of train-spec.ts:
+ *
+ *   inputs   param:<p>..., adam.m:<p>..., adam.v:<p>..., step, lr, data:<slot>.<field>...
+ *   outputs  loss, term:<i>..., embed:<objective input>..., param:<p>..., adam.m:<p>..., adam.v:<p>...
+ *
+ * Every slot gets every field of the modality (fieldsOf), in slot order; the lists of slot s have
+ * the symbolic lengths `codes@<s>` and `tokens@<s>`, bound by the arrays of each step. Everything
+ * else (batch, widths, table rows) is a number, so the dual form and other size-dependent rewrites
+ * apply. An objective input that names no stream is a StreamBindingError listing the streams.
+ */
+export function buildTrainProgram(objective: TrainObjective, config: ModelConfig, options: TrainProgramOptions = {}): TrainProgramResult {
+  const specs = paramSpecs(config);
+  const forward = buildForward(objective, config, specs, options);
+  const adam = options.adam ?? DEFAULT_ADAM;
+  const steps = trainPipeline(specs, adam, options.gradients ?? false);
+  const result = runPipeline(steps, forward.program, { sizes: new Map(), dumpAfter: options.dumpAfter });
+  return {
+    program: result.program,
+    params: specs,
+    slots: forward.slots,
+    terms: objective.terms.map((term) => term.text),
+    bindings: forward.bindings,
+    log: result.log,
+    dumps: result.dumps,
+  };
+}
+
+/**
+ * The step program before differentiation: every input of the step, and the outputs loss,
+ * term:<i> and embed:<input>.
+ */
+export function buildForward(
+  objective: TrainObjective,
+  config: ModelConfig,
+  specs: readonly ParamSpec[] = paramSpecs(config),
+  options: Pick<TrainProgramOptions, 'rename'> = {},
+): { program: Program; slots: number[]; bindings: TrainProgram['bindings'] } {
+  const valueOutput = objective.program.outputs.find((o) => o.name === 'value');
+  if (valueOutput === undefined) throw new IrError(`the objective program has no output named value`);
+  const bindings = bindStreams(
+    objective.program.inputs.map((input) => input.name),
+    config.modality,
+    options.rename,
+  );
+  const slots = slotsOf(bindings);
+
+  const b = new IrBuilder();
+  const params = paramInputs(b, specs);
+  const state = (name: (p: string) => string): ProgramInput[] => specs.map((spec) => ({ name: name(spec.name), shape: [...spec.shape] }));
+  const inputs: ProgramInput[] = [
+    ...params.inputs,
+    ...state(adamMName),
+    ...state(adamVName),
+    { name: STEP_INPUT, shape: [] },
+    { name: LR_INPUT, shape: [] },
+  ];
+  const streams = new Map<number, Map<string, Node>>();
+  for (const slot of slots) {
+    const data = slotDataInputs(b, config, slot);
+    inputs.push(...data.inputs);
+    streams.set(slot, embedSlot(b, config, params.nodes, data.nodes));
+  }
+
+  const bound = new Map(bindings.map(({ input, stream, slot }) => [input, streams.get(slot)!.get(stream)!]));
+  // The objective with its terms as extra outputs, so that they are re-made in this builder too.
+  const withTerms: Program = {
+    inputs: objective.program.inputs,
+    outputs: [{ name: 'value', node: valueOutput.node }, ...objective.terms.map((term, i) => ({ name: `term:${i}`, node: term.node }))],
+  };
+  const inlined = inlineProgram(b, withTerms, bound);
+  const outputs: ProgramOutput[] = [
+    { name: 'loss', node: inlined.get('value')! },
+    ...objective.terms.map((_term, i) => ({ name: `term:${i}`, node: inlined.get(`term:${i}`)! })),
+    ...bindings.map(({ input }) => ({ name: `embed:${input}`, node: bound.get(input)! })),
+  ];
+  return { program: { inputs, outputs }, slots, bindings };
+}
+
+/**
+ * Appends Adam to a program that has `grad:param:<p>` outputs: outputs the updated `param:<p>`,
+ * `adam.m:<p>`, `adam.v:<p>`, and drops the gradients unless `keepGradients`.
+ */
+export function appendAdam(program: Program, specs: readonly ParamSpec[], config: AdamConfig, keepGradients: boolean): Program {
+  const { program: copy, builder: b } = rebuild(program);
+  const byName = new Map(copy.outputs.map((o) => [o.name, o.node]));
+  const inputNode = (name: string, shape: readonly number[]) => b.make('input', [], { name, shape: [...shape] });
+  const scalars = { step: inputNode(STEP_INPUT, []), lr: inputNode(LR_INPUT, []) };
+  const updates: ProgramOutput[][] = [[], [], []];
+  for (const spec of specs) {
+    const grad = byName.get(`grad:${paramInputName(spec.name)}`);
+    if (grad === undefined) throw new IrError(`appendAdam: the program has no output grad:${paramInputName(spec.name)}`);
+    const state = {
+      param: inputNode(paramInputName(spec.name), spec.shape),
+      m: inputNode(adamMName(spec.name), spec.shape),
+      v: inputNode(adamVName(spec.name), spec.shape),
+    };
+    const next = adamUpdate(b, state, grad, scalars, config);
+    updates[0].push({ name: paramInputName(spec.name), node: next.param });
+    updates[1].push({ name: adamMName(spec.name), node: next.m });
+    updates[2].push({ name: adamVName(spec.name), node: next.v });
+  }
+  const kept = copy.outputs.filter((o) => keepGradients || !o.name.startsWith('grad:'));
+  return { inputs: copy.inputs, outputs: [...kept, ...updates.flat()] };
+}
+
+const unchanged = (program: Program) => ({ program, fired: [] });
+
+function fixpoint(phase: PassLog['phase']): PipelineStep[] {
+  const group = `${phase}-fixpoint`;
+  return [
+    { name: 'fold', phase, group, run: fold },
+    { name: 'simplify', phase, group, run: simplify },
+    { name: 'spectral', phase, group, run: spectral },
+    { name: 'dual', phase, group, run: dual },
+  ];
+}
+
+/**
+ * The pass list of a step program: as compiler/pipeline.ts's value-and-gradient pipeline, with
+ * differentiation restricted to the parameters and Adam appended before the joint rewrites.
+ */
+export function trainPipeline(specs: readonly ParamSpec[], adam: AdamConfig, keepGradients: boolean): PipelineStep[] {
+  const wrt = specs.map((spec) => paramInputName(spec.name));
+  return [
+    {
+      name: 'specialize',
+      phase: 'forward',
+      run: (program, options) => (options.sizes === undefined ? unchanged(program) : specialize(program, options.sizes)),
+    },
+    ...fixpoint('forward'),
+    { name: 'differentiate', phase: 'joint', run: (program) => ({ program: differentiate(program, { of: 'loss', wrt }), fired: [] }) },
+    { name: 'adam', phase: 'joint', run: (program) => ({ program: appendAdam(program, specs, adam, keepGradients), fired: [] }) },
+    ...fixpoint('joint'),
+    { name: 'cse', phase: 'joint', run: cse },
+  ];
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { bindStreams, parseStreamRef, slotsOf, StreamBindingError } from '../../../runtime/model/bind-streams.ts';
+
+describe('parseStreamRef', () => {
+  it('reads plain names and time references', () => {
+    expect(parseStreamRef('Z')).toEqual({ stream: 'Z', slot: 0 });
+    expect(parseStreamRef('Z_t')).toEqual({ stream: 'Z', slot: 0 });
+    expect(parseStreamRef('Z_t+1')).toEqual({ stream: 'Z', slot: 1 });
+    expect(parseStreamRef('H_t-12')).toEqual({ stream: 'H', slot: -12 });
+    expect(parseStreamRef('Z_tx')).toEqual({ stream: 'Z_tx', slot: 0 });
+  });
+});
+
+describe('bindStreams', () => {
+  it('binds Z, Z_t and Z_t+k to the run embedding at slots 0, 0, k', () => {
+    const bindings = bindStreams(['Z', 'Z_t', 'Z_t+1', 'Z_t-2'], 'ehr');
+    expect(bindings).toEqual([
+      { input: 'Z', stream: 'Z', slot: 0 },
+      { input: 'Z_t', stream: 'Z', slot: 0 },
+      { input: 'Z_t+1', stream: 'Z', slot: 1 },
+      { input: 'Z_t-2', stream: 'Z', slot: -2 },
+    ]);
+    expect(slotsOf(bindings)).toEqual([-2, 0, 1]);
+  });
+
+  it('exposes E, T and F in multimodal runs only', () => {
+    expect(bindStreams(['E_t', 'T_t+1', 'F'], 'multimodal').map((b) => `${b.stream}@${b.slot}`)).toEqual(['E@0', 'T@1', 'F@0']);
+    expect(() => bindStreams(['E'], 'text')).toThrow(StreamBindingError);
+  });
+
+  it('renames by stream or by whole input name', () => {
+    expect(bindStreams(['H_t', 'H_t+1'], 'ehr', { H: 'Z' }).map((b) => `${b.input}->${b.stream}@${b.slot}`)).toEqual(['H_t->Z@0', 'H_t+1->Z@1']);
+    expect(bindStreams(['now', 'later'], 'multimodal', { now: 'E_t', later: 'T_t+2' }).map((b) => `${b.stream}@${b.slot}`)).toEqual(['E@0', 'T@2']);
+    expect(() => bindStreams(['H_t'], 'ehr', { H: 'Z_t+1' })).toThrow("rename 'H' -> 'Z_t+1' must name a stream, not a time reference");
+  });
+
+  it('lists the available streams for every input that has none', () => {
+    let error: unknown;
+    try {
+      bindStreams(['Z_t', 'Q_t', 'E'], 'ehr');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StreamBindingError);
+    const e = error as StreamBindingError;
+    expect(e.inputs).toEqual(['Q_t', 'E']);
+    expect(e.available).toEqual(['Z']);
+    expect(e.message).toBe(
+      "objective input 'Q_t' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)\n" +
+        "objective input 'E' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)" +
+        '; a config can rename an input to a stream, e.g. "rename": {"Q": "Z"}',
+    );
+    expect(() => bindStreams(['G'], 'multimodal')).toThrow(
+      "objective input 'G' has no embedding stream: this multimodal run provides Z (as Z, Z_t, Z_t+1, ...), E (as E, E_t, E_t+1, ...), T (as T, T_t, T_t+1, ...), F (as F, F_t, F_t+1, ...)",
+    );
+    expect(() => bindStreams(['H'], 'ehr', { H: 'W' })).toThrow("objective input 'H' (renamed to W) has no embedding stream");
+    expect(() => bindStreams(['H_t'], 'ehr', { H: 'W' })).toThrow("objective input 'H_t' (renamed to stream W) has no embedding stream");
+  });
+});
