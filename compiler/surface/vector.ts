@@ -6,7 +6,7 @@ export const vectorPrimitives: readonly Primitive[] = [
   {
     name: 'eigvals',
     params: [{ name: 'M', kind: 'square' }],
-    doc: 'eigenvalues of a symmetric matrix, descending (the lower triangle is read)',
+    doc: 'eigenvalues of a symmetric matrix, descending (the gradient is V diag(g) Vᵀ)',
     lower: ({ b }, [m]) => b.make('eigvals', [b.make('eigh', [m])]),
   },
   {

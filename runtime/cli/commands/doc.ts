@@ -9,6 +9,13 @@ function signature(def: PreludeDef): string {
   return `${def.decl.name}(${params.join(', ')})`;
 }
 
+/** The doc's first sentence, for the one-line listing. */
+function summaryOf(def: PreludeDef): string {
+  const text = def.doc.join(' ');
+  const end = text.search(/\.(\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+
 function definitionText(def: PreludeDef): string {
   return def.source.slice(def.decl.span.start.offset, def.decl.span.end.offset);
 }
@@ -36,7 +43,7 @@ Example:
       const defs = [...prelude.defs.values()].sort((a, b) => a.decl.name.localeCompare(b.decl.name));
       const width = Math.max(...defs.map((d) => signature(d).length), ...[...PRIMITIVES.keys()].map((k) => k.length));
       io.stdout('Standard library (stdlib/*.dfl):\n');
-      for (const def of defs) io.stdout(`  ${signature(def).padEnd(width)}  ${def.doc[0] ?? ''}\n`);
+      for (const def of defs) io.stdout(`  ${signature(def).padEnd(width)}  ${summaryOf(def)}\n`);
       io.stdout('\nBuilt-in primitives:\n');
       for (const p of [...PRIMITIVES.values()].sort((a, b) => a.name.localeCompare(b.name))) {
         io.stdout(`  ${`${p.name}(${p.params.map((q) => q.name).join(', ')})`.padEnd(width)}  ${p.doc}\n`);

@@ -43,7 +43,7 @@ describe('the synthetic cohort ground truth', () => {
     const dynamic = [...Array(LATENT_SIZE).keys()].filter((d) => d !== DIM.age && d !== DIM.sex && d !== DIM.deprivation);
     // ||A_dd^k|| -> 0 iff the spectral radius is below 1; 2^12 months is plenty.
     let m = dynamic.map((i) => dynamic.map((j) => DYNAMICS.a[i * LATENT_SIZE + j]));
-    for (let step = 0; step < 12; step++) m = m.map((row, i) => row.map((_, j) => row.reduce((s, x, k) => s + x * m[k][j], 0)));
+    for (let step = 0; step < 12; step++) m = m.map((row) => row.map((_, j) => row.reduce((s, x, k) => s + x * m[k][j], 0)));
     expect(Math.max(...m.flat().map(Math.abs))).toBeLessThan(1e-6);
   });
 

@@ -27,7 +27,8 @@ import {
  * a cast, which this test ignores) and `grad:<input>` = the input itself, which also exercises the
  * clone of an output that is an input.
  */
-type Gen = 'any' | 'pos' | 'int' | 'spd';
+/** Values: uniform, positive, in {-1, 0, 1}, symmetric positive definite, or row ids 0..4 (repeats included). */
+type Gen = 'any' | 'pos' | 'int' | 'spd' | 'ids';
 interface Row {
   /** name -> [declared shape, concrete shape, values] */
   readonly inputs: Readonly<Record<string, readonly [Shape, readonly number[], Gen]>>;
@@ -43,6 +44,8 @@ const SQ = [['k', 'k'], [5, 5], 'any'] as const;
 const SPD = [['k', 'k'], [5, 5], 'spd'] as const;
 const S = [[], [], 'any'] as const;
 const vec = (len: number | string, concrete: number) => [[len], [concrete], 'any'] as const;
+const TABLE = [['V', 'e'], [5, 3], 'any'] as const;
+const IDS = [['m'], [6], 'ids'] as const;
 
 const unary = (op: OpName, input: Row['inputs'][string] = M): Row => ({ inputs: { A: input }, value: (b, x) => b.make(op, [x.A]) });
 const binary = (op: OpName, input: Row['inputs'][string] = M): Row => ({
@@ -93,6 +96,11 @@ const rows = {
   eigvecs: { inputs: { S: SPD }, value: (b, x) => b.make('eigvecs', [eighOf(b, x)]), signless: true },
   pad: { inputs: { v: vec('k', 3) }, value: (b, x) => b.make('pad', [x.v], { length: 5 }) },
   slice: { inputs: { v: vec('k', 5) }, value: (b, x) => b.make('slice', [x.v], { length: 3 }) },
+  gather: { inputs: { T: TABLE, ids: IDS }, value: (b, x) => b.make('gather', [x.T, x.ids]) },
+  scatter_add: {
+    inputs: { X: [['m', 'e'], [6, 3], 'any'], ids: IDS },
+    value: (b, x) => b.make('scatter_add', [x.X, x.ids], { rows: 5 }),
+  },
 } satisfies Record<OpName, Row>;
 
 /** What the one-row-per-op table leaves out: scalar operands, fixed and symbolic attributes, aliases. */
@@ -111,6 +119,10 @@ const extraRows: Record<string, Row> = {
   'slice to a symbolic length': {
     inputs: { v: vec(7, 7), A: [['m', 'm'], [4, 4], 'any'] },
     value: (b, x) => b.make('slice', [x.v], { length: 'm' }),
+  },
+  'scatter_add into a symbolic number of rows': {
+    inputs: { X: [['m', 'e'], [6, 3], 'any'], ids: IDS, T: TABLE },
+    value: (b, x) => b.make('scatter_add', [x.X, x.ids], { rows: 'V' }),
   },
   'diag of a fixed-size matrix': { inputs: { A: [[4, 4], [4, 4], 'any'] }, value: (b, x) => b.make('diag', [x.A]) },
   'scalar broadcast (an alias)': { inputs: { s: S }, value: (b, x) => b.make('exp', [b.make('broadcast', [x.s], { shape: [] })]) },
@@ -144,6 +156,8 @@ function makeInput(shape: readonly number[], gen: Gen, random: () => number): Te
         data[i * k + j] = s + (i === j ? 2 * (i + 1) : 0); // distinct, well-separated eigenvalues
       }
     }
+  } else if (gen === 'ids') {
+    for (let i = 0; i < size; i++) data[i] = i === 1 ? data[0] : Math.floor(random() * 5);
   } else {
     for (let i = 0; i < size; i++) {
       const u = random();
@@ -220,5 +234,17 @@ describe('the TypeScript backend, op by op', () => {
       expect(Array.from(result.grads[input].dataSync())).toEqual(Array.from(t.dataSync()));
     }
     tf.dispose([result.value, ...Object.values(result.grads), ...Object.values(tensors)]);
+  });
+
+  it.each(['gather', 'scatter_add'] as const)('%s rejects an id that names no row, before any work', async (op) => {
+    const module = await importModule(paths.get(op)!);
+    const { values } = buildCase(rows[op], 7);
+    const ids = values.get('ids')!;
+    ids.data[2] = 5;
+    const tensors = toTensors(values);
+    const before = tf.memory().numTensors;
+    expect(() => module.valueAndGrad(tensors)).toThrow(`${op}: id 5 (entry 2) is not a row of a table with 5 rows (0..4)`);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(Object.values(tensors));
   });
 });

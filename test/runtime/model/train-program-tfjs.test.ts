@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingKernels } from '../../../compiler/backends/tfjs/kernel-check.ts';
+import type { TfjsExecutor } from '../../../compiler/backends/tfjs/tfjs-executor.ts';
+import { buildEmbedProgram } from '../../../runtime/model/embed-program.ts';
+import { dataInputName } from '../../../runtime/model/slot-embedding.ts';
+import { buildTrainProgram } from '../../../runtime/model/train-program.ts';
+import { loadExecutors, reference, relativeError, roundToFloat32, TEST_BACKENDS, toFloat32, TOLERANCE } from '../../compiler/backends/tfjs/helpers.ts';
+import { CARD, objectiveOf, stepInputs, TINY } from './helpers.ts';
+
+/**
+ * The compiled training step runs on the TensorFlow.js executor (float32) on the backends at hand
+ * and agrees with the float64 reference on the same float32 inputs: every output, within 2e-3.
+ */
+
+const card = objectiveOf(CARD);
+const MODALITIES = ['ehr', 'text', 'multimodal'] as const;
+
+let executors: Map<string, TfjsExecutor>;
+beforeAll(async () => {
+  executors = await loadExecutors();
+});
+afterAll(() => executors?.forEach((e) => e.dispose()));
+
+describe.each(TEST_BACKENDS)('the training step on tfjs %s', (backend) => {
+  it.each(MODALITIES)('%s: every output matches the reference', async (modality) => {
+    const config = { ...TINY[modality], dim: 4, hidden: 6, batch: 8 };
+    const train = buildTrainProgram(card, config, { gradients: true });
+    expect(missingKernels(train.program, backend)).toEqual([]);
+    const inputs = roundToFloat32(stepInputs(config, train.params, train.slots, 21, { step: 2, randomState: true }));
+    const want = reference(train.program, inputs);
+    const got = await executors.get(backend)!.run(train.program, toFloat32(inputs));
+    expect([...got.keys()]).toEqual([...want.keys()]);
+    for (const [name, w] of want) {
+      expect(got.get(name)!.shape, name).toEqual(w.shape);
+      expect(relativeError(got.get(name)!.data, w.data), name).toBeLessThan(TOLERANCE);
+    }
+  });
+
+  it('runs a step whose event list is empty at one slot, and the embedding program', async () => {
+    const config = { ...TINY.ehr, dim: 4, hidden: 6, batch: 8 };
+    const train = buildTrainProgram(card, config);
+    const inputs = roundToFloat32(stepInputs(config, train.params, train.slots, 4));
+    for (const field of ['code_ids', 'code_weights', 'code_rows'] as const) inputs.set(dataInputName(1, field), { shape: [0], data: new Float64Array(0) });
+    const want = reference(train.program, inputs);
+    const got = await executors.get(backend)!.run(train.program, toFloat32(inputs));
+    for (const [name, w] of want) expect(relativeError(got.get(name)!.data, w.data), name).toBeLessThan(TOLERANCE);
+
+    const embed = buildEmbedProgram(config);
+    const embedInputs = new Map([...inputs].filter(([name]) => embed.inputs.some((i) => i.name === name)));
+    const z = (await executors.get(backend)!.run(embed, toFloat32(embedInputs))).get('embed:Z')!;
+    expect(relativeError(z.data, want.get('embed:Z_t')!.data)).toBeLessThan(TOLERANCE);
+  });
+});
