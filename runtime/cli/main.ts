@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { suggest } from '../../grammar/suggest.ts';
 import { UsageError, type Command, type CommandIo, type ParsedArgs } from './command.ts';
-import { commands } from './commands/index.ts';
+import { commands, loadAllCommands } from './commands/index.ts';
 import { generalHelp, version } from './general-help.ts';
 
 function processIo(): CommandIo {
@@ -18,9 +18,9 @@ function processIo(): CommandIo {
   };
 }
 
-function findCommand(name: string): Command {
-  const command = commands.find((c) => c.name === name);
-  if (command !== undefined) return command;
+async function findCommand(name: string): Promise<Command> {
+  const entry = commands.find((c) => c.name === name);
+  if (entry !== undefined) return entry.load();
   const guess = suggest(name, commands.map((c) => c.name));
   throw new UsageError(`unknown command '${name}'${guess === undefined ? '' : `; did you mean '${guess}'?`}`);
 }
@@ -45,11 +45,11 @@ function parseCommandArgs(command: Command, argv: string[]): ParsedArgs & { help
 async function dispatch(argv: string[], io: CommandIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
-    io.stderr(generalHelp(commands));
+    io.stderr(generalHelp(await loadAllCommands()));
     return 2;
   }
   if (first === '--help' || first === '-h' || (first === 'help' && rest.length === 0)) {
-    io.stdout(generalHelp(commands));
+    io.stdout(generalHelp(await loadAllCommands()));
     return 0;
   }
   if (first === '--version' || first === '-V') {
@@ -57,11 +57,11 @@ async function dispatch(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   if (first === 'help') {
-    io.stdout(`${findCommand(rest[0]).help}\n`);
+    io.stdout(`${(await findCommand(rest[0])).help}\n`);
     return 0;
   }
   if (first.startsWith('-')) throw new UsageError(`unknown option '${first}'; options go after the command`);
-  const command = findCommand(first);
+  const command = await findCommand(first);
   const args = parseCommandArgs(command, rest);
   if (args.help) {
     io.stdout(`${command.help}\n`);

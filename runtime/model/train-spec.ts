@@ -9,7 +9,10 @@ import type { Program } from '../../compiler/ir/node.ts';
  * - `adam.m:<name>`, `adam.v:<name>`: Adam's moment estimates for that parameter;
  * - `step`: scalar, the 1-based step number (for Adam's bias correction); `lr`: scalar learning rate;
  * - `data:<slot>.<field>`: batch data for one time slot (see BatchField), where a slot is a time
- *   offset written as in DFL (`t`, `t+1`, `t-2`).
+ *   offset written as in DFL (`t`, `t+1`, `t-2`). Every slot in `TrainProgram.slots` gets every
+ *   field of `fieldsOf(modality)`; a slot's lists have the symbolic lengths `codes@<slot>` and
+ *   `tokens@<slot>` (bound by the arrays of each step, 0 allowed), all other sizes are numbers
+ *   fixed by the ModelConfig (so a different batch size needs another program).
  * Its outputs:
  * - `loss`: the objective's value; `term:<i>`: the value of its i-th top-level additive term;
  * - `param:<name>`, `adam.m:<name>`, `adam.v:<name>`: the updated state, to feed the next step;

@@ -105,6 +105,13 @@ export interface ResolvedConfig {
 /** A bad dflc.json or flag value: the message names the file and key, or the flag. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  constructor(
+    message: string,
+    /** True for a bad flag (a usage error), false for a bad config file. */
+    readonly fromFlag = false,
+  ) {
+    super(message);
+  }
 }
 
 const FILE_SCHEMA = z.strictObject(
@@ -150,19 +157,19 @@ export function parseFlag(name: SettingName, raw: string | boolean | readonly (s
     const out: Record<string, string> = {};
     for (const pair of pairs) {
       const eq = pair.indexOf('=');
-      if (eq <= 0 || eq === pair.length - 1) throw new ConfigError(`--rename takes NAME=STREAM, e.g. --rename H=Z; got '${pair}'`);
+      if (eq <= 0 || eq === pair.length - 1) throw new ConfigError(`--rename takes NAME=STREAM, e.g. --rename H=Z; got '${pair}'`, true);
       out[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     return out;
   }
-  if (Array.isArray(raw)) throw new ConfigError(`--${name} is given more than once`);
+  if (Array.isArray(raw)) throw new ConfigError(`--${name} is given more than once`, true);
   let value: unknown = raw;
   if (typeof raw === 'string' && spec.schema instanceof z.ZodNumber) {
     const text = raw.replace(/_/g, '').trim();
     value = text === '' ? NaN : Number(text);
   }
   const result = spec.schema.safeParse(value);
-  if (!result.success) throw new ConfigError(`--${name} must be ${spec.must}, got '${String(raw as string | boolean)}'`);
+  if (!result.success) throw new ConfigError(`--${name} must be ${spec.must}, got '${String(raw as string | boolean)}'`, true);
   return result.data;
 }
 

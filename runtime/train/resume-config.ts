@@ -46,7 +46,8 @@ export function mergeForResume(config: RunConfig, sources: Readonly<Record<Setti
     if (same(before, merged[name])) continue;
     const show = (v: unknown): string => (v === undefined ? 'the bundled cohort' : typeof v === 'object' ? JSON.stringify(v) : String(v));
     if (FIXED_ON_RESUME.includes(name)) conflicts.push(`${name} is ${show(merged[name])} here but the run used ${show(before)}`);
-    else if (name === 'lr' || name === 'epochs') notes.push(`${name} changed from ${show(before)} to ${show(merged[name])}`);
+    else if (name === 'lr') notes.push(`lr changed from ${show(before)} to ${show(merged[name])}: the result will differ from an uninterrupted run`);
+    else if (name === 'epochs') notes.push(`the run now trains for ${show(merged[name])} epochs (it was started with ${show(before)})`);
   }
   return { config: merged as unknown as RunConfig, conflicts, notes };
 }

@@ -73,7 +73,9 @@ export interface TrainRunRequest {
 export interface TrainRunSummary {
   readonly out: string;
   readonly record: RunRecord;
-  readonly resumedFrom: number | undefined;
+  /** The step this process started from (0 for a new run), and how many it ran. */
+  readonly fromStep: number;
+  readonly stepsRun: number;
 }
 
 /** Embedding batch for writing outputs. */
@@ -106,7 +108,7 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
       if (merged.conflicts.length > 0) {
         throw new RunError(`--resume: ${merged.conflicts.join('; ')}. Resume with the run's settings, or start a new run with another --out`);
       }
-      for (const note of merged.notes) log(`note: ${note}; the result will differ from an uninterrupted run`);
+      for (const note of merged.notes) log(`note: ${note}`);
       config = { ...merged.config, resume: true };
       const savedSource = await readFile(join(out, OBJECTIVE_FILE), 'utf8').catch(() => undefined);
       if (savedSource !== undefined && savedSource !== request.objective.source) {
@@ -127,7 +129,7 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
   if (dataPath === undefined) {
     const bar = createProgressLine(request, `generating the bundled synthetic cohort (${BUNDLED_PATIENTS.toLocaleString('en-US')} patients)`);
     const bundled = await ensureBundledCohort(request.env, bar);
-    if (bundled.created) log(`wrote the bundled synthetic cohort to ${bundled.path} (reused from now on)`);
+    log(bundled.created ? `wrote the bundled synthetic cohort to ${bundled.path} (reused from now on)` : `data: the bundled synthetic cohort (${bundled.path})`);
     dataPath = bundled.path;
   }
   let t = performance.now();
@@ -323,7 +325,7 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
       embeddings,
     };
     await writeRunRecord(out, done);
-    return { out, record: done, resumedFrom: start.state.step > 0 ? start.state.step : undefined };
+    return { out, record: done, fromStep: start.state.step, stepsRun: result.stepsRun };
   } finally {
     executor.dispose();
   }

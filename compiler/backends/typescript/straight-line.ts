@@ -71,7 +71,10 @@ export function straightLine(outputs: readonly ProgramOutput[], names: ModuleNam
   order.forEach((node, position) => {
     const code = codes.get(node.id)!;
     if (code.kind === 'alias') return;
-    statements.push(`const ${names.local(node)} = ${code.expr}; // ${lineCommentText(describe(node))}`);
+    // Tensors are typed `tf.Tensor`: tfjs's signatures guess ranks (`tf.sum` of a matrix is typed
+    // a matrix), so inferred types could be wrong; the function casts its results to their ranks.
+    const type = code.kind === 'host' ? '' : ': tf.Tensor';
+    statements.push(`const ${names.local(node)}${type} = ${code.expr}; // ${lineCommentText(describe(node))}`);
     const done = node.inputs
       .map((input) => holder.get(input.id)!)
       .filter((h, i, all) => all.findIndex((other) => other.id === h.id) === i)

@@ -13,6 +13,17 @@ import { CARD, objectiveOf, stepInputs, TINY } from './helpers.ts';
  */
 
 const card = objectiveOf(CARD);
+
+/** ‖a - b‖ / max(‖b‖, floor). */
+function errorAgainst(a: ArrayLike<number>, b: ArrayLike<number>, floor: number): number {
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff += (a[i] - b[i]) ** 2;
+    norm += b[i] ** 2;
+  }
+  return floor === 0 ? relativeError(a, b) : Math.sqrt(diff) / Math.max(Math.sqrt(norm), floor);
+}
 const MODALITIES = ['ehr', 'text', 'multimodal'] as const;
 
 let executors: Map<string, TfjsExecutor>;
@@ -30,16 +41,24 @@ describe.each(TEST_BACKENDS)('the training step on tfjs %s', (backend) => {
     const want = reference(train.program, inputs);
     const got = await executors.get(backend)!.run(train.program, toFloat32(inputs));
     expect([...got.keys()]).toEqual([...want.keys()]);
+    // Gradients are judged against the size of the whole gradient: the card objective is
+    // invariant to translating the embedding, so the output bias's gradient is exactly 0 and
+    // both sides hold only rounding noise there (1e-17 against 1e-9).
+    let norm2 = 0;
+    for (const [name, w] of want) if (name.startsWith('grad:')) for (const x of w.data) norm2 += x * x;
     for (const [name, w] of want) {
       expect(got.get(name)!.shape, name).toEqual(w.shape);
-      expect(relativeError(got.get(name)!.data, w.data), name).toBeLessThan(TOLERANCE);
+      const floor = name.startsWith('grad:') ? Math.sqrt(norm2) : 0;
+      expect(errorAgainst(got.get(name)!.data, w.data, floor), name).toBeLessThan(TOLERANCE);
     }
   });
 
   it('runs a step whose event list is empty at one slot, and the embedding program', async () => {
     const config = { ...TINY.ehr, dim: 4, hidden: 6, batch: 8 };
     const train = buildTrainProgram(card, config);
-    const inputs = roundToFloat32(stepInputs(config, train.params, train.slots, 4));
+    // Adam state away from zero: with m = v = 0, Adam normalises the output bias's zero gradient,
+    // rounding noise, into a step of about lr/10 whose sign float32 and float64 need not share.
+    const inputs = roundToFloat32(stepInputs(config, train.params, train.slots, 4, { randomState: true }));
     for (const field of ['code_ids', 'code_weights', 'code_rows'] as const) inputs.set(dataInputName(1, field), { shape: [0], data: new Float64Array(0) });
     const want = reference(train.program, inputs);
     const got = await executors.get(backend)!.run(train.program, toFloat32(inputs));

@@ -196,6 +196,16 @@ describe('the training step program', () => {
     expect(out.get('param:ehr.codes')!.data.every(Number.isFinite)).toBe(true);
   });
 
+  it('gives the output bias no gradient: the card objective does not see a translation of Z', () => {
+    const config = TINY.ehr;
+    const train = buildTrainProgram(card, config, { gradients: true });
+    const out = run(train.program, stepInputs(config, train.params, train.slots, 6));
+    const b2 = Math.max(...out.get('grad:param:ehr.b2')!.data.map(Math.abs));
+    const w2 = Math.max(...out.get('grad:param:ehr.w2')!.data.map(Math.abs));
+    expect(b2).toBeLessThan(1e-12 * Math.max(1, w2));
+    expect(w2).toBeGreaterThan(1e-3);
+  });
+
   it('a few steps on the same batch lower the loss', () => {
     const config = TINY.ehr;
     const train = buildTrainProgram(card, config);

@@ -41,6 +41,8 @@ const cases: Case[] = [
     .sort()
     .map((f) => ({ name: `examples/${f}`, file: `examples/${f}`, source: readFileSync(join(EXAMPLES, f), 'utf8') })),
   ...conformanceCases().map((c) => ({ name: `conformance/${c.name}`, file: `${c.name}/objective.dfl`, source: c.source, conformance: c })),
+  // tfjs types `tf.sum` of a matrix as a matrix: the result's cast to tf.Scalar must still check.
+  { name: 'sum(Z)', file: 'sum.dfl', source: 'sum(Z) + fro2(Z_t+1)\n' },
   // Specialised to n < d: the dual n x n form of the spectrum, and fixed shapes in INPUTS.
   {
     name: 'examples/card.dfl with --dims n=4,d=6',

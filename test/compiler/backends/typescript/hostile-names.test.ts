@@ -150,13 +150,13 @@ describe('hostile names', () => {
 
   it('give sanitised, distinct locals: Z_t+1 and Z_tp1, a_t+1 and a_tp1, and the module names are kept apart', () => {
     const text = hostile[0].text;
-    expect(text).toContain("const Z_tp1 = inputs['Z_t+1'];");
-    expect(text).toContain('const Z_tp1_2 = inputs.Z_tp1;');
-    expect(text).toContain('const a_tp1 = inputs.a_tp1;');
-    expect(text).toContain("const a_tp1_2 = inputs['a_t+1'];");
-    expect(text).toContain('const Z_tm2 = inputs[\'Z_t-2\'];');
+    expect(text).toContain("const Z_tp1: tf.Tensor = inputs['Z_t+1'];");
+    expect(text).toContain('const Z_tp1_2: tf.Tensor = inputs.Z_tp1;');
+    expect(text).toContain('const a_tp1: tf.Tensor = inputs.a_tp1;');
+    expect(text).toContain("const a_tp1_2: tf.Tensor = inputs['a_t+1'];");
+    expect(text).toContain("const Z_tm2: tf.Tensor = inputs['Z_t-2'];");
     for (const reserved of ['tf', 'inputs', 't3', 'Float32Array', 'INPUTS', 'objective', 'hostEigh', 'n']) {
-      expect(text).toContain(`const ${reserved}_2 = inputs.${reserved};`);
+      expect(text).toContain(`const ${reserved}_2: tf.Tensor = inputs.${reserved};`);
     }
     expect(text).toContain("readonly 'Z_t+1': tf.Tensor2D;");
   });

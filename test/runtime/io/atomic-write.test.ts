@@ -2,7 +2,7 @@ import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { atomicWrite } from '../../runtime/io/atomic-write.ts';
+import { atomicWrite } from '../../../runtime/io/atomic-write.ts';
 
 // runtime/io/atomic-write.ts is tested here because `dflc fmt --write` is its first user.
 describe('atomicWrite', () => {

@@ -1,0 +1,188 @@
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { BackendUnavailableError } from '../../../compiler/backends/executor.ts';
+import { BACKEND_CHOICES } from '../../../compiler/backends/tfjs/load-backend.ts';
+import { DataError } from '../../data/data-error.ts';
+import { StreamBindingError } from '../../model/bind-streams.ts';
+import { ModelConfigError } from '../../model/params.ts';
+import { checkObjective } from '../../objective.ts';
+import { BUNDLED_PATIENTS } from '../../train/bundled-cohort.ts';
+import { ConfigError, RUN_DEFAULTS, resolveRunConfig, SETTING_NAMES, type SettingName } from '../../train/config.ts';
+import { CheckpointError } from '../../train/checkpoint.ts';
+import { NonFiniteError } from '../../train/non-finite.ts';
+import { objectiveName, RunError, runTraining } from '../../train/run-training.ts';
+import { UsageError, type Command, type CommandIo } from '../command.ts';
+import { version } from '../general-help.ts';
+import { readSource } from '../read-source.ts';
+import { hasErrors, reportDiagnostics } from '../report-diagnostics.ts';
+
+/** Float32 engines compile the numerical guards with this ε (as `dflc value` does). */
+const FLOAT32_EPSILON = 1e-6;
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'train an encoder with an objective (EHR, text or multimodal); writes embeddings and the model',
+  help: `Usage: dflc run FILE.dfl [--data DIR] [--modality ehr|text|multimodal] [--dim D] [--epochs N]
+                [--batch B] [--lr X] [--seed S] [--backend B] [--out RUN] [--resume] [--config FILE]
+
+Trains an encoder so that its embeddings minimise the objective in FILE.dfl. The objective's
+inputs are bound to the encoder's embeddings of time windows (${RUN_DEFAULTS['window-days']} days by default):
+  Z, Z_t     the embedding of a patient's window t
+  Z_t+k      the same patients' window t + k (batches hold patients that have both)
+  E, T, F    in multimodal runs: the EHR, clinical-text and fused embeddings (Z is F)
+Each step embeds one batch of windows, evaluates the objective and its gradient as ONE compiled
+program, and updates the weights with Adam.
+
+With no --data it trains on a bundled synthetic cohort (${BUNDLED_PATIENTS.toLocaleString('en-US')} patients, generated on
+first use into \${DFLC_CACHE:-\${XDG_CACHE_HOME:-~/.cache}/dflc}, reused after).
+
+The run folder (RUN) receives:
+  run.json, objective.dfl      settings, sizes, backend, timings; the objective's source
+  metrics.jsonl                one line per step: loss, each term, steps/s, effective rank
+  checkpoints/                 the last two checkpoints, written atomically
+  embeddings/{train,tuning,held_out}.npy   float32 [subjects, dim], each subject's last window
+  embeddings/{split}_subject_ids.npy       int64 subject ids, in the same order
+  model/                       model.json + weights.bin (TensorFlow.js weights format), featurizer.json
+A run killed at any point continues with --resume from its last checkpoint, and with the same
+seed and backend ends with exactly the embeddings of an uninterrupted run. A NaN or infinite loss
+stops the run (exit 1), naming the step and the term, and leaves the last checkpoint intact.
+
+Settings come from the defaults, then dflc.json (in this folder, or --config FILE), then flags.
+dflc.json keys are the flag names without dashes, e.g. {"dim": 64, "epochs": 10, "lr": 0.0005}.
+
+Options:
+      --data DIR           MEDS dataset folder (default: the bundled synthetic cohort)
+      --modality M         ehr (codes, labs), text (notes) or multimodal (default ${RUN_DEFAULTS.modality})
+      --dim D              embedding width (default ${RUN_DEFAULTS.dim})
+      --hidden H           code/token embedding and hidden width (default ${RUN_DEFAULTS.hidden})
+      --epochs N           passes over the training examples (default ${RUN_DEFAULTS.epochs})
+      --batch B            windows per step (default ${RUN_DEFAULTS.batch}); the objective's n
+      --lr X               Adam learning rate (default ${RUN_DEFAULTS.lr})
+      --seed S             seed for initialisation and batch order (default ${RUN_DEFAULTS.seed})
+      --backend B          ${BACKEND_CHOICES.join(', ')} (default auto: the first that loads)
+  -o, --out RUN            run folder (default runs/<objective>-<date>-<time>)
+      --resume             continue the run in --out from its last checkpoint
+      --config FILE        read settings from FILE instead of ./dflc.json
+      --checkpoint-every K steps between checkpoints (default ${RUN_DEFAULTS['checkpoint-every']}; one is always written at the end)
+      --window-days W      window width in days (default ${RUN_DEFAULTS['window-days']})
+      --tau-days T         time decay of events within a window (default ${RUN_DEFAULTS['tau-days']})
+      --max-codes N        codes with their own embedding row (default ${RUN_DEFAULTS['max-codes']}); the rest hash
+      --code-buckets N     hash rows for the other codes (default ${RUN_DEFAULTS['code-buckets']})
+      --max-labs N         lab codes used as numeric features (default ${RUN_DEFAULTS['max-labs']})
+      --text-rows N        hash rows for note tokens (default ${RUN_DEFAULTS['text-rows']})
+      --rename NAME=STREAM bind an objective input to a stream, e.g. --rename H=Z (repeatable)
+  -h, --help               show this help
+
+Examples:
+  dflc run examples/card.dfl
+  dflc run examples/cross-modal.dfl --modality multimodal --data cohort --epochs 10 --out runs/xm
+  dflc run examples/card.dfl --out runs/xm --resume`,
+  options: {
+    data: { type: 'string' },
+    modality: { type: 'string' },
+    dim: { type: 'string' },
+    hidden: { type: 'string' },
+    epochs: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    resume: { type: 'boolean' },
+    config: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    'window-days': { type: 'string' },
+    'tau-days': { type: 'string' },
+    'max-codes': { type: 'string' },
+    'code-buckets': { type: 'string' },
+    'max-labs': { type: 'string' },
+    'text-rows': { type: 'string' },
+    rename: { type: 'string', multiple: true },
+  },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE.dfl (the objective to train with)');
+    const [file] = positionals;
+    const flags: Partial<Record<SettingName, string | boolean | (string | boolean)[]>> = {};
+    for (const name of SETTING_NAMES) if (values[name] !== undefined) flags[name] = values[name];
+
+    let resolved;
+    try {
+      resolved = await resolveRunConfig({ cwd: io.cwd, flags, configPath: values.config as string | undefined });
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        if (error.fromFlag) throw new UsageError(error.message);
+        return fail(io, error.message);
+      }
+      throw error;
+    }
+    const { config } = resolved;
+    if (config.resume && config.out === undefined) throw new UsageError('--resume needs --out RUN, the run folder to continue');
+
+    const source = await readSource(file, io.cwd);
+    const objective = checkObjective(file, source, FLOAT32_EPSILON);
+    reportDiagnostics(io, file, source, objective.diagnostics);
+    if (objective.program === undefined || hasErrors(objective.diagnostics)) return 1;
+
+    const out = config.out ?? defaultRunFolder(io.cwd, objectiveName(file), new Date());
+    io.stdout(`run folder: ${display(io, out)}\n`);
+    try {
+      const summary = await runTraining({
+        objectiveFile: file,
+        objective,
+        config,
+        sources: resolved.sources,
+        out,
+        env: process.env,
+        version: version(),
+        log: (line) => io.stderr(`${line}\n`),
+        progressWrite: io.stderr,
+        isTty: io.isTty,
+      });
+      const { record, fromStep, stepsRun } = summary;
+      const t = record.timings ?? {};
+      const splits = Object.entries(record.embeddings ?? {})
+        .map(([split, e]) => `${split} ${e.rows}`)
+        .join(', ');
+      const rank = record.final?.effectiveRank.train;
+      io.stdout(
+        `trained ${stepsRun} steps${fromStep > 0 ? ` (steps ${fromStep + 1}-${record.steps}, resumed)` : ''} in ${t.train_s} s ` +
+          `(${t.steps_per_s} steps/s on ${record.backend.used}); ` +
+          `final loss ${record.final?.loss ?? 'n/a'}${rank === undefined ? '' : `, effective rank of the train embeddings ${rank} of ${record.model.dim}`}\n`,
+      );
+      io.stdout(`wrote ${display(io, out)}: embeddings (${splits} subjects x ${record.model.dim}), model/, metrics.jsonl, run.json\n`);
+      return 0;
+    } catch (error) {
+      if (
+        error instanceof NonFiniteError ||
+        error instanceof RunError ||
+        error instanceof DataError ||
+        error instanceof BackendUnavailableError ||
+        error instanceof StreamBindingError ||
+        error instanceof ModelConfigError ||
+        error instanceof CheckpointError
+      ) {
+        return fail(io, error.message);
+      }
+      throw error;
+    }
+  },
+};
+
+function fail(io: CommandIo, message: string): number {
+  io.stderr(`dflc run: ${message}\n`);
+  return 1;
+}
+
+/** `runs/<name>-<YYYYMMDD-HHMMSS>` (UTC) under the working folder, with a suffix if taken. */
+function defaultRunFolder(cwd: string, name: string, date: Date): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const base = resolve(cwd, 'runs', `${name}-${stamp}`);
+  let candidate = base;
+  for (let k = 2; existsSync(candidate); k++) candidate = `${base}-${k}`;
+  return candidate;
+}
+
+function display(io: CommandIo, path: string): string {
+  const rel = relative(io.cwd, path);
+  return rel !== '' && !rel.startsWith('..') && !rel.startsWith('/') ? rel : path;
+}
