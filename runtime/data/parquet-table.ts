@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetScan, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, DecodedArray, FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { DataError } from './data-error.ts';
 import { invalidFloatReason, invalidIntegerReason, type ColumnSpec } from './meds-schema.ts';
 import type { ColumnData, TableBatch } from './table-batch.ts';
@@ -10,8 +11,8 @@ import type { ColumnData, TableBatch } from './table-batch.ts';
  * specs name, so memory is bounded by a row group whatever the file size.
  */
 
-/** Codecs hyparquet decodes without the optional hyparquet-compressors package. */
-const READABLE_CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
+/** Codecs hyparquet decodes itself, or through hyparquet-compressors (ZSTD is polars' default). */
+const READABLE_CODECS = new Set(['UNCOMPRESSED', ...Object.keys(compressors)]);
 
 /**
  * Timestamps as microsecond numbers. hyparquet's default turns them into Date, which keeps only
@@ -56,6 +57,7 @@ export async function* readParquetTable(file: string, specs: readonly ColumnSpec
     metadata,
     columns: present.map((s) => s.name),
     parsers: TIMESTAMP_PARSERS,
+    compressors,
   });
   for (const range of scan.ranges) {
     const columns = new Map<string, ColumnData>();

@@ -290,6 +290,21 @@ const ROWS: Row[] = [
     shape: ['n'],
     expected: [0.7, -1.3],
   },
+  // indexing
+  {
+    op: 'gather',
+    inputs: { T: m(['d', 'k'], [[1, 2], [3, 4], [5, 6]]), ids: v(['n'], [2, 0]) },
+    build: (b, x) => b.make('gather', [x.T, x.ids]),
+    shape: ['n', 'k'],
+    expected: [5, 6, 1, 2],
+  },
+  {
+    op: 'scatter_add',
+    inputs: { X: A, ids: v(['n'], [1, 1]) },
+    build: (b, x) => b.make('scatter_add', [x.X, x.ids], { rows: 2 }),
+    shape: [2, 'd'],
+    expected: [0, 0, 0, 1.25, 1, -1],
+  },
 ];
 
 /** The sizes the example arrays have; inferSizes must find them again. */

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -36,14 +37,18 @@ export function eventsFile(format: 'parquet' | 'csv', rows: readonly EventRow[],
   return encodeTable(format, MEDS_DATA_COLUMNS, columns);
 }
 
-/** A parquet file with an explicit schema, for files dflc must reject. */
-export function rawParquet(schema: SchemaElement[], columnData: ColumnSource[], codec?: 'ZSTD'): Uint8Array {
+/**
+ * A parquet file with an explicit schema. `GZIP` compresses its pages for real (with node:zlib);
+ * `LZO` writes uncompressed pages under the LZO label, a codec the reader must refuse from the
+ * metadata before decoding anything.
+ */
+export function rawParquet(schema: SchemaElement[], columnData: ColumnSource[], codec?: 'GZIP' | 'LZO'): Uint8Array {
+  const compressor = codec === 'GZIP' ? (input: Uint8Array) => new Uint8Array(gzipSync(input)) : (input: Uint8Array) => input;
   return new Uint8Array(
     parquetWriteBuffer({
       schema: [{ name: 'root', num_children: schema.length }, ...schema],
       columnData,
-      // A stand-in compressor: the reader must refuse the codec from the metadata, before decoding.
-      ...(codec === 'ZSTD' ? { codec, compressors: { ZSTD: (input: Uint8Array) => input } } : {}),
+      ...(codec === undefined ? {} : { codec, compressors: { [codec]: compressor } }),
     }),
   );
 }

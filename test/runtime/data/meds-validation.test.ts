@@ -227,8 +227,8 @@ describe('invalid MEDS datasets', () => {
     expect((await readError({ 'data/0.parquet': big })).message).toMatch(/column 'subject_id', row 0: 1152921504606846977 is too large for dflc/);
   });
 
-  it('a parquet codec hyparquet cannot decode, and a file that is not parquet', async () => {
-    const zstd = rawParquet(
+  it('a parquet codec dflc cannot decode, and a file that is not parquet', async () => {
+    const lzo = rawParquet(
       [{ name: 'subject_id', ...I64 }, { name: 'time', type: 'INT64', repetition_type: 'OPTIONAL', logical_type: TIMESTAMP_US }, { name: 'code', ...STR }, { name: 'numeric_value', type: 'FLOAT', repetition_type: 'OPTIONAL' }],
       [
         { name: 'subject_id', data: new BigInt64Array([1n]) },
@@ -236,12 +236,33 @@ describe('invalid MEDS datasets', () => {
         { name: 'code', data: ['A'] },
         { name: 'numeric_value', data: [null] },
       ],
-      'ZSTD',
+      'LZO',
     );
-    expect((await readError({ 'data/0.parquet': zstd })).message).toMatch(
-      /data\/0\.parquet: column 'subject_id': is compressed with ZSTD, which dflc's parquet reader cannot decode; rewrite the file with snappy/,
+    expect((await readError({ 'data/0.parquet': lzo })).message).toMatch(
+      /data\/0\.parquet: column 'subject_id': is compressed with LZO, which dflc's parquet reader cannot decode; rewrite the file with snappy/,
     );
     expect((await readError({ 'data/0.parquet': 'subject_id,time\n1,2\n' })).message).toMatch(/data\/0\.parquet: not a readable parquet file \(/);
+  });
+
+  it('reads compressed parquet (here gzip; zstd goes through the same decompressor table)', async () => {
+    const gzip = rawParquet(
+      [{ name: 'subject_id', ...I64 }, { name: 'time', type: 'INT64', repetition_type: 'OPTIONAL', logical_type: TIMESTAMP_US }, { name: 'code', ...STR }, { name: 'numeric_value', type: 'FLOAT', repetition_type: 'OPTIONAL' }],
+      [
+        { name: 'subject_id', data: new BigInt64Array([7n, 7n]) },
+        { name: 'time', data: [1_000_000n, 2_000_000n] },
+        { name: 'code', data: ['LAB//A', 'DX//B'] },
+        { name: 'numeric_value', data: [1.5, null] },
+      ],
+      'GZIP',
+    );
+    await withTempDir(async (dir) => {
+      await writeFiles(dir, { 'data/0.parquet': gzip });
+      const cohort = await readCohort(dir);
+      expect([...cohort.subjects.id]).toEqual([7]);
+      expect([...cohort.events.time]).toEqual([1_000_000, 2_000_000]);
+      expect(cohort.events.code.length).toBe(2);
+      expect(cohort.events.value[0]).toBe(1.5);
+    });
   });
 
   it('CSV syntax errors name the line', async () => {

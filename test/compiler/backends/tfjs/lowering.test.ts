@@ -12,7 +12,7 @@ import type { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-execu
 import { ensureActive } from '../../../../compiler/backends/tfjs/load-backend.ts';
 import { loadExecutors, reference, relativeError, seeded, TEST_BACKENDS, toFloat32, TOLERANCE } from './helpers.ts';
 
-type Gen = 'any' | 'pos' | 'int' | 'spd';
+type Gen = 'any' | 'pos' | 'int' | 'spd' | 'ids';
 interface Row {
   /** Program inputs: name -> [declared shape, concrete shape, values]. */
   readonly inputs: Readonly<Record<string, readonly [Shape, readonly number[], Gen]>>;
@@ -89,6 +89,14 @@ const rows = {
   eigvecs: { inputs: { S: SPD }, outputs: (b, x) => ({ out: b.make('eigvecs', [eighOf(b, x)]) }), signless: ['out'] },
   pad: { inputs: { v: vec('k', 3) }, outputs: (b, x) => ({ out: b.make('pad', [x.v], { length: 5 }) }) },
   slice: { inputs: { v: vec('k', 5) }, outputs: (b, x) => ({ out: b.make('slice', [x.v], { length: 3 }) }) },
+  gather: {
+    inputs: { T: [['V', 'e'], [5, 3], 'any'], ids: [['m'], [6], 'ids'] },
+    outputs: (b, x) => ({ out: b.make('gather', [x.T, x.ids]) }),
+  },
+  scatter_add: {
+    inputs: { X: [['m', 'e'], [6, 3], 'any'], ids: [['m'], [6], 'ids'] },
+    outputs: (b, x) => ({ out: b.make('scatter_add', [x.X, x.ids], { rows: 5 }) }),
+  },
 } satisfies Record<OpName, Row>;
 
 /** Variants the one-row-per-op table does not cover: scalar operands, negative bases, symbolic attrs. */
@@ -137,7 +145,7 @@ function makeInput(shape: readonly number[], gen: Gen, random: () => number): Te
   } else {
     for (let i = 0; i < size; i++) {
       const u = random();
-      t.data[i] = gen === 'pos' ? 0.5 + 2.5 * u : gen === 'int' ? Math.floor(u * 3) - 1 : 4 * u - 2;
+      t.data[i] = gen === 'pos' ? 0.5 + 2.5 * u : gen === 'int' ? Math.floor(u * 3) - 1 : gen === 'ids' ? Math.floor(u * 5) : 4 * u - 2;
     }
   }
   return tensor64(shape, Float32Array.from(t.data)); // float32 values: both sides see the same inputs

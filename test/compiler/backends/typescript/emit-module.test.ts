@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProgramTf } from '../../../../compiler/backends/tfjs/run-program.ts';
 import { emitModule } from '../../../../compiler/backends/typescript/emit-module.ts';
+import { printProgram } from '../../../../compiler/explain.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
 import type { Tensor64 } from '../../../../compiler/ir/tensor.ts';
 import { compileValueAndGrad } from '../../../../compiler/pipeline.ts';
@@ -188,5 +190,33 @@ describe('a generated module', () => {
     expect(special.INPUTS[0]).toEqual({ name: 'Z', shape: [4, 6] });
     expect(() => special.objective({ Z, Z_t: Z, 'Z_t+1': Z })).toThrow("input 'Z' should be matrix[4, 6], got an array of shape [6, 4]");
     tf.dispose([Z, narrow, ints]);
+  });
+
+  it('names node %K of `dflc compile --explain` tK', () => {
+    const { text, program } = card();
+    const matmuls = [...printProgram(program).matchAll(/^%(\d+) = matmul %(\d+), %(\d+)/gm)];
+    expect(matmuls.length).toBeGreaterThan(3);
+    for (const [, k, a, b] of matmuls) {
+      expect(text, `%${k}`).toMatch(new RegExp(`const t${k}: tf\\.Tensor = tf\\.matMul\\((t${a}|Z\\w*), (t${b}|Z\\w*)\\);`));
+    }
+  });
+
+  it('frees each intermediate after its last use: peak memory no higher than the executor\'s', async () => {
+    const { path, program } = card();
+    const module = await importModule(path);
+    const random = seeded(9);
+    const inputs = new Map(program.inputs.map(({ name }) => [name, randomMatrix(256, 16, random)]));
+    const tensors = toTensors(inputs);
+    const generated = await tf.profile(() => {
+      const result = module.valueAndGrad(tensors);
+      tf.dispose([result.value, ...Object.values(result.grads)]);
+    });
+    const executor = await tf.profile(() => {
+      tf.dispose([...runProgramTf(program, new Map(Object.entries(tensors))).values()]);
+    });
+    // Slack for the temporaries inside one statement (the ones of tf.matMul(tf.ones([1, n]), x)),
+    // which the tidy around the body frees only at its end.
+    expect(generated.peakBytes).toBeLessThanOrEqual(executor.peakBytes * 1.1);
+    tf.dispose(Object.values(tensors));
   });
 });
