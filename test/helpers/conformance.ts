@@ -35,13 +35,4 @@ export function conformanceCases(): ConformanceCase[] {
     });
 }
 
-/** ‖a − b‖ / ‖b‖, the norm-wise relative error the conformance README specifies. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff += (a[i] - b[i]) ** 2;
-    norm += b[i] ** 2;
-  }
-  return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-300);
-}
+export { relativeError } from './relative-error.ts';

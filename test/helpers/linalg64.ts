@@ -1,4 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { seededUniform } from './finite-diff.ts';
 
 /**
  * Plain float64 linear algebra for hand-written reference formulas in tests. Deliberately
@@ -6,16 +7,9 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
  */
 export type Rows = number[][];
 
-/** A seeded generator of standard normals (mulberry32 + Box–Muller). */
+/** A seeded generator of standard normals (Box–Muller over the tests' seeded uniform). */
 export function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededUniform(seed);
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

@@ -4,6 +4,10 @@ import { topoOrder } from '../../../compiler/ir/node.ts';
 import { bindShape, type Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { evaluate } from '../../../compiler/backends/reference/evaluate.ts';
+import { seededUniform as uniform } from '../../helpers/finite-diff.ts';
+
+/** The tests' shared seeded uniform generator, under the name these tests use. */
+export { uniform };
 
 /** Shared helpers for the pass and pipeline tests: IR shapes the lowering makes, data, comparison. */
 
@@ -50,18 +54,6 @@ export function balance2(b: IrBuilder, s: Node): Node {
   const two = scalarConst(b, 2);
   const ratio = b.make('div', [b.make('pow', [b.make('sum', [s]), two]), b.make('sum', [b.make('pow', [s, two])])]);
   return b.make('sub', [scalarConst(b, 1), b.make('div', [ratio, b.make('dimsize', [], { dim: s.shape[0] })])]);
-}
-
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Random inputs in [-1, 1) (or [lo, hi)) for every program input under `sizes`. */

@@ -7,23 +7,7 @@ import { evaluate, inferSizes } from '../../../../compiler/backends/reference/ev
 /** The two backends every conformance test runs on (the native ones cannot be installed here). */
 export const TEST_BACKENDS = ['wasm', 'cpu'] as const;
 
-/** ||a - b|| / max(||b||, tiny): the norm-wise relative error the tests bound by 2e-3. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i] - b[i];
-    // NaN and infinities must agree exactly; they never count as close otherwise.
-    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) {
-      if (Object.is(a[i], b[i]) || (Number.isNaN(a[i]) && Number.isNaN(b[i]))) continue;
-      return Number.POSITIVE_INFINITY;
-    }
-    diff += d * d;
-    norm += b[i] * b[i];
-  }
-  return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
-}
+export { relativeError } from '../../../helpers/relative-error.ts';
 
 export const TOLERANCE = 2e-3;
 

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { Executor, Float32Tensor } from '../../../compiler/backends/executor.ts';
+import type { Node, Program } from '../../../compiler/ir/node.ts';
+import type { TrainProgram } from '../../../runtime/model/train-spec.ts';
+import type { Checkpoint } from '../../../runtime/train/checkpoint.ts';
+import { NonFiniteError } from '../../../runtime/train/non-finite.ts';
+import { stateNames, trainLoop, type BatchSource, type MetricsRecord } from '../../../runtime/train/trainer.ts';
+
+/**
+ * A stand-in step program run by a JavaScript executor: one parameter w (4 values), the loss
+ * sum((w - x)^2) over the batch mean x, Adam-like state updated with plain float32 arithmetic.
+ * It checks the loop's bookkeeping (state, order, checkpoints, non-finite stops), not the maths.
+ */
+const fakeNode = { id: 0, op: 'input', inputs: [], attrs: {}, shape: [] } as unknown as Node;
+const PROGRAM: Program = {
+  inputs: ['param:w', 'adam.m:w', 'adam.v:w', 'step', 'lr', 'data:t.x'].map((name) => ({ name, shape: [] })),
+  outputs: ['loss', 'term:0', 'term:1', 'embed:Z_t', 'param:w', 'adam.m:w', 'adam.v:w'].map((name) => ({ name, node: fakeNode })),
+};
+const TRAIN: TrainProgram = {
+  program: PROGRAM,
+  params: [{ name: 'w', shape: [4], init: 'zeros' }],
+  slots: [0],
+  terms: ['sum(Z)', '0.5*ortho(Z)'],
+  bindings: [{ input: 'Z_t', stream: 'Z', slot: 0 }],
+};
+
+class FakeExecutor implements Executor {
+  readonly backend = 'fake';
+  readonly seen: number[] = [];
+  constructor(private readonly poisonAtStep?: number) {}
+  async run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>): Promise<Map<string, Float32Tensor>> {
+    for (const input of program.inputs) if (!inputs.has(input.name)) throw new Error(`missing ${input.name}`);
+    const w = inputs.get('param:w')!.data;
+    const x = inputs.get('data:t.x')!.data;
+    const step = inputs.get('step')!.data[0];
+    const lr = inputs.get('lr')!.data[0];
+    this.seen.push(step);
+    const next = new Float32Array(4);
+    const m = new Float32Array(4);
+    let loss = 0;
+    for (let i = 0; i < 4; i++) {
+      const g = Math.fround(2 * (w[i] - x[i]));
+      m[i] = Math.fround(0.9 * inputs.get('adam.m:w')!.data[i] + 0.1 * g);
+      next[i] = Math.fround(w[i] - lr * m[i]);
+      loss += (w[i] - x[i]) ** 2;
+    }
+    const term1 = step === this.poisonAtStep ? NaN : loss / 2;
+    const scalar = (v: number): Float32Tensor => ({ shape: [], data: Float32Array.of(v) });
+    return new Map([
+      ['loss', scalar(loss + term1)],
+      ['term:0', scalar(loss)],
+      ['term:1', scalar(term1)],
+      ['embed:Z_t', { shape: [4, 2], data: Float32Array.from([1, 0, 0, 1, -1, 0, 0, -1].map((v, i) => v * (1 + i + step))) }],
+      ['param:w', { shape: [4], data: next }],
+      ['adam.m:w', { shape: [4], data: m }],
+      ['adam.v:w', { shape: [4], data: new Float32Array(4) }],
+    ]);
+  }
+  dispose(): void {}
+}
+
+/** Batch b of epoch e: a vector that differs for every (e, b). */
+const BATCHES: BatchSource = {
+  stepsPerEpoch: 5,
+  batch: (epoch, index) => new Map([['data:t.x', { shape: [4], data: Float32Array.from([epoch, index, epoch * index, 1]) }]]),
+};
+
+function start(): Checkpoint {
+  const zeros = { shape: [4], data: new Float32Array(4) };
+  return {
+    state: { step: 0, epoch: 0, batchInEpoch: 0, seed: 0, configHash: 'h', backend: 'fake' },
+    arrays: new Map(stateNames(TRAIN).map((name) => [name, zeros])),
+  };
+}
+
+async function train(options: { from?: Checkpoint; epochs?: number; poison?: number; every?: number; checkpoints?: Checkpoint[] }) {
+  const checkpoints: Checkpoint[] = options.checkpoints ?? [];
+  const metrics: MetricsRecord[] = [];
+  const executor = new FakeExecutor(options.poison);
+  const result = await trainLoop({
+    executor,
+    train: TRAIN,
+    batches: BATCHES,
+    epochs: options.epochs ?? 3,
+    lr: 0.1,
+    start: options.from ?? start(),
+    checkpointEvery: options.every ?? 4,
+    rankEvery: 3,
+    onCheckpoint: async (c) => void checkpoints.push(c),
+    onMetrics: (m) => void metrics.push(m),
+  });
+  return { result, checkpoints, metrics, executor };
+}
+
+describe('trainLoop', () => {
+  it('runs epochs x steps, numbering steps from 1, checkpointing every K and at the end', async () => {
+    const { result, checkpoints, metrics, executor } = await train({});
+    expect(executor.seen).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(result.state).toMatchObject({ step: 15, epoch: 3, batchInEpoch: 0 });
+    expect(checkpoints.map((c) => c.state.step)).toEqual([4, 8, 12, 15]);
+    expect(checkpoints[0].state).toMatchObject({ epoch: 0, batchInEpoch: 4 });
+    expect(checkpoints[1].state).toMatchObject({ epoch: 1, batchInEpoch: 3 });
+    expect(metrics.map((m) => m.epoch)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    expect(metrics.filter((m) => m.effective_rank !== undefined).map((m) => m.step)).toEqual([1, 3, 6, 9, 12, 15]);
+    expect(metrics[2].terms).toHaveLength(2);
+  });
+
+  it('resumed from any checkpoint, ends bit-identical to an uninterrupted run', async () => {
+    const whole = await train({});
+    for (const checkpoint of whole.checkpoints.slice(0, 3)) {
+      const resumed = await train({ from: checkpoint });
+      expect(resumed.result.state).toEqual(whole.result.state);
+      expect(resumed.result.arrays.get('param:w')!.data).toEqual(whole.result.arrays.get('param:w')!.data);
+      expect(resumed.executor.seen[0]).toBe(checkpoint.state.step + 1);
+      expect(resumed.metrics.map((m) => m.loss)).toEqual(whole.metrics.slice(checkpoint.state.step).map((m) => m.loss));
+    }
+  });
+
+  it('continues a finished run for more epochs', async () => {
+    const short = await train({ epochs: 2 });
+    const more = await train({ from: short.checkpoints.at(-1)!, epochs: 3 });
+    expect(more.result.arrays.get('param:w')!.data).toEqual((await train({})).result.arrays.get('param:w')!.data);
+  });
+
+  it('stops at a non-finite term, naming the step and the term, without checkpointing that step', async () => {
+    const checkpoints: Checkpoint[] = [];
+    const error = await train({ poison: 10, checkpoints }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteError);
+    expect(checkpoints.map((c) => c.state.step)).toEqual([4, 8]);
+    expect((error as NonFiniteError).step).toBe(10);
+    expect((error as Error).message).toBe('step 10: the loss is NaN; term 2 (0.5*ortho(Z)) went non-finite first, it is NaN');
+  });
+});
