@@ -7,7 +7,7 @@ import type { Node, Program, ProgramInput } from './ir/node.ts';
 import { formatShape, type Shape } from './ir/shape.ts';
 import { IMPLICIT_SHAPE, timeRefName } from './input-names.ts';
 import type { Prelude } from './prelude.ts';
-import { guardedDivide } from './surface/guards.ts';
+import { FLOAT64_EPSILON, guardedDivide } from './surface/guards.ts';
 import { PRIMITIVES } from './surface/index.ts';
 import { checkKind, type LowerContext } from './surface/primitive.ts';
 
@@ -81,7 +81,7 @@ const EXPECTED_SCALAR = 'scalar';
  */
 export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>, options: ElaborateOptions): Elaboration {
   const b = new IrBuilder();
-  const cx: LowerContext = { b, epsilon: options.epsilon ?? 1e-12 };
+  const cx: LowerContext = { b, epsilon: options.epsilon ?? FLOAT64_EPSILON };
   const diagnostics: Diagnostic[] = [];
   const inputs = new Map<string, ProgramInput & { node: Node; firstUse: Span; declared: boolean }>();
   const streamShapes = new Map<string, Shape>();

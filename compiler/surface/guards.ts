@@ -9,6 +9,16 @@ import type { LowerContext } from './primitive.ts';
  * else, so gradients are exact for the guarded function even where a clamp fires.
  */
 
+/** ε for float64 evaluation: guards fire only 12 orders of magnitude below a quantity's scale. */
+export const FLOAT64_EPSILON = 1e-12;
+
+/**
+ * ε for float32 engines (tfjs, generated modules, training), which LANGUAGE.md allows to be
+ * larger: 1e-12 is below float32's resolution relative to the guarded quantity, and the floors
+ * of a collapsed embedding (ε²) must stay representable with room for gradients of 1/ε².
+ */
+export const FLOAT32_EPSILON = 1e-6;
+
 function floorOf(cx: LowerContext, x: Node, epsilon: number): Node {
   const { b } = cx;
   const scale = x.shape.length === 0 ? b.make('abs', [x]) : b.make('max', [b.make('abs', [x])]);

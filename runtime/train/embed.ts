@@ -10,6 +10,14 @@ import type { WindowEncoder } from './window-encoder.ts';
  * a fixed batch) in chunks, the last one padded by repeating its last row. Rows are independent in
  * the encoders, so the padding changes nothing.
  */
+/** Rows per embed program run when writing outputs (buildEmbedProgram is built for this batch). */
+export const EMBED_BATCH = 256;
+
+/** The embed program's batch for a cohort of `subjects` subjects. */
+export function embedBatchFor(subjects: number): number {
+  return Math.min(EMBED_BATCH, Math.max(2, subjects));
+}
+
 export interface EmbedOptions {
   readonly executor: Executor;
   /** buildEmbedProgram(config) for batch size `batch`. */
@@ -52,6 +60,13 @@ export async function embedRows(options: EmbedOptions, windowIds: Int32Array, su
     result.set(z.data.subarray(0, rows * dim), start * dim);
   }
   return { data: result, dim };
+}
+
+/** Which windows count as having data for the written embeddings: events (ehr), notes (text), either (multimodal). */
+export function embedWindowHasData(windows: Windows, modality: Modality): (w: number) => boolean {
+  const events = (w: number): boolean => windows.eventEnd[w] > windows.eventStart[w];
+  const notes = (w: number): boolean => windows.noteEnd[w] > windows.noteStart[w];
+  return modality === 'ehr' ? events : modality === 'text' ? notes : (w) => events(w) || notes(w);
 }
 
 /**

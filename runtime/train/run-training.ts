@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Executor, Float32Tensor } from '../../compiler/backends/executor.ts';
 import { formatLoadedBackend } from '../../compiler/backends/tfjs/load-backend.ts';
@@ -13,14 +13,14 @@ import { formatNpy } from '../io/npy.ts';
 import { buildEmbedProgram } from '../model/embed-program.ts';
 import { initParams } from '../model/params.ts';
 import { buildTrainProgram } from '../model/train-program.ts';
-import { DEFAULT_ADAM, type Modality, type ModelConfig, type TrainProgram } from '../model/train-spec.ts';
+import { DEFAULT_ADAM, slotName, type Modality, type ModelConfig, type TrainProgram } from '../model/train-spec.ts';
 import type { CheckedObjective } from '../objective.ts';
 import { batchInputs, epochOrder, stepsPerEpoch, trainingExamples, windowHasData } from './batches.ts';
 import { ensureBundledCohort, BUNDLED_PATIENTS } from './bundled-cohort.ts';
 import { latestCheckpointName, readLatestCheckpoint, writeCheckpoint, type Checkpoint, type TrainState } from './checkpoint.ts';
 import type { RunConfig, SettingName, SettingSource } from './config.ts';
 import { effectiveRank } from './effective-rank.ts';
-import { embedRows, lastWindowsWithData } from './embed.ts';
+import { embedBatchFor, embedRows, embedWindowHasData, lastWindowsWithData } from './embed.ts';
 import { featurizerHash, featurizerSizes, fitFeaturizer, parseFeaturizer, type Featurizer } from './featurizer.ts';
 import { appendMetrics, truncateMetrics } from './metrics-log.ts';
 import { FEATURIZER_FILE, MODEL_DIR, writeModel } from './model-files.ts';
@@ -78,8 +78,6 @@ export interface TrainRunSummary {
   readonly stepsRun: number;
 }
 
-/** Embedding batch for writing outputs. */
-const EMBED_BATCH = 256;
 const OBJECTIVE_FILE = 'objective.dfl';
 const METRICS_FILE = 'metrics.jsonl';
 
@@ -133,7 +131,8 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
     dataPath = bundled.path;
   }
   let t = performance.now();
-  const cohort = await readCohort(dataPath, { notes: modality !== 'ehr' });
+  // Notes are read for every modality: they shape the window grid, which must not depend on it.
+  const cohort = await readCohort(dataPath);
   if (cohort.warnings.length > 0) log(`${cohort.warnings.length} data warning(s), e.g. ${cohort.warnings[0]}`);
   const train = trainSubjects(cohort);
   if (train.unsplit) log(`${dataPath} has no subject splits: training on all ${cohort.subjects.count} subjects`);
@@ -160,10 +159,11 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
   let trainProgram: TrainProgram = buildTrainProgram(objective, model, { rename: config.rename, adam: DEFAULT_ADAM });
   const examples = trainingExamples(windows, train.mask, trainProgram.slots, hasData);
   if (examples.length < 2) {
+    const what = modality === 'ehr' ? 'events' : modality === 'text' ? 'notes' : 'both events and notes';
     throw new RunError(
-      `${dataPath}: ${examples.length === 0 ? 'no' : 'only one'} training example: the objective reads slots ` +
-        `${trainProgram.slots.map((k) => (k === 0 ? 't' : `t${k > 0 ? '+' : ''}${k}`)).join(', ')}, and no more training subjects have ` +
-        `such windows with ${modality === 'ehr' ? 'events' : modality === 'text' ? 'notes' : 'both events and notes'}`,
+      `${dataPath}: ${examples.length === 0 ? 'no' : 'only one'} training example: the objective reads windows ` +
+        `${trainProgram.slots.map(slotName).join(', ')} of a subject, and the training subjects have ` +
+        `${examples.length === 0 ? 'no' : 'one'} such set of windows with ${what} (a batch needs at least 2)`,
     );
   }
   if (examples.length < config.batch) {
@@ -194,13 +194,14 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
         if (start.state.backend !== executor.backend) {
           log(`note: the checkpoint was made on ${start.state.backend}, this run uses ${executor.backend}: the result will not be bit-identical to an uninterrupted run`);
         }
-        log(`resuming from step ${start.state.step} (epoch ${start.state.epoch + 1}, batch ${start.state.batchInEpoch})`);
+        log(`resuming from step ${start.state.step} (epoch ${start.state.epoch + 1}, ${start.state.batchInEpoch} of ${spe} batches done)`);
       }
     }
     start ??= freshStart(trainProgram, config.seed, configHash, executor.backend);
 
     // The run folder's fixed files.
     await mkdir(join(out, MODEL_DIR), { recursive: true });
+    if (config.resume) await removeTemporaries(out);
     const startedAt = now().toISOString();
     const record: RunRecord = {
       format: 'dflc-run',
@@ -291,10 +292,9 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
 
     // Outputs: embeddings of every split, and the model.
     const params = new Map([...result.arrays].filter(([name]) => name.startsWith('param:')));
-    const embedConfig = { ...model, batch: Math.min(EMBED_BATCH, Math.max(2, cohort.subjects.count)) };
+    const embedConfig = { ...model, batch: embedBatchFor(cohort.subjects.count) };
     const embedProgram = buildEmbedProgram(embedConfig);
-    const embedModality = windowHasData(windows, modality === 'multimodal' ? 'ehr' : modality);
-    const anyData = modality === 'multimodal' ? (w: number) => embedModality(w) || windows.noteEnd[w] > windows.noteStart[w] : embedModality;
+    const anyData = embedWindowHasData(windows, modality);
     const embeddings: Record<string, { file: string; subjectIds: string; rows: number; dim: number }> = {};
     const ranks: Record<string, number> = {};
     await mkdir(join(out, 'embeddings'), { recursive: true });
@@ -385,6 +385,21 @@ function splitSubjects(cohort: Cohort, unsplit: boolean): [string, Int32Array][]
 
 export function objectiveName(file: string): string {
   return basename(file, extname(file)) || 'objective';
+}
+
+/** Temporaries a killed run left: `.name.<pid>.<hex>.tmp` (atomicWrite) and `.step-N.tmp-<pid>` (checkpoint.ts). */
+async function removeTemporaries(out: string): Promise<void> {
+  for (const dir of [out, join(out, MODEL_DIR), join(out, 'embeddings'), join(out, 'checkpoints')]) {
+    let entries: string[];
+    try {
+      entries = await readdir(dir);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (/^\..+\.tmp$/.test(entry) || /^\.step-\d+\.tmp-\d+$/.test(entry)) await rm(join(dir, entry), { recursive: true, force: true });
+    }
+  }
 }
 
 async function isEmptyOrMissing(dir: string): Promise<boolean> {

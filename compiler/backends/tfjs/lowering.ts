@@ -63,13 +63,16 @@ function numberAttr(attrs: Attrs, key: string): number {
  */
 function rowIds(op: string, ids: tf.Tensor, rows: number): tf.Tensor {
   const data = ids.dataSync();
+  const rowsOf = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const row = Math.round(data[i]);
     if (!(row >= 0 && row < rows)) {
       throw new RangeError(`${op}: id ${data[i]} (entry ${i}) is not a row of a table with ${rows} rows (0..${rows - 1})`);
     }
+    rowsOf[i] = row;
   }
-  return tf.cast(ids, 'int32');
+  // Rounded on the host, as the reference does (a cast would truncate 2.9999 to 2).
+  return tf.tensor1d(rowsOf, 'int32');
 }
 
 /** An op that is one tfjs call on its tensor inputs. */

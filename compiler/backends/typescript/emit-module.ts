@@ -42,9 +42,7 @@ function tensorType(shape: Shape): string {
   return ['tf.Scalar', 'tf.Tensor1D', 'tf.Tensor2D'][shape.length] ?? 'tf.Tensor';
 }
 
-function doc(text: string): string {
-  return blockCommentText(text);
-}
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /**
  * The input and output types: one property per program input, named as in the source (quoted
@@ -55,7 +53,7 @@ function tensorProperties(inputs: readonly ProgramInput[], what: (input: Program
     name: propertyName(input.name),
     type: tensorType(input.shape),
     isReadonly: true,
-    docs: [doc(what(input))],
+    docs: [blockCommentText(what(input))],
   }));
 }
 
@@ -105,25 +103,25 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
   const forward = straightLine([valueOutput], names);
   const joint = straightLine([valueOutput, ...gradOutputs], names);
   const report = explain(program, options.log ?? [], { sizes: options.sizes });
-  const valueOps = forward.statements.filter((s) => s.startsWith('const ')).length;
-  const jointOps = joint.statements.filter((s) => s.startsWith('const ')).length;
 
   // A statement of its own rather than a VariableStatement structure: ts-morph gives initializers
   // a hanging indent, which would misalign the array's lines.
   const signature = (writer: CodeBlockWriter) => {
-    writer.writeLine(`/** ${doc("Every input's name and declared shape; symbolic dimensions are bound from the tensors given.")} */`);
-    writer.write('export const INPUTS: readonly InputSignature[] = [').newLine();
-    writer.indent(() => {
-      for (const input of program.inputs) {
-        const shape = input.shape.map((dim) => (typeof dim === 'number' ? numberLiteral(dim) : stringLiteral(dim)));
-        writer.writeLine(`{ name: ${stringLiteral(input.name)}, shape: [${shape.join(', ')}] },`);
-      }
-    });
+    writer.writeLine("/** Every input's name and declared shape; symbolic dimensions are bound from the tensors given. */");
+    writer.write('export const INPUTS: readonly InputSignature[] = [');
+    if (program.inputs.length > 0) {
+      writer.newLine().indent(() => {
+        for (const input of program.inputs) {
+          const shape = input.shape.map((dim) => (typeof dim === 'number' ? numberLiteral(dim) : stringLiteral(dim)));
+          writer.writeLine(`{ name: ${stringLiteral(input.name)}, shape: [${shape.join(', ')}] },`);
+        }
+      });
+    }
     writer.write('];');
   };
 
   const statements: (string | WriterFunction | StatementStructures)[] = [
-    moduleDoc({ source: options.source, file: options.file, explain: report.json, valueOps }),
+    moduleDoc({ source: options.source, file: options.file, explain: report.json, valueOps: forward.ops }),
     { kind: StructureKind.ImportDeclaration, namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs-core' },
     {
       kind: StructureKind.ImportDeclaration,
@@ -152,6 +150,7 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
       kind: StructureKind.Interface,
       name: 'ObjectiveValueAndGrad',
       isExported: true,
+      docs: ['What valueAndGrad returns: tensors the caller owns.'],
       properties: [
         { name: 'value', type: 'tf.Scalar', isReadonly: true, docs: ['The objective\'s value (a loss: lower is better).'] },
         { name: 'grads', type: 'ObjectiveGradients', isReadonly: true },
@@ -163,7 +162,7 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
       name: 'objective',
       isExported: true,
       docs: [
-        `The objective's value at \`inputs\`: the ${valueOps} ops of the program that the value needs.\n` +
+        `The objective's value at \`inputs\`, from the ${plural(forward.ops, 'op')} of the program that the value needs.\n` +
           'The caller keeps owning the inputs and owns the returned tensor.\n' +
           '@throws InputShapeError when an input is missing, not float32, or of a shape that does not fit.',
       ],
@@ -176,7 +175,7 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
       name: 'valueAndGrad',
       isExported: true,
       docs: [
-        `The objective's value and its gradient with respect to every input, from one program of ${jointOps} ops.\n` +
+        `The objective's value and its gradient with respect to every input, from one program of ${plural(joint.ops, 'op')}.\n` +
           'The caller keeps owning the inputs and owns every returned tensor (all distinct).\n' +
           '@throws InputShapeError when an input is missing, not float32, or of a shape that does not fit.',
       ],
@@ -186,6 +185,10 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
         writer.write('return {').newLine();
         writer.indent(() => {
           writer.writeLine(`value: ${value} as tf.Scalar,`);
+          if (program.inputs.length === 0) {
+            writer.writeLine('grads: {},');
+            return;
+          }
           writer.write('grads: {').newLine();
           writer.indent(() => {
             program.inputs.forEach((input, i) => writer.writeLine(`${objectKey(input.name)}: ${grads[i]} as ${tensorType(input.shape)},`));
@@ -206,5 +209,6 @@ export function emitModule(program: Program, options: EmitModuleOptions): string
       useTrailingCommas: true,
     },
   });
-  return project.createSourceFile('objective.ts', { statements }).getFullText();
+  const text = project.createSourceFile('objective.ts', { statements }).getFullText();
+  return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -6,8 +6,10 @@ import { tsLowerings, type RuntimeHelper, type TsCode, type TsContext } from './
 
 /** The body of one generated function: what runs inside its `tf.tidy`. */
 export interface StraightLine {
-  /** One statement a line: `const t8 = tf.matMul(t7, t6); // matrix[d, d]`, and disposals. */
+  /** One statement a line: `const t8: tf.Tensor = tf.matMul(t7, t6); // matrix[d, d]`, and disposals. */
   readonly statements: readonly string[];
+  /** How many nodes the statements compute (inputs read included, aliases not). */
+  readonly ops: number;
   /** One expression per requested output, each a distinct tensor the caller may dispose. */
   readonly results: readonly string[];
   /** The symbolic dimensions the statements use (the function binds only these). */
@@ -24,9 +26,10 @@ function describe(node: Node): string {
 /**
  * The nodes that `outputs` need, each written once as a tfjs-core call in evaluation order.
  *
- * Every tensor a statement makes is disposed right after its last reader, so that peak memory is
- * what the executor's is (the `tf.tidy` around the body is the safety net for exceptions and for
- * the temporaries inside one expression, such as the ones in `tf.matMul(tf.ones(...), x)`).
+ * Every tensor a statement makes is disposed right after its last reader, so that peak memory
+ * stays close to the executor's (runProgramTf) instead of holding every intermediate: the
+ * `tf.tidy` around the body is only the safety net for exceptions and for the temporaries inside
+ * one expression, such as the ones in `tf.matMul(tf.ones(...), x)`.
  * Aliases (`stop_gradient`, a scalar `broadcast`) write no statement: readers use the aliased
  * local, and disposal follows the tensor, not the node. Inputs belong to the caller and are
  * never disposed; an output that is an input, or that repeats another output, is cloned.
@@ -68,6 +71,7 @@ export function straightLine(outputs: readonly ProgramOutput[], names: ModuleNam
   const kept = new Set(outputs.map((output) => holder.get(output.node.id)!.id));
 
   const statements: string[] = [];
+  let ops = 0;
   order.forEach((node, position) => {
     const code = codes.get(node.id)!;
     if (code.kind === 'alias') return;
@@ -75,6 +79,7 @@ export function straightLine(outputs: readonly ProgramOutput[], names: ModuleNam
     // a matrix), so inferred types could be wrong; the function casts its results to their ranks.
     const type = code.kind === 'host' ? '' : ': tf.Tensor';
     statements.push(`const ${names.local(node)}${type} = ${code.expr}; // ${lineCommentText(describe(node))}`);
+    ops++;
     const done = node.inputs
       .map((input) => holder.get(input.id)!)
       .filter((h, i, all) => all.findIndex((other) => other.id === h.id) === i)
@@ -92,5 +97,5 @@ export function straightLine(outputs: readonly ProgramOutput[], names: ModuleNam
     returned.add(h.id);
     return local;
   });
-  return { statements, results, dims, runtime };
+  return { statements, ops, results, dims, runtime };
 }

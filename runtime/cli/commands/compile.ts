@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { explain } from '../../../compiler/explain.ts';
 import { compileValueAndGrad, PASS_NAMES } from '../../../compiler/pipeline.ts';
 import { atomicWrite } from '../../io/atomic-write.ts';
@@ -34,6 +35,7 @@ enables size-dependent rewrites such as the dual n×n form of a spectrum when n 
 With -o, also writes the program as a readable TypeScript module over TensorFlow.js: exported,
 typed objective(inputs) and valueAndGrad(inputs) functions taking tf.Tensors by the inputs'
 names as written. It imports @tensorflow/tfjs-core and dflc/runtime (the host eigensolver).
+The module computes in float32, so its guards use ε = 1e-6, as float32 runs of dflc value do.
 
 Options:
   -o, --output OUT.ts  write the program as a TypeScript module (replaced atomically)
@@ -63,21 +65,32 @@ Examples:
     if (values.json === true && values.explain !== true) throw new UsageError('--json goes with --explain');
     const sizes = typeof values.dims === 'string' ? parseDims(values.dims) : undefined;
     const source = await readSource(file, io.cwd);
-    const checked = checkObjective(file, source);
+    const output = values.output as string | undefined;
+    // A generated module computes in float32: its guards get float32's ε, as in `dflc value`.
+    const checked = checkObjective(file, source, output === undefined ? undefined : FLOAT32_EPSILON);
     reportDiagnostics(io, file, source, checked.diagnostics);
     if (checked.program === undefined) return 1;
 
     const result = compileValueAndGrad(checked.program, { sizes, dumpAfter });
     for (const dump of result.dumps) io.stderr(`--- after ${dump.pass} (${dump.phase}, round ${dump.round}) ---\n${dump.text}\n`);
     const report = explain(result.program, result.log, { sizes });
-    if (typeof values.output === 'string') {
+    if (output !== undefined) {
       // Loaded only here: ts-morph brings the TypeScript compiler, which no other command needs.
       const { emitModule } = await import('../../../compiler/backends/typescript/emit-module.ts');
       const text = emitModule(result.program, { source, file, log: result.log, sizes });
-      const target = resolve(io.cwd, values.output);
-      await mkdir(dirname(target), { recursive: true });
-      await atomicWrite(target, text);
-      io.stderr(`dflc compile: wrote ${values.output}\n`);
+      const target = resolve(io.cwd, output);
+      try {
+        await mkdir(dirname(target), { recursive: true });
+        await atomicWrite(target, text);
+      } catch (error) {
+        // Where the user asked to write is the user's to fix (exit 2), not a dflc bug.
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (['EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST'].includes(code)) {
+          throw new UsageError(`cannot write '${output}': ${(error as Error).message}`);
+        }
+        throw error;
+      }
+      io.stderr(`dflc compile: wrote ${output}\n`);
     }
     if (values.explain === true) {
       io.stdout(values.json === true ? `${JSON.stringify(report.json, null, 2)}\n` : `${report.text}\n`);

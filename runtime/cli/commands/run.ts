@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { relative, resolve } from 'node:path';
 import { BackendUnavailableError } from '../../../compiler/backends/executor.ts';
 import { BACKEND_CHOICES } from '../../../compiler/backends/tfjs/load-backend.ts';
@@ -16,8 +17,6 @@ import { version } from '../general-help.ts';
 import { readSource } from '../read-source.ts';
 import { hasErrors, reportDiagnostics } from '../report-diagnostics.ts';
 
-/** Float32 engines compile the numerical guards with this ε (as `dflc value` does). */
-const FLOAT32_EPSILON = 1e-6;
 
 export const runCommand: Command = {
   name: 'run',
@@ -30,6 +29,9 @@ inputs are bound to the encoder's embeddings of time windows (${RUN_DEFAULTS['wi
   Z, Z_t     the embedding of a patient's window t
   Z_t+k      the same patients' window t + k (batches hold patients that have both)
   E, T, F    in multimodal runs: the EHR, clinical-text and fused embeddings (Z is F)
+A window takes part when it has events (ehr), notes (text) or both (multimodal). The EHR encoder
+pools code embeddings with time-decay weights and adds normalised lab values; the text encoder
+pools hashed word, bigram and character-trigram embeddings of the window's notes.
 Each step embeds one batch of windows, evaluates the objective and its gradient as ONE compiled
 program, and updates the weights with Adam.
 
@@ -48,7 +50,7 @@ seed and backend ends with exactly the embeddings of an uninterrupted run. A NaN
 stops the run (exit 1), naming the step and the term, and leaves the last checkpoint intact.
 
 Settings come from the defaults, then dflc.json (in this folder, or --config FILE), then flags.
-dflc.json keys are the flag names without dashes, e.g. {"dim": 64, "epochs": 10, "lr": 0.0005}.
+dflc.json keys are the flag names without the leading dashes, e.g. {"dim": 64, "epochs": 10, "lr": 0.0005}.
 
 Options:
       --data DIR           MEDS dataset folder (default: the bundled synthetic cohort)

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { join, resolve } from 'node:path';
 import { BindingError, evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
 import { BackendUnavailableError } from '../../../compiler/backends/executor.ts';
@@ -112,9 +113,6 @@ Example:
     return 0;
   },
 };
-
-/** Guard size for float32 engines (LANGUAGE.md allows a larger ε there; see --help). */
-const FLOAT32_EPSILON = 1e-6;
 
 function gradNames(program: Program): string[] {
   return program.inputs.map(({ name }) => name);

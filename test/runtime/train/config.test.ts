@@ -82,3 +82,12 @@ describe('mergeForResume', () => {
     ]);
   });
 });
+
+describe('examples/dflc.json', () => {
+  it('is a valid config holding the defaults', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const path = join(import.meta.dirname, '..', '..', '..', 'examples', 'dflc.json');
+    const parsed = parseConfigFile(await readFile(path, 'utf8'), path);
+    for (const [key, value] of Object.entries(parsed)) expect(RUN_DEFAULTS[key as keyof typeof RUN_DEFAULTS], key).toEqual(value);
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProgramTf } from '../../../../compiler/backends/tfjs/run-program.ts';
 import { emitModule } from '../../../../compiler/backends/typescript/emit-module.ts';
+import { FLOAT32_EPSILON } from '../../../../compiler/surface/guards.ts';
 import { printProgram } from '../../../../compiler/explain.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
 import type { Tensor64 } from '../../../../compiler/ir/tensor.ts';
@@ -45,6 +46,7 @@ const cases: Case[] = [
   ...conformanceCases().map((c) => ({ name: `conformance/${c.name}`, file: `${c.name}/objective.dfl`, source: c.source, conformance: c })),
   // tfjs types `tf.sum` of a matrix as a matrix: the result's cast to tf.Scalar must still check.
   { name: 'sum(Z)', file: 'sum.dfl', source: 'sum(Z) + fro2(Z_t+1)\n' },
+  { name: 'a constant objective (no inputs)', file: 'constant.dfl', source: '2 * 3\n' },
   // Specialised to n < d: the dual n x n form of the spectrum, and fixed shapes in INPUTS.
   {
     name: 'examples/card.dfl with --dims n=4,d=6',
@@ -68,7 +70,7 @@ const emitted = new Map<string, Emitted>();
 
 beforeAll(async () => {
   for (const [i, c] of cases.entries()) {
-    const checked = checkObjective(c.file, c.source);
+    const checked = checkObjective(c.file, c.source, FLOAT32_EPSILON);
     if (checked.program === undefined) throw new Error(`${c.name} does not compile`);
     const { program, log } = compileValueAndGrad(checked.program, { sizes: c.sizes });
     const text = emitModule(program, { source: c.source, file: c.file, log, sizes: c.sizes });
