@@ -8,6 +8,7 @@ import { readCohort } from '../../runtime/data/meds-reader.ts';
 import { embedWindowHasData, lastWindowsWithData } from '../../runtime/train/embed.ts';
 import { embedWithEncoder, encoderWindows, loadTrainedEncoder } from '../../runtime/train/trained-encoder.ts';
 import { FIXTURE_DIR } from '../runtime/data/helpers.ts';
+import { smallCohort } from '../runtime/train/helpers.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { checkRunFiles, readMetrics, readNpy } from './run-helpers.ts';
 import '@tensorflow/tfjs-backend-cpu';
@@ -176,6 +177,24 @@ describe('dflc run settings and mistakes', () => {
     const again = await runCli(['run', 'examples/card.dfl', ...TINY, '--out', join(tmp, 'ehr')]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already holds a run; pass --resume to continue it');
+  });
+
+  it('shrinks the batch to a small dataset, and explains when there is nothing to train on', async () => {
+    const rows = (subject: number) => [
+      { subject, time: '2020-01-01', code: 'A' },
+      { subject, time: '2020-02-01', code: 'B', value: subject },
+      { subject, time: '2020-05-01', code: 'A' },
+    ];
+    const small = join(tmp, 'small');
+    await smallCohort(small, { events: [...rows(1), ...rows(2)], splits: { 1: 'train', 2: 'train' } });
+    const ok = await runCli(['run', 'examples/card.dfl', '--data', small, '--dim', '2', '--epochs', '1', '--backend', 'wasm', '--out', join(tmp, 'small-run')]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('warning: only 2 training examples, fewer than --batch 64: using batch 2');
+    const one = join(tmp, 'one');
+    await smallCohort(one, { events: rows(1), splits: { 1: 'train' } });
+    const none = await runCli(['run', 'examples/card.dfl', '--data', one, '--backend', 'wasm', '--out', join(tmp, 'one-run')]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`dflc run: ${one}: only one training example: the objective reads windows t, t+1 of a subject`);
   });
 
   it('explains itself in --help', async () => {

@@ -100,33 +100,9 @@ export function reference(program: Program, inputs: ReadonlyMap<string, Tensor64
   return evaluate(program, inputs, inferSizes(program, inputs));
 }
 
-/** ‖a − b‖ / ‖b‖; non-finite entries must agree exactly. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) {
-      if (Object.is(a[i], b[i]) || (Number.isNaN(a[i]) && Number.isNaN(b[i]))) continue;
-      return Number.POSITIVE_INFINITY;
-    }
-    diff += (a[i] - b[i]) ** 2;
-    norm += b[i] ** 2;
-  }
-  return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
-}
+export { relativeError } from '../../../helpers/relative-error.ts';
 
-/** A deterministic generator (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededUniform as seeded } from '../../../helpers/finite-diff.ts';
 
 /** A matrix of uniform entries in [-1, 1), as float64 data holding float32 values. */
 export function randomMatrix(rows: number, cols: number, random: () => number): Tensor64 {
