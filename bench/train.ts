@@ -7,24 +7,29 @@
  * on each TensorFlow.js backend, beside the same model, loss and Adam written by hand in PyTorch
  * (bench/train_torch.py, run by Debian's /usr/bin/python3) on the same batches from the same
  * initial parameters. It prints one table: ms per step (median, p90), steps/s, and the ratio
- * dflc seconds per step / PyTorch seconds per step for PyTorch on 1 and on 2 threads (target <= 1).
+ * dflc seconds per step / PyTorch seconds per step, for PyTorch on 1 and on 2 threads (target <= 1).
  *
- * How it measures: the batches (seeded PRNG) and the initial parameters are written as .npy into
- * a temporary folder that both sides read. One dflc step is one `executor.run` of the compiled
- * step program with everything the training loop does (upload of parameters, Adam moments and
- * batch; read-back of every output), as runtime/train/trainer.ts does. The PyTorch step is
- * zero_grad + forward + backward + Adam + loss.item(). Both start from the same state at step 1 and
- * cycle through the same batches; the first `--warmup` steps of each block are not timed. The
- * timed steps run in `--rounds` rounds that alternate dflc (wasm) and PyTorch, so a change of the
- * machine's load hits both; medians are over all rounds. `cpu` (pure JS, slow) and the native
- * backends run once per bench, with `--cpu-steps` timed steps for cpu.
+ * How it measures. The batches (seeded PRNG) and the initial parameters are written as .npy into
+ * a temporary folder that both sides read. One dflc step is one `executor.run` of the compiled step
+ * program with all that the training loop (runtime/train/trainer.ts) does around it: upload of the
+ * parameters, Adam moments and batch, read-back of every output. One PyTorch step is zero_grad +
+ * forward + backward + Adam + loss.item(). Both start from the same state at step 1 and cycle
+ * through the same batches; the first `--warmup` steps of each block are not timed. The timed steps
+ * run in `--rounds` rounds that alternate dflc (wasm) and PyTorch (1 thread, then 2), so a change of
+ * the machine's load hits both; medians are over all rounds. `cpu` (pure JS, slow) and the native
+ * backends (when installed) run once, after the rounds; cpu for `--cpu-steps` timed steps.
  *
- * Numerics: the losses of steps 1..3 (the first step's loss is at the initial parameters; later
- * ones follow Adam's updates) from dflc on wasm against PyTorch float32 must agree within 1e-3
- * relative; PyTorch float64 is printed beside them as the reference. A disagreement sets exit code 1.
+ * The row "wasm, what-if gather" is NOT dflc: it runs the same program through the executor's own
+ * loop (runProgramTf) with one lowering replaced by a bench-only one (gather as a row copy on the
+ * host), to show what fixing the op that dominates the profile would give.
  *
- * `--profile-steps N` (default 3, 0 to skip) runs N more wasm steps through a copy of the
- * executor's loop that times every IR node, and prints where a step's time goes, by op and by node.
+ * Numerics: the losses of steps 1..3 (step 1's at the initial parameters, later ones after Adam's
+ * updates) from dflc on wasm against PyTorch in float32 must agree within 1e-3 relative; PyTorch in
+ * float64 is printed beside them as the reference. A disagreement sets exit code 1.
+ *
+ * Profile (`--profile-steps N`, default 3, 0 to skip): N more wasm steps through a copy of the
+ * executor's loop with a clock around every IR node (wasm kernels run synchronously), by op and by
+ * node; then the same with the what-if gather, to show what would dominate next.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
@@ -33,24 +38,26 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Float32Tensor } from '../compiler/backends/executor.ts';
-import { BackendUnavailableError } from '../compiler/backends/executor.ts';
+import { BackendUnavailableError, type Float32Tensor } from '../compiler/backends/executor.ts';
 import { bindSizes } from '../compiler/backends/tfjs/bind-sizes.ts';
 import type { ConcreteBackend } from '../compiler/backends/tfjs/load-backend.ts';
-import { tfjsLowerings, type TfValue } from '../compiler/backends/tfjs/lowering.ts';
+import { tfjsLowerings, type TfjsLowering, type TfValue } from '../compiler/backends/tfjs/lowering.ts';
+import { runProgramTf } from '../compiler/backends/tfjs/run-program.ts';
 import { TfjsExecutor } from '../compiler/backends/tfjs/tfjs-executor.ts';
 import { topoOrder, type Node, type Program } from '../compiler/ir/node.ts';
 import { formatShape } from '../compiler/ir/shape.ts';
+import type { OpName } from '../compiler/ops/op-names.ts';
 import { Rng } from '../runtime/data/prng.ts';
+import { formatNpy } from '../runtime/io/npy.ts';
 import { adamMName, adamVName, initParams, paramInputName } from '../runtime/model/params.ts';
 import { dataInputName } from '../runtime/model/slot-embedding.ts';
-import { buildTrainProgram } from '../runtime/model/train-program.ts';
+import { LR_INPUT, STEP_INPUT, buildTrainProgram } from '../runtime/model/train-program.ts';
 import { DEFAULT_ADAM, EHR_FIELDS, type ModelConfig, type TrainProgram } from '../runtime/model/train-spec.ts';
 import { checkObjective } from '../runtime/objective.ts';
-import { formatNpy } from '../runtime/io/npy.ts';
 
 /** The card's objective (examples/card.dfl). bench/train_torch.py writes exactly this by hand. */
 const CARD_OBJECTIVE = 'balance(spectrum(Z)) + 0.5*ortho(Z) + consistent(Z_t, Z_t+1)';
+/** Debian's python with PyTorch 1.13 and OpenBLAS (the `python3` on PATH has no torch). */
 const PEER_PYTHON = '/usr/bin/python3';
 const NUMERICS_STEPS = 3;
 const NUMERICS_TOLERANCE = 1e-3;
@@ -70,11 +77,11 @@ const { values: flags } = parseArgs({
     'cpu-steps': { type: 'string', default: '3' },
     'torch-threads': { type: 'string', default: '1,2' },
     'profile-steps': { type: 'string', default: '3' },
+    'skip-what-if': { type: 'boolean', default: false },
     backends: { type: 'string', default: 'wasm,cpu,tensorflow,tensorflow-gpu' },
     lr: { type: 'string', default: '0.001' },
     seed: { type: 'string', default: '1' },
     dir: { type: 'string' },
-    keep: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -105,15 +112,18 @@ const SEED = int('seed', 0);
 const LR = Number(flags.lr);
 const TORCH_THREADS = flags['torch-threads']!.split(',').map((s) => Number(s.trim()));
 const BACKENDS = flags.backends!.split(',').map((s) => s.trim()) as ConcreteBackend[];
+const WHAT_IF = !flags['skip-what-if'];
+if (TORCH_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError(`--torch-threads: a list of positive integers, got ${flags['torch-threads']}`);
+
+type Inputs = Map<string, Float32Tensor>;
+type StepRunner = (inputs: Inputs) => Promise<Map<string, Float32Tensor>>;
 
 // ---------------------------------------------------------------------------------------------
 // Data: a fixed set of random batches and the initial state.
 
-type Inputs = Map<string, Float32Tensor>;
-
 /**
  * One slot's EHR fields: each window has about EVENTS events (uniform in [EVENTS/2, 3 EVENTS/2]),
- * code ids skewed towards frequent codes (id = floor(rows u²)), time-decay weights exp(-age/30 d)
+ * code ids skewed towards frequent codes (id = floor(rows u²)), time-decay weights exp(-age / 30 d)
  * for ages uniform in 90 days, normalised per row; about 30% of the lab features present, N(0, 1).
  */
 function slotBatch(rng: Rng, slot: number, out: Inputs): void {
@@ -122,7 +132,7 @@ function slotBatch(rng: Rng, slot: number, out: Inputs): void {
   const rows: number[] = [];
   for (let r = 0; r < config.batch; r++) {
     const count = Math.max(1, Math.round(EVENTS * (0.5 + rng.float())));
-    const start = weights.length;
+    const first = weights.length;
     let total = 0;
     for (let e = 0; e < count; e++) {
       ids.push(Math.floor(config.codeRows * rng.float() ** 2));
@@ -131,7 +141,7 @@ function slotBatch(rng: Rng, slot: number, out: Inputs): void {
       rows.push(r);
       total += w;
     }
-    for (let e = start; e < weights.length; e++) weights[e] /= total;
+    for (let e = first; e < weights.length; e++) weights[e] /= total;
   }
   const labs = new Float32Array(config.batch * config.labFeatures);
   for (let i = 0; i < labs.length; i++) labs[i] = rng.bernoulli(0.3) ? rng.normal() : 0;
@@ -142,26 +152,31 @@ function slotBatch(rng: Rng, slot: number, out: Inputs): void {
   out.set(dataInputName(slot, 'labs'), { shape: [config.batch, config.labFeatures], data: labs });
 }
 
+/** Stream key of the bench's batches among the Rng's purposes. */
+const BATCH_PURPOSE = 0xbe7c4;
+
 function makeBatches(train: TrainProgram): Inputs[] {
   return Array.from({ length: BATCHES }, (_, k) => {
     const out: Inputs = new Map();
-    for (const slot of train.slots) slotBatch(Rng.from(SEED, 0xbe7c4, k, slot), slot, out);
+    for (const slot of train.slots) slotBatch(Rng.from(SEED, BATCH_PURPOSE, k, slot), slot, out);
     return out;
   });
 }
 
+/** Parameters from initParams(seed), Adam moments zero. */
 function initialState(train: TrainProgram): Inputs {
   const values = initParams(train.params, SEED);
   const state: Inputs = new Map();
   for (const spec of train.params) {
-    state.set(paramInputName(spec.name), { shape: [...spec.shape], data: values.get(spec.name)! });
-    state.set(adamMName(spec.name), { shape: [...spec.shape], data: new Float32Array(values.get(spec.name)!.length) });
-    state.set(adamVName(spec.name), { shape: [...spec.shape], data: new Float32Array(values.get(spec.name)!.length) });
+    const data = values.get(spec.name)!;
+    state.set(paramInputName(spec.name), { shape: [...spec.shape], data });
+    state.set(adamMName(spec.name), { shape: [...spec.shape], data: new Float32Array(data.length) });
+    state.set(adamVName(spec.name), { shape: [...spec.shape], data: new Float32Array(data.length) });
   }
   return state;
 }
 
-/** Writes the initial parameters and the batches as .npy, and meta.json describing them, for the PyTorch side. */
+/** The initial parameters and the batches as .npy, and meta.json naming them, for the PyTorch side. */
 function writeArrays(dir: string, train: TrainProgram, state: Inputs, batches: Inputs[]): void {
   mkdirSync(dir, { recursive: true });
   const save = (file: string, t: Float32Tensor) => writeFileSync(join(dir, file), formatNpy({ dtype: 'float32', shape: t.shape, data: t.data }));
@@ -172,54 +187,48 @@ function writeArrays(dir: string, train: TrainProgram, state: Inputs, batches: I
   }
   const batchFiles = batches.map((batch, k) =>
     Object.fromEntries(
-      train.slots.map((slot) => [
-        String(slot),
-        Object.fromEntries(
-          EHR_FIELDS.map((field) => {
-            const file = `batch${k}.slot${slot}.${field}.npy`;
-            save(file, batch.get(dataInputName(slot, field))!);
-            return [field, file];
-          }),
-        ),
-      ]),
+      train.slots.map((slot) => {
+        const fields = EHR_FIELDS.map((field) => {
+          const file = `batch${k}.slot${slot}.${field}.npy`;
+          save(file, batch.get(dataInputName(slot, field))!);
+          return [field, file];
+        });
+        return [String(slot), Object.fromEntries(fields)];
+      }),
     ),
   );
-  const meta = {
-    objective: CARD_OBJECTIVE,
-    config,
-    slots: train.slots,
-    params,
-    batches: batchFiles,
-    adam: DEFAULT_ADAM,
-    lr: LR,
-    numerics_steps: NUMERICS_STEPS,
-  };
+  const meta = { objective: CARD_OBJECTIVE, config, slots: train.slots, params, batches: batchFiles, adam: DEFAULT_ADAM, lr: LR, numerics_steps: NUMERICS_STEPS };
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 2));
 }
 
 // ---------------------------------------------------------------------------------------------
-// Timing.
+// dflc steps.
+
+function stepInputs(state: Inputs, batches: Inputs[], step: number): Inputs {
+  const inputs: Inputs = new Map(state);
+  inputs.set(STEP_INPUT, { shape: [], data: Float32Array.of(step) });
+  inputs.set(LR_INPUT, { shape: [], data: Float32Array.of(LR) });
+  for (const [name, t] of batches[(step - 1) % batches.length]) inputs.set(name, t);
+  return inputs;
+}
 
 interface Block {
-  /** Loss of every step of the block, from step 1. */
+  /** The loss of every step of the block, from step 1. */
   readonly losses: number[];
   /** Wall ms of each timed step. */
   readonly ms: number[];
 }
 
-/** Runs `warmup + steps` training steps from the initial state; times the last `steps`. */
-async function dflcBlock(executor: TfjsExecutor, train: TrainProgram, start: Inputs, batches: Inputs[], warmup: number, steps: number): Promise<Block> {
+/** `warmup + steps` training steps from the initial state, feeding each step's state to the next; times the last `steps`. */
+async function dflcBlock(run: StepRunner, train: TrainProgram, start: Inputs, batches: Inputs[], warmup: number, steps: number): Promise<Block> {
   const stateNames = train.params.flatMap((p) => [paramInputName(p.name), adamMName(p.name), adamVName(p.name)]);
   let state = new Map(start);
   const losses: number[] = [];
   const ms: number[] = [];
   for (let step = 1; step <= warmup + steps; step++) {
-    const inputs: Inputs = new Map(state);
-    inputs.set('step', { shape: [], data: Float32Array.of(step) });
-    inputs.set('lr', { shape: [], data: Float32Array.of(LR) });
-    for (const [name, t] of batches[(step - 1) % batches.length]) inputs.set(name, t);
+    const inputs = stepInputs(state, batches, step);
     const t0 = performance.now();
-    const outputs = await executor.run(train.program, inputs);
+    const outputs = await run(inputs);
     const elapsed = performance.now() - t0;
     if (step > warmup) ms.push(elapsed);
     losses.push(outputs.get('loss')!.data[0]);
@@ -228,13 +237,72 @@ async function dflcBlock(executor: TfjsExecutor, train: TrainProgram, start: Inp
   return { losses, ms };
 }
 
+const executorRunner =
+  (executor: TfjsExecutor, program: Program): StepRunner =>
+  (inputs) =>
+    executor.run(program, inputs);
+
+/** What TfjsExecutor.run does (upload, run, read back every output, free), with another lowering table. */
+function tableRunner(program: Program, table: Readonly<Record<OpName, TfjsLowering>>): StepRunner {
+  return async (inputs) => {
+    const uploaded = new Map([...inputs].map(([name, t]) => [name, tf.tensor(t.data, [...t.shape], 'float32')]));
+    let outputs = new Map<string, tf.Tensor>();
+    try {
+      outputs = runProgramTf(program, uploaded, { table });
+      return new Map([...outputs].map(([name, t]) => [name, { shape: t.shape, data: (t.dataSync() as Float32Array).slice() }]));
+    } finally {
+      tf.dispose([...uploaded.values(), ...outputs.values()]);
+    }
+  };
+}
+
+/**
+ * Bench-only, not dflc: gather as a row copy on the host (read the table back, copy each looked-up
+ * row with TypedArray.set, upload), in place of tfjs's GatherV2, which on wasm computes every
+ * output element's source index separately.
+ */
+const hostGather: TfjsLowering = {
+  kernels: [],
+  lower: ([table, ids]) => {
+    const t = table as tf.Tensor;
+    const [rows, width] = t.shape;
+    const src = t.dataSync() as Float32Array;
+    const index = (ids as tf.Tensor).dataSync();
+    const out = new Float32Array(index.length * width);
+    for (let i = 0; i < index.length; i++) {
+      const row = Math.round(index[i]);
+      if (!(row >= 0 && row < rows)) throw new RangeError(`gather: id ${index[i]} is not a row of a table with ${rows} rows`);
+      out.set(src.subarray(row * width, (row + 1) * width), i * width);
+    }
+    return tf.tensor2d(out, [index.length, width], 'float32');
+  },
+};
+const whatIfTable: Readonly<Record<OpName, TfjsLowering>> = { ...tfjsLowerings, gather: hostGather };
+
+// ---------------------------------------------------------------------------------------------
+// PyTorch.
+
+interface TorchRun {
+  readonly losses: number[];
+  readonly ms: number[];
+  readonly terms: number[][];
+}
+
 interface TorchResult {
   readonly torch: string;
   readonly blas: string;
+  readonly omp_wait_policy: string;
   /** By thread count. */
-  readonly runs: Record<string, { losses: number[]; ms: number[]; terms: number[][] }>;
+  readonly runs: Record<string, TorchRun>;
   readonly float64?: { losses: number[]; terms: number[][] };
 }
+
+/**
+ * OpenMP's default wait policy spins between parallel regions; on a machine whose cores other
+ * jobs use, 2-thread PyTorch then runs up to 10x slower than 1-thread. PASSIVE (unless the user
+ * set OMP_WAIT_POLICY) gives the peer its best time on a shared machine.
+ */
+const OMP_WAIT_POLICY = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
 
 function runTorch(dir: string, warmup: number, steps: number, numerics: boolean): TorchResult {
   const script = fileURLToPath(new URL('./train_torch.py', import.meta.url));
@@ -242,7 +310,12 @@ function runTorch(dir: string, warmup: number, steps: number, numerics: boolean)
   if (numerics) args.push('--float64');
   let output: string;
   try {
-    output = execFileSync(PEER_PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+    output = execFileSync(PEER_PYTHON, args, {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, OMP_WAIT_POLICY },
+    });
   } catch (error) {
     throw new Error(`the PyTorch peer (${PEER_PYTHON} ${script}) failed: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -257,87 +330,77 @@ function quantile(xs: readonly number[], q: number): number {
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
+const median = (xs: readonly number[]) => quantile(xs, 0.5);
+
 // ---------------------------------------------------------------------------------------------
 // Profile: the executor's loop (compiler/backends/tfjs/run-program.ts) with a clock around every node.
 
-interface NodeTime {
-  readonly node: Node;
-  ms: number;
+interface Phases {
+  upload: number;
+  nodes: number;
+  readback: number;
 }
 
-function profileStep(program: Program, inputs: Inputs, times: Map<number, NodeTime>): { upload: number; run: number; readback: number } {
+/** One step; adds each node's wall ms to `times`. Values are freed at the end (the executor frees them as it goes). */
+function profileStep(program: Program, inputs: Inputs, table: Readonly<Record<OpName, TfjsLowering>>, times: Map<Node, number>): Phases {
   const t0 = performance.now();
-  const uploaded = new Map<string, tf.Tensor>();
-  for (const [name, input] of inputs) uploaded.set(name, tf.tensor(input.data, [...input.shape], 'float32'));
+  const uploaded = new Map([...inputs].map(([name, t]) => [name, tf.tensor(t.data, [...t.shape], 'float32')]));
   const t1 = performance.now();
   const sizes = bindSizes(program, new Map([...uploaded].map(([name, t]) => [name, t.shape])));
-  const order = topoOrder(program.outputs.map((o) => o.node));
   const ctx = {
     dim: (dim: number | string) => (typeof dim === 'number' ? dim : sizes.get(dim)!),
     input: (name: string) => uploaded.get(name)!,
   };
   const values = new Map<number, TfValue>();
   const outputs = tf.tidy(() => {
-    for (const node of order) {
+    for (const node of topoOrder(program.outputs.map((o) => o.node))) {
       const args = node.inputs.map((input) => values.get(input.id)!);
       const start = performance.now();
-      const value = tfjsLowerings[node.op].lower(args, node.attrs, ctx, node);
-      const elapsed = performance.now() - start;
-      const entry = times.get(node.id) ?? { node, ms: 0 };
-      entry.ms += elapsed;
-      times.set(node.id, entry);
-      values.set(node.id, value);
+      values.set(node.id, table[node.op].lower(args, node.attrs, ctx, node));
+      times.set(node, (times.get(node) ?? 0) + performance.now() - start);
     }
-    return program.outputs.map((o) => values.get(o.node.id) as tf.Tensor);
+    return program.outputs.map((o) => tf.clone(values.get(o.node.id) as tf.Tensor));
   });
   const t2 = performance.now();
   for (const t of outputs) t.dataSync();
   const t3 = performance.now();
-  tf.dispose([...uploaded.values()]);
-  tf.dispose(outputs);
-  return { upload: t1 - t0, run: t2 - t1, readback: t3 - t2 };
+  tf.dispose([...uploaded.values(), ...outputs]);
+  return { upload: t1 - t0, nodes: t2 - t1, readback: t3 - t2 };
 }
 
-function printProfile(train: TrainProgram, start: Inputs, batches: Inputs[], steps: number, executorMs: number): void {
-  const times = new Map<number, NodeTime>();
-  const phases = { upload: 0, run: 0, readback: 0 };
-  const stateNames = train.params.flatMap((p) => [paramInputName(p.name), adamMName(p.name), adamVName(p.name)]);
-  // Two unprofiled-in-total steps first so that kernels and buffers are warm, then `steps` measured.
-  for (let step = 1; step <= steps + 1; step++) {
-    const inputs: Inputs = new Map(start);
-    inputs.set('step', { shape: [], data: Float32Array.of(step) });
-    inputs.set('lr', { shape: [], data: Float32Array.of(LR) });
-    for (const [name, t] of batches[(step - 1) % batches.length]) inputs.set(name, t);
-    for (const name of stateNames) if (!inputs.has(name)) throw new Error(`profile: no ${name}`);
-    const stepTimes = step === 1 ? new Map<number, NodeTime>() : times;
-    const p = profileStep(train.program, inputs, stepTimes);
-    if (step > 1) {
-      phases.upload += p.upload;
-      phases.run += p.run;
-      phases.readback += p.readback;
-    }
+function printProfile(title: string, program: Program, table: Readonly<Record<OpName, TfjsLowering>>, start: Inputs, batches: Inputs[], steps: number, topNodes: number): void {
+  const times = new Map<Node, number>();
+  const phases: Phases = { upload: 0, nodes: 0, readback: 0 };
+  profileStep(program, stepInputs(start, batches, 1), table, new Map()); // warm, not counted
+  for (let step = 1; step <= steps; step++) {
+    const p = profileStep(program, stepInputs(start, batches, step), table, times);
+    phases.upload += p.upload;
+    phases.nodes += p.nodes;
+    phases.readback += p.readback;
   }
   const per = (ms: number) => ms / steps;
-  const total = per(phases.upload + phases.run + phases.readback);
+  const total = per(phases.upload + phases.nodes + phases.readback);
   console.log(
-    `\nprofile (wasm, ${steps} steps, wall time per IR node; ${[...times.values()].length} nodes): ` +
-      `${total.toFixed(1)} ms/step = upload ${per(phases.upload).toFixed(1)} + nodes ${per(phases.run).toFixed(1)} + read-back ${per(phases.readback).toFixed(1)} ` +
-      `(executor.run median above: ${executorMs.toFixed(1)} ms)`,
+    `\nprofile, ${title} (${steps} steps, wall time per IR node, ${times.size} nodes): ${total.toFixed(1)} ms/step = ` +
+      `upload ${per(phases.upload).toFixed(1)} + nodes ${per(phases.nodes).toFixed(1)} + read-back ${per(phases.readback).toFixed(1)}`,
   );
   const byOp = new Map<string, { ms: number; count: number }>();
-  for (const { node, ms } of times.values()) {
+  for (const [node, ms] of times) {
     const entry = byOp.get(node.op) ?? { ms: 0, count: 0 };
     entry.ms += ms;
     entry.count++;
     byOp.set(node.op, entry);
   }
-  const nodeTotal = per(phases.run);
-  console.log('  by op:            ms/step   share   nodes');
-  for (const [op, { ms, count }] of [...byOp].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+  const nodeTotal = per(phases.nodes);
+  const attributed = per([...times.values()].reduce((a, b) => a + b, 0));
+  console.log(`  (${(nodeTotal - attributed).toFixed(1)} ms/step of the nodes' time is between the nodes: the loop, freeing, garbage collection)`);
+  console.log('  op                ms/step   share  nodes');
+  for (const [op, { ms, count }] of [...byOp].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10)) {
     console.log(`  ${op.padEnd(16)} ${per(ms).toFixed(2).padStart(8)} ${((100 * per(ms)) / nodeTotal).toFixed(1).padStart(6)}%  ${String(count).padStart(5)}`);
   }
-  console.log('  top nodes:        ms/step   shape <- input shapes');
-  for (const { node, ms } of [...times.values()].sort((a, b) => b.ms - a.ms).slice(0, 15)) {
+  if (topNodes === 0) return;
+  console.log('  node              ms/step   shape <- input shapes');
+  for (const [node, ms] of [...times].sort((a, b) => b[1] - a[1]).slice(0, topNodes)) {
     const ins = node.inputs.map((i) => formatShape(i.shape)).join(', ');
     console.log(`  ${node.op.padEnd(16)} ${per(ms).toFixed(2).padStart(8)}   ${formatShape(node.shape)} <- ${ins}`);
   }
@@ -345,22 +408,36 @@ function printProfile(train: TrainProgram, start: Inputs, batches: Inputs[], ste
 
 // ---------------------------------------------------------------------------------------------
 
+function printTable(rows: readonly (readonly string[])[], head: readonly string[]): void {
+  const full = rows.filter((r) => r.length > 2);
+  const widths = head.map((h, i) => Math.max(h.length, ...full.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.length === 2
+      ? `${cells[0].padEnd(widths[0])}  ${cells[1]}`
+      : cells.map((c, i) => (i === cells.length - 1 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  for (const row of rows) console.log(line(row));
+}
+
 async function main(): Promise<void> {
-  const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
   console.log(`bench:train  objective: ${CARD_OBJECTIVE}`);
   console.log(
     `model: EHR encoder, batch ${config.batch}, dim ${config.dim}, hidden ${config.hidden}, codeRows ${config.codeRows}, ` +
       `labFeatures ${config.labFeatures}, ~${EVENTS} events per window; ${BATCHES} batches, lr ${LR}, seed ${SEED}`,
   );
-  console.log(`load average at start (1, 5, 15 min): ${load()}`);
+  console.log(`load average at start (1, 5, 15 min): ${load()} on ${availableParallelism()} cores`);
 
   const checked = checkObjective('card.dfl', CARD_OBJECTIVE);
   if (checked.program === undefined) throw new Error(`the card objective does not compile: ${checked.diagnostics.map((d) => d.message).join('; ')}`);
   const compileStart = performance.now();
   const train = buildTrainProgram({ program: checked.program, terms: checked.terms }, config);
   const compileMs = performance.now() - compileStart;
-  const nodes = topoOrder(train.program.outputs.map((o) => o.node)).length;
-  console.log(`compiled the step program in ${(compileMs / 1000).toFixed(2)} s: ${nodes} nodes, slots ${train.slots.join(', ')}`);
+  const nodeCount = topoOrder(train.program.outputs.map((o) => o.node)).length;
+  console.log(`compiled the step program in ${(compileMs / 1000).toFixed(2)} s: ${nodeCount} IR nodes, slots ${train.slots.join(', ')}`);
 
   const start = initialState(train);
   const batches = makeBatches(train);
@@ -369,33 +446,35 @@ async function main(): Promise<void> {
   writeArrays(dir, train, start, batches);
   console.log(`arrays for both sides in ${dir} (events per slot per batch ${Math.min(...events)}..${Math.max(...events)})`);
 
-  const wasm = BACKENDS.includes('wasm') ? await TfjsExecutor.create('wasm') : undefined;
   const dflcMs = new Map<string, number[]>();
   const notes = new Map<string, string>();
-  const torchMs = new Map<number, number[]>();
-  let wasmLosses: number[] | undefined;
+  const torchMs = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
+  const wasm = BACKENDS.includes('wasm') ? await TfjsExecutor.create('wasm') : undefined;
+  const runners: [string, StepRunner][] = [];
+  if (wasm !== undefined) {
+    runners.push(['wasm', executorRunner(wasm, train.program)]);
+    if (WHAT_IF) runners.push(['wasm, what-if gather', tableRunner(train.program, whatIfTable)]);
+  }
+  const losses = new Map<string, number[]>();
   let torchFirst: TorchResult | undefined;
+  const warmup = Math.max(WARMUP, NUMERICS_STEPS);
 
-  // Alternating rounds: dflc wasm, then PyTorch on every thread count.
+  // Rounds: dflc wasm (and the what-if), then PyTorch on every thread count.
   for (let round = 0; round < ROUNDS; round++) {
-    if (wasm !== undefined) {
-      const block = await dflcBlock(wasm, train, start, batches, Math.max(WARMUP, round === 0 ? NUMERICS_STEPS : 0), STEPS);
-      wasmLosses ??= block.losses;
-      dflcMs.set('wasm', [...(dflcMs.get('wasm') ?? []), ...block.ms]);
+    const parts: string[] = [];
+    for (const [name, run] of runners) {
+      const block = await dflcBlock(run, train, start, batches, warmup, STEPS);
+      if (!losses.has(name)) losses.set(name, block.losses);
+      dflcMs.set(name, [...(dflcMs.get(name) ?? []), ...block.ms]);
+      parts.push(`${name} ${median(block.ms).toFixed(1)} ms`);
     }
-    const torch = runTorch(dir, Math.max(WARMUP, NUMERICS_STEPS), STEPS, round === 0);
+    const torch = runTorch(dir, warmup, STEPS, round === 0);
     torchFirst ??= torch;
-    for (const threads of TORCH_THREADS) torchMs.set(threads, [...(torchMs.get(threads) ?? []), ...torch.runs[String(threads)].ms]);
-    console.log(
-      `round ${round + 1}/${ROUNDS}: ` +
-        [
-          wasm === undefined ? '' : `wasm ${quantile(dflcMs.get('wasm')!.slice(-STEPS), 0.5).toFixed(1)} ms`,
-          ...TORCH_THREADS.map((t) => `torch ${t}T ${quantile(torch.runs[String(t)].ms, 0.5).toFixed(1)} ms`),
-        ]
-          .filter((s) => s !== '')
-          .join(', ') +
-        `  (load ${load()})`,
-    );
+    for (const t of TORCH_THREADS) {
+      torchMs.get(t)!.push(...torch.runs[String(t)].ms);
+      parts.push(`torch ${t}T ${median(torch.runs[String(t)].ms).toFixed(1)} ms`);
+    }
+    console.log(`round ${round + 1}/${ROUNDS}: ${parts.join(', ')}  (load ${load()})`);
   }
 
   for (const backend of BACKENDS.filter((b) => b !== 'wasm')) {
@@ -411,96 +490,101 @@ async function main(): Promise<void> {
       notes.set(backend, `skipped: ${error.message.split(';')[0].replace(/^--backend \S+:? ?/, '')}`);
       continue;
     }
-    const steps = backend === 'cpu' ? CPU_STEPS : STEPS * ROUNDS;
-    const block = await dflcBlock(executor, train, start, batches, backend === 'cpu' ? 1 : WARMUP, steps);
+    const cpu = backend === 'cpu';
+    const block = await dflcBlock(executorRunner(executor, train.program), train, start, batches, cpu ? 1 : warmup, cpu ? CPU_STEPS : STEPS * ROUNDS);
     dflcMs.set(backend, block.ms);
+    losses.set(backend, block.losses);
     executor.dispose();
-    if (backend === 'cpu') notes.set(backend, `${steps} timed steps after 1 warm-up (--cpu-steps)`);
+    if (cpu) notes.set(backend, 'after 1 warm-up step, once (--cpu-steps)');
   }
 
   // The table.
-  const torchMedian = new Map(TORCH_THREADS.map((t) => [t, quantile(torchMs.get(t)!, 0.5)]));
+  const torchMedian = new Map(TORCH_THREADS.map((t) => [t, median(torchMs.get(t)!)]));
   const busy = loadavg()[0] > availableParallelism();
   console.log(
     `\nload average at end (1, 5, 15 min): ${load()} on ${availableParallelism()} cores` +
-      (busy ? ': the machine is busy, so every number below is noisy (PyTorch on 2 threads suffers most)' : ''),
+      (busy ? ' (busy: other jobs share the cores, so all numbers are noisy)' : ''),
   );
-  console.log(`PyTorch ${torchFirst!.torch} (${torchFirst!.blas}), float32; dflc float32 (eigh on the host in float64)`);
+  console.log(
+    `PyTorch ${torchFirst!.torch} (${torchFirst!.blas}, OMP_WAIT_POLICY=${torchFirst!.omp_wait_policy}), float32; ` +
+      `dflc float32 through TensorFlow.js (eigh on the host in float64)`,
+  );
   const head = ['backend', 'ms/step med', 'p90', 'steps/s', ...TORCH_THREADS.map((t) => `ratio vs torch ${t}T`), 'timed steps'];
   const rows: string[][] = [];
-  for (const backend of BACKENDS) {
-    const ms = dflcMs.get(backend);
-    if (ms === undefined) {
-      rows.push([`dflc ${backend}`, notes.get(backend) ?? 'not run']);
-      continue;
-    }
-    const med = quantile(ms, 0.5);
+  const row = (name: string, ms: readonly number[], note?: string) => {
+    const med = median(ms);
     rows.push([
-      `dflc ${backend}`,
+      name,
       med.toFixed(1),
       quantile(ms, 0.9).toFixed(1),
       (1000 / med).toFixed(2),
       ...TORCH_THREADS.map((t) => (med / torchMedian.get(t)!).toFixed(2)),
-      `${ms.length}${notes.has(backend) ? ` (${notes.get(backend)})` : ''}`,
+      `${ms.length}${note === undefined ? '' : ` ${note}`}`,
     ]);
+  };
+  for (const backend of BACKENDS) {
+    const ms = dflcMs.get(backend);
+    if (ms === undefined) rows.push([`dflc ${backend}`, notes.get(backend) ?? 'not run']);
+    else row(`dflc ${backend}`, ms, notes.get(backend));
+    if (backend === 'wasm' && dflcMs.has('wasm, what-if gather')) row('wasm, what-if gather', dflcMs.get('wasm, what-if gather')!, '(not dflc: bench-only gather lowering)');
   }
-  for (const t of TORCH_THREADS) {
-    const ms = torchMs.get(t)!;
-    const med = torchMedian.get(t)!;
-    rows.push([`PyTorch ${t} thread${t === 1 ? '' : 's'}`, med.toFixed(1), quantile(ms, 0.9).toFixed(1), (1000 / med).toFixed(2), ...TORCH_THREADS.map((u) => (med / torchMedian.get(u)!).toFixed(2)), String(ms.length)]);
-  }
-  const table = rows.filter((r) => r.length > 2);
-  const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.length === 2
-      ? `${cells[0].padEnd(widths[0])}  ${cells[1]}`
-      : cells.map((c, i) => (i === cells.length - 1 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(line(head));
-  for (const row of rows) console.log(line(row));
-  console.log('ratio = dflc seconds per step / PyTorch seconds per step (median over timed steps; lower is better, target <= 1.0)');
-  const wasmMed = dflcMs.has('wasm') ? quantile(dflcMs.get('wasm')!, 0.5) : undefined;
-  if (wasmMed !== undefined) {
-    const best = Math.min(...[...dflcMs.values()].map((ms) => quantile(ms, 0.5)));
-    const verdicts = TORCH_THREADS.map((t) => `${(best / torchMedian.get(t)!).toFixed(2)} vs ${t} thread${t === 1 ? '' : 's'}`);
-    const met = TORCH_THREADS.every((t) => best <= torchMedian.get(t)!);
-    console.log(`best dflc backend: ratio ${verdicts.join(', ')}: target ${met ? 'met' : 'NOT met'}`);
+  for (const t of TORCH_THREADS) row(`PyTorch ${t} thread${t === 1 ? '' : 's'}`, torchMs.get(t)!);
+  printTable(rows, head);
+  console.log('ratio = dflc seconds per step / PyTorch seconds per step (medians; lower is better; target <= 1.0)');
+  const dflcBackends = BACKENDS.filter((b) => dflcMs.has(b));
+  if (dflcBackends.length > 0) {
+    const best = dflcBackends.reduce((a, b) => (median(dflcMs.get(a)!) <= median(dflcMs.get(b)!) ? a : b));
+    const bestMs = median(dflcMs.get(best)!);
+    const ratios = TORCH_THREADS.map((t) => `${(bestMs / torchMedian.get(t)!).toFixed(2)} vs ${t} thread${t === 1 ? '' : 's'}`);
+    const met = TORCH_THREADS.every((t) => bestMs <= torchMedian.get(t)!);
+    console.log(`best dflc backend: ${best}, ratio ${ratios.join(', ')}: target ${met ? 'met' : 'NOT met'}`);
   }
 
   // Numerics.
-  if (wasmLosses !== undefined) {
+  const dflcLosses = losses.get('wasm') ?? losses.get(dflcBackends[0] ?? '');
+  if (dflcLosses !== undefined) {
+    const which = losses.has('wasm') ? 'wasm' : dflcBackends[0];
     const f32 = torchFirst!.runs[String(TORCH_THREADS[0])].losses;
     const f64 = torchFirst!.float64?.losses;
-    console.log(`\nnumerics: loss at steps 1..${NUMERICS_STEPS}, dflc wasm vs PyTorch float32 (${TORCH_THREADS[0]} thread)${f64 ? ' and float64' : ''}`);
+    const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+    console.log(`\nnumerics: loss at steps 1..${NUMERICS_STEPS}, dflc ${which} vs PyTorch float32; PyTorch float64 as the reference`);
     let worst = 0;
     for (let i = 0; i < NUMERICS_STEPS; i++) {
-      const rel = Math.abs(wasmLosses[i] - f32[i]) / Math.abs(f32[i]);
-      worst = Math.max(worst, rel);
-      const ref = f64 === undefined ? '' : `  torch f64 ${f64[i].toPrecision(8)} (dflc rel ${(Math.abs(wasmLosses[i] - f64[i]) / Math.abs(f64[i])).toExponential(1)}, torch f32 rel ${(Math.abs(f32[i] - f64[i]) / Math.abs(f64[i])).toExponential(1)})`;
-      console.log(`  step ${i + 1}: dflc ${wasmLosses[i].toPrecision(8)}  torch f32 ${f32[i].toPrecision(8)}  rel diff ${rel.toExponential(2)}${ref}`);
+      worst = Math.max(worst, rel(dflcLosses[i], f32[i]));
+      const ref = f64 === undefined ? '' : `   torch f64 ${f64[i].toFixed(8)}: dflc off by ${rel(dflcLosses[i], f64[i]).toExponential(1)}, torch f32 by ${rel(f32[i], f64[i]).toExponential(1)}`;
+      console.log(`  step ${i + 1}: dflc ${dflcLosses[i].toFixed(8)}  torch f32 ${f32[i].toFixed(8)}  rel diff ${rel(dflcLosses[i], f32[i]).toExponential(2)}${ref}`);
     }
     const ok = worst <= NUMERICS_TOLERANCE;
     console.log(`  max relative difference ${worst.toExponential(2)} (tolerance ${NUMERICS_TOLERANCE}): ${ok ? 'agree' : 'DISAGREE'}`);
+    for (const [name, other] of losses) {
+      if (name === which) continue;
+      const diff = Math.max(...other.slice(0, NUMERICS_STEPS).map((l, i) => rel(l, dflcLosses[i])));
+      console.log(`  ${name} vs ${which}: max relative difference ${diff.toExponential(2)}`);
+    }
     if (!ok) process.exitCode = 1;
   }
 
   if (wasm !== undefined && PROFILE_STEPS > 0) {
     await TfjsExecutor.create('wasm');
-    printProfile(train, start, batches, PROFILE_STEPS, quantile(dflcMs.get('wasm')!, 0.5));
+    printProfile('dflc on wasm', train.program, tfjsLowerings, start, batches, PROFILE_STEPS, 8);
+    if (WHAT_IF) printProfile('wasm with the what-if gather (not dflc)', train.program, whatIfTable, start, batches, PROFILE_STEPS, 8);
   }
 
   if (flags.json !== undefined) {
+    const stats = (ms: readonly number[]) => ({ median_ms: median(ms), p90_ms: quantile(ms, 0.9), steps: ms.length });
     const summary = {
+      objective: CARD_OBJECTIVE,
       config,
       events: EVENTS,
-      loadavg: loadavg(),
-      dflc: Object.fromEntries([...dflcMs].map(([b, ms]) => [b, { median_ms: quantile(ms, 0.5), p90_ms: quantile(ms, 0.9), steps: ms.length }])),
-      torch: Object.fromEntries([...torchMs].map(([t, ms]) => [t, { median_ms: quantile(ms, 0.5), p90_ms: quantile(ms, 0.9), steps: ms.length }])),
+      loadavg_end: loadavg(),
+      dflc: Object.fromEntries([...dflcMs].map(([b, ms]) => [b, stats(ms)])),
+      torch: Object.fromEntries([...torchMs].map(([t, ms]) => [`${t} thread${t === 1 ? '' : 's'}`, stats(ms)])),
       notes: Object.fromEntries(notes),
-      losses: { dflc_wasm: wasmLosses?.slice(0, NUMERICS_STEPS), torch: torchFirst?.runs[String(TORCH_THREADS[0])].losses.slice(0, NUMERICS_STEPS), torch_f64: torchFirst?.float64?.losses },
+      losses: { dflc: dflcLosses?.slice(0, NUMERICS_STEPS), torch_f32: torchFirst?.runs[String(TORCH_THREADS[0])].losses.slice(0, NUMERICS_STEPS), torch_f64: torchFirst?.float64?.losses },
     };
     writeFileSync(flags.json, JSON.stringify(summary, null, 2));
   }
-  if (flags.dir === undefined && !flags.keep) rmSync(dir, { recursive: true, force: true });
+  if (flags.dir === undefined) rmSync(dir, { recursive: true, force: true });
 }
 
 await main();

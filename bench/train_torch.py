@@ -175,7 +175,12 @@ def main():
     meta, params, batches = load(args.dir)
     keep = meta["numerics_steps"]
     blas = blas_library()
-    out = {"torch": torch.__version__, "blas": os.path.basename(blas) if blas else "unknown BLAS", "runs": {}}
+    out = {
+        "torch": torch.__version__,
+        "blas": os.path.basename(blas) if blas else "unknown BLAS",
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
+        "runs": {},
+    }
     for threads in [int(t) for t in args.threads.split(",")]:
         set_threads(threads, blas)
         out["runs"][str(threads)] = run(meta, params, batches, torch.float32, args.warmup, args.steps, keep)

@@ -86,7 +86,6 @@ export async function trainLoop(options: TrainerOptions): Promise<TrainResult> {
   const rankName = rankOutput(train);
   const declared = new Set(train.program.inputs.map((i) => i.name));
   const spe = batches.stepsPerEpoch;
-  const totalSteps = epochs * spe;
   if (spe < 1) throw new RangeError('no full batch per epoch: nothing to train on');
 
   let state: TrainState = options.start.state;

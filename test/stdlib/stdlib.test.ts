@@ -64,7 +64,7 @@ const formulas: Record<string, (z: Rows, w: Rows) => number> = {
   },
   'condition(Z)': (z) => {
     const s = spectrum(z);
-    return Math.log(s[0] / Math.max(s[s.length - 1], 1e-12 * s[0]));
+    return Math.log(s[0] / Math.max(s[s.length - 1], 1e-6 * s[0]));
   },
   'effrank(Z)': (z) => {
     // The documented guard: roots of eigenvalues clamped at 1e-12 of the largest.

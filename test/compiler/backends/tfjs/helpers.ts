@@ -2,12 +2,15 @@ import type { Program } from '../../../../compiler/ir/node.ts';
 import { tensor64, type Tensor64 } from '../../../../compiler/ir/tensor.ts';
 import type { Float32Tensor } from '../../../../compiler/backends/executor.ts';
 import { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
-import { evaluate, inferSizes } from '../../../../compiler/backends/reference/evaluate.ts';
+import { evaluate, evaluateNodes, inferSizes } from '../../../../compiler/backends/reference/evaluate.ts';
+import { isTuple } from '../../../../compiler/ir/tensor.ts';
 
 /** The two backends every conformance test runs on (the native ones cannot be installed here). */
 export const TEST_BACKENDS = ['wasm', 'cpu'] as const;
 
-export { relativeError } from '../../../helpers/relative-error.ts';
+import { relativeError } from '../../../helpers/relative-error.ts';
+
+export { relativeError };
 
 export const TOLERANCE = 2e-3;
 
@@ -25,16 +28,31 @@ export function reference(program: Program, inputs: ReadonlyMap<string, Tensor64
   return evaluate(program, inputs, inferSizes(program, inputs));
 }
 
-/** A deterministic generator (mulberry32), so that fixed tests do not depend on Math.random. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export { seededUniform as seeded } from '../../../helpers/finite-diff.ts';
+
+/**
+ * An output computed in float32 is only as accurate as the largest number the program rounds on the
+ * way: an output that cancels to about 0 (the smallest eigenvalue of a rank-deficient ZᵀZ) cannot
+ * have a small RELATIVE error. So the norm-wise relative error divides by
+ * max(||want||, CANCELLATION_FLOOR * scale), scale being the largest magnitude among all the
+ * program's values in float64; with the 2e-3 tolerance, that allows an absolute error of about 30
+ * float32 ulps of the largest intermediate, and changes nothing for outputs that do not cancel.
+ */
+export const CANCELLATION_FLOOR = 1e-3;
+
+/** The largest magnitude among all values the program computes in float64, and its outputs. */
+export function referenceWithScale(program: Program, inputs: ReadonlyMap<string, Tensor64>, sizes: ReadonlyMap<string, number>) {
+  const nodes = evaluateNodes(program, inputs, sizes);
+  let scale = 0;
+  for (const v of nodes.values()) for (const t of isTuple(v) ? v : [v]) for (const x of t.data) scale = Math.max(scale, Math.abs(x));
+  const outputs = new Map(program.outputs.map(({ name, node }) => [name, nodes.get(node.id) as Tensor64]));
+  return { outputs, scale };
+}
+
+/** relativeError with the cancellation floor above. */
+export function float32Error(got: ArrayLike<number>, want: ArrayLike<number>, scale: number): number {
+  const norm = Math.hypot(...Array.from(want));
+  return (relativeError(got, want) * Math.max(norm, 1e-30)) / Math.max(norm, CANCELLATION_FLOOR * scale, 1e-30);
 }
 
 export async function loadExecutors(): Promise<Map<string, TfjsExecutor>> {

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differentiate } from '../../../../compiler/autodiff.ts';
-import { evaluateNodes } from '../../../../compiler/backends/reference/evaluate.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
-import { isTuple, type Tensor64 } from '../../../../compiler/ir/tensor.ts';
+import type { Tensor64 } from '../../../../compiler/ir/tensor.ts';
 import type { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
 import { formatProgram, randomProgram } from '../../../helpers/random-ir.ts';
-import { loadExecutors, relativeError, roundToFloat32, TEST_BACKENDS, toFloat32, TOLERANCE } from './helpers.ts';
+import { float32Error, loadExecutors, referenceWithScale, roundToFloat32, TEST_BACKENDS, toFloat32, TOLERANCE } from './helpers.ts';
 
 let executors: Map<string, TfjsExecutor>;
 beforeAll(async () => {
@@ -14,28 +13,15 @@ beforeAll(async () => {
 });
 afterAll(() => executors?.forEach((e) => e.dispose()));
 
-/**
- * An output computed in float32 is only as accurate as the largest number the program rounds on the
- * way: an output that cancels to about 0 (the smallest eigenvalue of a rank-deficient ZᵀZ) cannot
- * have a small RELATIVE error. So the norm-wise relative error divides by
- * max(||want||, FLOOR * scale), scale being the largest magnitude among all the program's values in
- * float64; with the 2e-3 tolerance, that allows an absolute error of about 30 float32 ulps of the
- * largest intermediate, and changes nothing for outputs that do not cancel.
- */
-const FLOOR = 1e-3;
 
 /** The worst output's relative error of tfjs against the reference, with a report for failures. */
 async function compare(backend: string, program: Program, inputs: Map<string, Tensor64>, sizes: Map<string, number>) {
-  const nodes = evaluateNodes(program, inputs, sizes);
-  let scale = 0;
-  for (const v of nodes.values()) for (const t of isTuple(v) ? v : [v]) for (const x of t.data) scale = Math.max(scale, Math.abs(x));
-  const want = new Map(program.outputs.map(({ name, node }) => [name, nodes.get(node.id) as Tensor64]));
+  const { outputs: want, scale } = referenceWithScale(program, inputs, sizes);
   const got = await executors.get(backend)!.run(program, toFloat32(inputs), sizes);
   const errors = [...want].map(([name, w]) => {
     const g = got.get(name);
     const shapeOk = g !== undefined && g.shape.length === w.shape.length && g.shape.every((s, i) => s === w.shape[i]);
-    const norm = Math.hypot(...w.data);
-    const error = shapeOk ? (relativeError(g.data, w.data) * Math.max(norm, 1e-30)) / Math.max(norm, FLOOR * scale, 1e-30) : Infinity;
+    const error = shapeOk ? float32Error(g.data, w.data, scale) : Infinity;
     return { name, error, got: g?.data, want: w.data };
   });
   const worst = errors.reduce((a, b) => (b.error > a.error ? b : a));
