@@ -153,8 +153,9 @@ def blas_library():
     """The BLAS shared library this process loaded (Debian's torch links the generic libblas.so.3)."""
     torch.ones(8, 8) @ torch.ones(8, 8)
     with open("/proc/self/maps") as f:
-        paths = {line.split()[-1] for line in f if "blas" in line.lower()}
-    return sorted(paths)[0] if paths else None
+        paths = {line.split()[-1] for line in f if "blas" in os.path.basename(line.split()[-1]).lower()}
+    # OpenBLAS's own library (libopenblasp-*.so) first: it is what openblas_set_num_threads is in.
+    return min(paths, key=lambda path: ("openblas" not in os.path.basename(path), path)) if paths else None
 
 
 def set_threads(threads, blas):

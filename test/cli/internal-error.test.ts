@@ -2,18 +2,18 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Command } from '../../runtime/cli/command.ts';
 
 // A command table with one command that fails the way a bug would.
+const boom: Command = {
+  name: 'boom',
+  summary: 'fails',
+  help: 'Usage: dflc boom',
+  options: {},
+  run: async () => {
+    throw new TypeError("Cannot read properties of undefined (reading 'shape')");
+  },
+};
 vi.mock('../../runtime/cli/commands/index.ts', () => ({
-  commands: [
-    {
-      name: 'boom',
-      summary: 'fails',
-      help: 'Usage: dflc boom',
-      options: {},
-      run: async () => {
-        throw new TypeError("Cannot read properties of undefined (reading 'shape')");
-      },
-    } satisfies Command,
-  ],
+  commands: [{ name: 'boom', load: async () => boom }],
+  loadAllCommands: async () => [boom],
 }));
 
 const { main } = await import('../../runtime/cli/main.ts');
