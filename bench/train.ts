@@ -19,17 +19,13 @@
  * the machine's load hits both; medians are over all rounds. `cpu` (pure JS, slow) and the native
  * backends (when installed) run once, after the rounds; cpu for `--cpu-steps` timed steps.
  *
- * The row "wasm, what-if gather" is NOT dflc: it runs the same program through the executor's own
- * loop (runProgramTf) with one lowering replaced by a bench-only one (gather as a row copy on the
- * host), to show what fixing the op that dominates the profile would give.
- *
  * Numerics: the losses of steps 1..3 (step 1's at the initial parameters, later ones after Adam's
  * updates) from dflc on wasm against PyTorch in float32 must agree within 1e-3 relative; PyTorch in
  * float64 is printed beside them as the reference. A disagreement sets exit code 1.
  *
  * Profile (`--profile-steps N`, default 3, 0 to skip): N more wasm steps through a copy of the
  * executor's loop with a clock around every IR node (wasm kernels run synchronously), by op and by
- * node; then the same with the what-if gather, to show what would dominate next.
+ * node.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
@@ -41,12 +37,10 @@ import { parseArgs } from 'node:util';
 import { BackendUnavailableError, type Float32Tensor } from '../compiler/backends/executor.ts';
 import { bindSizes } from '../compiler/backends/tfjs/bind-sizes.ts';
 import type { ConcreteBackend } from '../compiler/backends/tfjs/load-backend.ts';
-import { tfjsLowerings, type TfjsLowering, type TfValue } from '../compiler/backends/tfjs/lowering.ts';
-import { runProgramTf } from '../compiler/backends/tfjs/run-program.ts';
+import { tfjsLowerings, type TfValue } from '../compiler/backends/tfjs/lowering.ts';
 import { TfjsExecutor } from '../compiler/backends/tfjs/tfjs-executor.ts';
 import { topoOrder, type Node, type Program } from '../compiler/ir/node.ts';
 import { formatShape } from '../compiler/ir/shape.ts';
-import type { OpName } from '../compiler/ops/op-names.ts';
 import { Rng } from '../runtime/data/prng.ts';
 import { formatNpy } from '../runtime/io/npy.ts';
 import { adamMName, adamVName, initParams, paramInputName } from '../runtime/model/params.ts';
@@ -77,7 +71,6 @@ const { values: flags } = parseArgs({
     'cpu-steps': { type: 'string', default: '3' },
     'torch-threads': { type: 'string', default: '1,2' },
     'profile-steps': { type: 'string', default: '3' },
-    'skip-what-if': { type: 'boolean', default: false },
     backends: { type: 'string', default: 'wasm,cpu,tensorflow,tensorflow-gpu' },
     lr: { type: 'string', default: '0.001' },
     seed: { type: 'string', default: '1' },
@@ -112,11 +105,9 @@ const SEED = int('seed', 0);
 const LR = Number(flags.lr);
 const TORCH_THREADS = flags['torch-threads']!.split(',').map((s) => Number(s.trim()));
 const BACKENDS = flags.backends!.split(',').map((s) => s.trim()) as ConcreteBackend[];
-const WHAT_IF = !flags['skip-what-if'];
 if (TORCH_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError(`--torch-threads: a list of positive integers, got ${flags['torch-threads']}`);
 
 type Inputs = Map<string, Float32Tensor>;
-type StepRunner = (inputs: Inputs) => Promise<Map<string, Float32Tensor>>;
 
 // ---------------------------------------------------------------------------------------------
 // Data: a fixed set of random batches and the initial state.
@@ -220,7 +211,7 @@ interface Block {
 }
 
 /** `warmup + steps` training steps from the initial state, feeding each step's state to the next; times the last `steps`. */
-async function dflcBlock(run: StepRunner, train: TrainProgram, start: Inputs, batches: Inputs[], warmup: number, steps: number): Promise<Block> {
+async function dflcBlock(executor: TfjsExecutor, train: TrainProgram, start: Inputs, batches: Inputs[], warmup: number, steps: number): Promise<Block> {
   const stateNames = train.params.flatMap((p) => [paramInputName(p.name), adamMName(p.name), adamVName(p.name)]);
   let state = new Map(start);
   const losses: number[] = [];
@@ -228,7 +219,7 @@ async function dflcBlock(run: StepRunner, train: TrainProgram, start: Inputs, ba
   for (let step = 1; step <= warmup + steps; step++) {
     const inputs = stepInputs(state, batches, step);
     const t0 = performance.now();
-    const outputs = await run(inputs);
+    const outputs = await executor.run(train.program, inputs);
     const elapsed = performance.now() - t0;
     if (step > warmup) ms.push(elapsed);
     losses.push(outputs.get('loss')!.data[0]);
@@ -236,48 +227,6 @@ async function dflcBlock(run: StepRunner, train: TrainProgram, start: Inputs, ba
   }
   return { losses, ms };
 }
-
-const executorRunner =
-  (executor: TfjsExecutor, program: Program): StepRunner =>
-  (inputs) =>
-    executor.run(program, inputs);
-
-/** What TfjsExecutor.run does (upload, run, read back every output, free), with another lowering table. */
-function tableRunner(program: Program, table: Readonly<Record<OpName, TfjsLowering>>): StepRunner {
-  return async (inputs) => {
-    const uploaded = new Map([...inputs].map(([name, t]) => [name, tf.tensor(t.data, [...t.shape], 'float32')]));
-    let outputs = new Map<string, tf.Tensor>();
-    try {
-      outputs = runProgramTf(program, uploaded, { table });
-      return new Map([...outputs].map(([name, t]) => [name, { shape: t.shape, data: (t.dataSync() as Float32Array).slice() }]));
-    } finally {
-      tf.dispose([...uploaded.values(), ...outputs.values()]);
-    }
-  };
-}
-
-/**
- * Bench-only, not dflc: gather as a row copy on the host (read the table back, copy each looked-up
- * row with TypedArray.set, upload), in place of tfjs's GatherV2, which on wasm computes every
- * output element's source index separately.
- */
-const hostGather: TfjsLowering = {
-  kernels: [],
-  lower: ([table, ids]) => {
-    const t = table as tf.Tensor;
-    const [rows, width] = t.shape;
-    const src = t.dataSync() as Float32Array;
-    const index = (ids as tf.Tensor).dataSync();
-    const out = new Float32Array(index.length * width);
-    for (let i = 0; i < index.length; i++) {
-      const row = Math.round(index[i]);
-      if (!(row >= 0 && row < rows)) throw new RangeError(`gather: id ${index[i]} is not a row of a table with ${rows} rows`);
-      out.set(src.subarray(row * width, (row + 1) * width), i * width);
-    }
-    return tf.tensor2d(out, [index.length, width], 'float32');
-  },
-};
-const whatIfTable: Readonly<Record<OpName, TfjsLowering>> = { ...tfjsLowerings, gather: hostGather };
 
 // ---------------------------------------------------------------------------------------------
 // PyTorch.
@@ -342,7 +291,7 @@ interface Phases {
 }
 
 /** One step; adds each node's wall ms to `times`. Values are freed at the end (the executor frees them as it goes). */
-function profileStep(program: Program, inputs: Inputs, table: Readonly<Record<OpName, TfjsLowering>>, times: Map<Node, number>): Phases {
+function profileStep(program: Program, inputs: Inputs, times: Map<Node, number>): Phases {
   const t0 = performance.now();
   const uploaded = new Map([...inputs].map(([name, t]) => [name, tf.tensor(t.data, [...t.shape], 'float32')]));
   const t1 = performance.now();
@@ -356,7 +305,7 @@ function profileStep(program: Program, inputs: Inputs, table: Readonly<Record<Op
     for (const node of topoOrder(program.outputs.map((o) => o.node))) {
       const args = node.inputs.map((input) => values.get(input.id)!);
       const start = performance.now();
-      values.set(node.id, table[node.op].lower(args, node.attrs, ctx, node));
+      values.set(node.id, tfjsLowerings[node.op].lower(args, node.attrs, ctx, node));
       times.set(node, (times.get(node) ?? 0) + performance.now() - start);
     }
     return program.outputs.map((o) => tf.clone(values.get(o.node.id) as tf.Tensor));
@@ -368,12 +317,12 @@ function profileStep(program: Program, inputs: Inputs, table: Readonly<Record<Op
   return { upload: t1 - t0, nodes: t2 - t1, readback: t3 - t2 };
 }
 
-function printProfile(title: string, program: Program, table: Readonly<Record<OpName, TfjsLowering>>, start: Inputs, batches: Inputs[], steps: number, topNodes: number): void {
+function printProfile(program: Program, start: Inputs, batches: Inputs[], steps: number, topNodes: number): void {
   const times = new Map<Node, number>();
   const phases: Phases = { upload: 0, nodes: 0, readback: 0 };
-  profileStep(program, stepInputs(start, batches, 1), table, new Map()); // warm, not counted
+  profileStep(program, stepInputs(start, batches, 1), new Map()); // warm, not counted
   for (let step = 1; step <= steps; step++) {
-    const p = profileStep(program, stepInputs(start, batches, step), table, times);
+    const p = profileStep(program, stepInputs(start, batches, step), times);
     phases.upload += p.upload;
     phases.nodes += p.nodes;
     phases.readback += p.readback;
@@ -381,7 +330,7 @@ function printProfile(title: string, program: Program, table: Readonly<Record<Op
   const per = (ms: number) => ms / steps;
   const total = per(phases.upload + phases.nodes + phases.readback);
   console.log(
-    `\nprofile, ${title} (${steps} steps, wall time per IR node, ${times.size} nodes): ${total.toFixed(1)} ms/step = ` +
+    `\nprofile, dflc on wasm (${steps} steps, wall time per IR node, ${times.size} nodes): ${total.toFixed(1)} ms/step = ` +
       `upload ${per(phases.upload).toFixed(1)} + nodes ${per(phases.nodes).toFixed(1)} + read-back ${per(phases.readback).toFixed(1)}`,
   );
   const byOp = new Map<string, { ms: number; count: number }>();
@@ -450,23 +399,18 @@ async function main(): Promise<void> {
   const notes = new Map<string, string>();
   const torchMs = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
   const wasm = BACKENDS.includes('wasm') ? await TfjsExecutor.create('wasm') : undefined;
-  const runners: [string, StepRunner][] = [];
-  if (wasm !== undefined) {
-    runners.push(['wasm', executorRunner(wasm, train.program)]);
-    if (WHAT_IF) runners.push(['wasm, what-if gather', tableRunner(train.program, whatIfTable)]);
-  }
   const losses = new Map<string, number[]>();
   let torchFirst: TorchResult | undefined;
   const warmup = Math.max(WARMUP, NUMERICS_STEPS);
 
-  // Rounds: dflc wasm (and the what-if), then PyTorch on every thread count.
+  // Rounds: dflc on wasm, then PyTorch on every thread count.
   for (let round = 0; round < ROUNDS; round++) {
     const parts: string[] = [];
-    for (const [name, run] of runners) {
-      const block = await dflcBlock(run, train, start, batches, warmup, STEPS);
-      if (!losses.has(name)) losses.set(name, block.losses);
-      dflcMs.set(name, [...(dflcMs.get(name) ?? []), ...block.ms]);
-      parts.push(`${name} ${median(block.ms).toFixed(1)} ms`);
+    if (wasm !== undefined) {
+      const block = await dflcBlock(wasm, train, start, batches, warmup, STEPS);
+      if (!losses.has('wasm')) losses.set('wasm', block.losses);
+      dflcMs.set('wasm', [...(dflcMs.get('wasm') ?? []), ...block.ms]);
+      parts.push(`wasm ${median(block.ms).toFixed(1)} ms`);
     }
     const torch = runTorch(dir, warmup, STEPS, round === 0);
     torchFirst ??= torch;
@@ -491,7 +435,7 @@ async function main(): Promise<void> {
       continue;
     }
     const cpu = backend === 'cpu';
-    const block = await dflcBlock(executorRunner(executor, train.program), train, start, batches, cpu ? 1 : warmup, cpu ? CPU_STEPS : STEPS * ROUNDS);
+    const block = await dflcBlock(executor, train, start, batches, cpu ? 1 : warmup, cpu ? CPU_STEPS : STEPS * ROUNDS);
     dflcMs.set(backend, block.ms);
     losses.set(backend, block.losses);
     executor.dispose();
@@ -526,7 +470,6 @@ async function main(): Promise<void> {
     const ms = dflcMs.get(backend);
     if (ms === undefined) rows.push([`dflc ${backend}`, notes.get(backend) ?? 'not run']);
     else row(`dflc ${backend}`, ms, notes.get(backend));
-    if (backend === 'wasm' && dflcMs.has('wasm, what-if gather')) row('wasm, what-if gather', dflcMs.get('wasm, what-if gather')!, '(not dflc: bench-only gather lowering)');
   }
   for (const t of TORCH_THREADS) row(`PyTorch ${t} thread${t === 1 ? '' : 's'}`, torchMs.get(t)!);
   printTable(rows, head);
@@ -566,8 +509,7 @@ async function main(): Promise<void> {
 
   if (wasm !== undefined && PROFILE_STEPS > 0) {
     await TfjsExecutor.create('wasm');
-    printProfile('dflc on wasm', train.program, tfjsLowerings, start, batches, PROFILE_STEPS, 8);
-    if (WHAT_IF) printProfile('wasm with the what-if gather (not dflc)', train.program, whatIfTable, start, batches, PROFILE_STEPS, 8);
+    printProfile(train.program, start, batches, PROFILE_STEPS, 8);
   }
 
   if (flags.json !== undefined) {

@@ -47,7 +47,7 @@ export interface PipelineStep {
 const unchanged = (program: Program): PassResult => ({ program, fired: [] });
 
 /** The rewriting passes, run together to a fixpoint: each one's output can enable the others. */
-function fixpoint(phase: PassLog['phase']): PipelineStep[] {
+export function fixpoint(phase: PassLog['phase']): PipelineStep[] {
   const group = `${phase}-fixpoint`;
   return [
     { name: 'fold', phase, group, run: fold },
@@ -57,7 +57,8 @@ function fixpoint(phase: PassLog['phase']): PipelineStep[] {
   ];
 }
 
-const SPECIALIZE: PipelineStep = {
+/** Binds the sizes the options give (a no-op without them). */
+export const SPECIALIZE: PipelineStep = {
   name: 'specialize',
   phase: 'forward',
   run: (program, options) => (options.sizes === undefined ? unchanged(program) : specialize(program, options.sizes)),

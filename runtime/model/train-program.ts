@@ -4,13 +4,8 @@ import { inlineProgram } from '../../compiler/ir/inline.ts';
 import type { Node, Program, ProgramInput, ProgramOutput } from '../../compiler/ir/node.ts';
 import { rebuild } from '../../compiler/ir/rebuild.ts';
 import { cse } from '../../compiler/passes/cse.ts';
-import { dual } from '../../compiler/passes/dual.ts';
-import { fold } from '../../compiler/passes/fold.ts';
 import type { PassLog } from '../../compiler/passes/pass.ts';
-import { simplify } from '../../compiler/passes/simplify.ts';
-import { specialize } from '../../compiler/passes/specialize.ts';
-import { spectral } from '../../compiler/passes/spectral.ts';
-import { runPipeline, type PipelineResult, type PipelineStep } from '../../compiler/pipeline.ts';
+import { fixpoint, runPipeline, SPECIALIZE, type PipelineResult, type PipelineStep } from '../../compiler/pipeline.ts';
 import { adamUpdate } from './adam.ts';
 import { bindStreams, slotsOf } from './bind-streams.ts';
 import { adamMName, adamVName, paramInputName, paramInputs, paramSpecs } from './params.ts';
@@ -152,18 +147,6 @@ export function appendAdam(program: Program, specs: readonly ParamSpec[], config
   return { inputs: copy.inputs, outputs: [...kept, ...updates.flat()] };
 }
 
-const unchanged = (program: Program) => ({ program, fired: [] });
-
-function fixpoint(phase: PassLog['phase']): PipelineStep[] {
-  const group = `${phase}-fixpoint`;
-  return [
-    { name: 'fold', phase, group, run: fold },
-    { name: 'simplify', phase, group, run: simplify },
-    { name: 'spectral', phase, group, run: spectral },
-    { name: 'dual', phase, group, run: dual },
-  ];
-}
-
 /**
  * The pass list of a step program: as compiler/pipeline.ts's value-and-gradient pipeline, with
  * differentiation restricted to the parameters and Adam appended before the joint rewrites.
@@ -171,11 +154,7 @@ function fixpoint(phase: PassLog['phase']): PipelineStep[] {
 export function trainPipeline(specs: readonly ParamSpec[], adam: AdamConfig, keepGradients: boolean): PipelineStep[] {
   const wrt = specs.map((spec) => paramInputName(spec.name));
   return [
-    {
-      name: 'specialize',
-      phase: 'forward',
-      run: (program, options) => (options.sizes === undefined ? unchanged(program) : specialize(program, options.sizes)),
-    },
+    SPECIALIZE,
     ...fixpoint('forward'),
     { name: 'differentiate', phase: 'joint', run: (program) => ({ program: differentiate(program, { of: 'loss', wrt }), fired: [] }) },
     { name: 'adam', phase: 'joint', run: (program) => ({ program: appendAdam(program, specs, adam, keepGradients), fired: [] }) },

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hostRowIds } from '../host-row-ids.ts';
 import type { Attrs, AttrValue, Node } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
 import type { OpName } from '../../ops/op-names.ts';
@@ -63,22 +64,8 @@ const HOST_MEMORY_BACKENDS = new Set(['wasm', 'cpu']);
 /** Sums over more entries than this run in two stages (see `sum`). */
 const TWO_STAGE_SUM_FROM = 4096;
 
-/**
- * Ids (integers stored as float32) as int32 row indices, after checking on the host that each
- * names one of `rows` rows: out of range, wasm's ScatterNd writes outside its output buffer.
- */
 function rowIds(op: string, ids: tf.Tensor, rows: number): Int32Array {
-  const data = ids.dataSync();
-  const rowsOf = new Int32Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const row = Math.round(data[i]);
-    if (!(row >= 0 && row < rows)) {
-      throw new RangeError(`${op}: id ${data[i]} (entry ${i}) is not a row of a table with ${rows} rows (0..${rows - 1})`);
-    }
-    rowsOf[i] = row;
-  }
-  // Rounded on the host, as the reference does (a cast would truncate 2.9999 to 2).
-  return rowsOf;
+  return hostRowIds(op, ids.dataSync(), rows);
 }
 
 /** An op that is one tfjs call on its tensor inputs. */
