@@ -57,6 +57,7 @@ export const OP_NAMES = [
   // indexing (ids are integers stored as floats)
   'gather', // table[V, e], ids[m] -> matrix[m, e]: rows of the table
   'scatter_add', // values[m, e], ids[m] -> matrix[attrs.rows, e]: rows summed into row ids[i]
+  'segment_pool', // table[V, e], ids[m], weights[m], rows[m] -> matrix[attrs.rows, e]: out[rows[i]] += weights[i] table[ids[i]]
 ] as const;
 
 export type OpName = (typeof OP_NAMES)[number];

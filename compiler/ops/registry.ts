@@ -30,6 +30,7 @@ import { pad } from './pad.ts';
 import { pow } from './pow.ts';
 import { relu } from './relu.ts';
 import { scatterAdd } from './scatter-add.ts';
+import { segmentPool } from './segment-pool.ts';
 import { sigmoid } from './sigmoid.ts';
 import { sign } from './sign.ts';
 import { slice } from './slice.ts';
@@ -97,6 +98,7 @@ const ALL: readonly OpDef[] = [
   // indexing
   gather,
   scatterAdd,
+  segmentPool,
 ];
 
 const byName = new Map<OpName, OpDef>();

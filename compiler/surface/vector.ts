@@ -1,3 +1,4 @@
+import { isSymmetric } from '../passes/symmetry.ts';
 import { guardedLog } from './guards.ts';
 import type { Primitive } from './primitive.ts';
 
@@ -6,8 +7,13 @@ export const vectorPrimitives: readonly Primitive[] = [
   {
     name: 'eigvals',
     params: [{ name: 'M', kind: 'square' }],
-    doc: 'eigenvalues of a symmetric matrix, descending (the gradient is V diag(g) Vᵀ)',
-    lower: ({ b }, [m]) => b.make('eigvals', [b.make('eigh', [m])]),
+    doc: 'eigenvalues of the symmetric part (M + Mᵀ)/2, descending: M itself when M is symmetric',
+    // A matrix dflc cannot prove symmetric is symmetrised, so that eigvals is defined (and its
+    // gradient V diag(g) Vᵀ exact) for every square matrix, not only for those built symmetric.
+    lower: ({ b }, [m]) => {
+      const symmetric = isSymmetric(m) ? m : b.make('mul', [b.make('add', [m, b.make('transpose', [m])]), b.make('const', [], { value: 0.5, shape: [] })]);
+      return b.make('eigvals', [b.make('eigh', [symmetric])]);
+    },
   },
   {
     name: 'entropy',

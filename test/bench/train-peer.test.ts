@@ -22,7 +22,7 @@ function hasTorch(): boolean {
 
 function bench(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const toy = ['--hidden', '16', '--code-rows', '64', '--lab-features', '4', '--events', '5', '--batches', '2'];
-  const quick = ['--rounds', '1', '--warmup', '0', '--steps', '1', '--backends', 'wasm', '--torch-threads', '1', '--profile-steps', '0', '--skip-what-if'];
+  const quick = ['--rounds', '1', '--warmup', '0', '--steps', '1', '--backends', 'wasm', '--torch-threads', '1', '--profile-steps', '0'];
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,

@@ -158,3 +158,30 @@ describe('collapsed embeddings give finite values and gradients', () => {
     }
   }
 });
+
+describe('eigvals of a matrix that is not symmetric', () => {
+  it('uses the symmetric part (M + Mᵀ)/2, with finite gradients', () => {
+    const z = randomRows(5, 6, 3);
+    const w = randomRows(6, 6, 3);
+    const m = matmul(z, transpose(w));
+    const sym = m.map((row, i) => row.map((v, j) => (v + m[j][i]) / 2));
+    const expected = eigvalsDesc(sym)[0];
+    expect(Math.abs(valueOf('max(eigvals(Z @ t(W)))', { Z: z, W: w }) - expected)).toBeLessThan(1e-10 * Math.abs(expected));
+    const program = differentiate(forwardProgram('max(eigvals(Z @ t(W)))'));
+    const inputs = bind({ Z: z, W: w });
+    for (const out of evaluate(program, inputs, inferSizes(program, inputs)).values()) {
+      expect(out.data.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('leaves a provably symmetric matrix as it is (no extra transpose)', () => {
+    const program = forwardProgram('max(eigvals(cov(Z)))');
+    const ops = new Set<string>();
+    const visit = (n: { op: string; inputs: readonly unknown[] }): void => {
+      ops.add(n.op);
+      for (const i of n.inputs) visit(i as typeof n);
+    };
+    visit(program.outputs[0].node);
+    expect([...ops].filter((op) => op === 'add')).toEqual([]);
+  });
+});

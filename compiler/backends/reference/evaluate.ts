@@ -29,7 +29,7 @@ function checkNames(program: Program, inputs: ReadonlyMap<string, Tensor64>): vo
     missing.length > 0 ? `missing input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` : '',
     extra.length > 0 ? `unexpected input${extra.length > 1 ? 's' : ''} ${extra.join(', ')}` : '',
   ].filter((part) => part !== '');
-  throw new BindingError(`${parts.join('; ')}: the program needs ${describeInputs(program) || 'no inputs'}`);
+  throw new BindingError(`${parts.join('; ')}: the objective needs ${describeInputs(program) || 'no inputs'}`);
 }
 
 function rankError(name: string, declared: Shape, array: Tensor64): BindingError {

@@ -95,7 +95,7 @@ describe('reference backend: inferSizes and bindings', () => {
   it('lists what the program needs when inputs are missing or extra', () => {
     const missing = new Map([['Z', tensor64([2, 2])]]);
     expect(() => inferSizes(program, missing)).toThrow(
-      'missing input Z_t+1: the program needs Z matrix[n, d], Z_t+1 matrix[n, d]',
+      'missing input Z_t+1: the objective needs Z matrix[n, d], Z_t+1 matrix[n, d]',
     );
     const extra = new Map([
       ['Z', tensor64([2, 2])],
@@ -103,7 +103,7 @@ describe('reference backend: inferSizes and bindings', () => {
       ['W', tensor64([2, 2])],
       ['V', tensor64([1])],
     ]);
-    expect(() => inferSizes(program, extra)).toThrow('unexpected inputs W, V: the program needs Z matrix[n, d], Z_t+1 matrix[n, d]');
+    expect(() => inferSizes(program, extra)).toThrow('unexpected inputs W, V: the objective needs Z matrix[n, d], Z_t+1 matrix[n, d]');
     expect(() => evaluate(program, extra, new Map([['n', 2], ['d', 2]]))).toThrow(BindingError);
   });
 
