@@ -162,6 +162,8 @@ export const COST = {
   // A row lookup moves data; scatter_add adds each of its m·e values once.
   gather: free,
   scatter_add: perInput,
+  // A multiply and an add for each of the m·e looked-up values.
+  segment_pool: (node) => Flops.dim(node.inputs[1].shape[0]).times(Flops.dim(node.inputs[0].shape[1])).scale(2),
 } satisfies Record<OpName, CostRule>;
 
 export function nodeFlops(node: Node): Flops {

@@ -9,8 +9,8 @@ import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
  * Weighted pooling of table rows into buckets: table[V, e], ids[m], weights[m], rows[m] (ids and
  * rows integers stored as floats), attrs {rows: B} -> matrix[B, e] with
  * out[rows[i]] += weights[i] · table[ids[i]]. The fusion of scatter_add(gather(table, ids) ⊙
- * bcast_cols(weights), rows) {rows: B}, without the [m, e] intermediates. Linear in the table and
- * in the weights; the ids and rows get no gradient. An id or a row out of range is an error that
+ * bcast_cols(weights), rows) {rows: B}, without the [m, e] intermediates. Bilinear: linear in the
+ * table and in the weights separately; the ids and rows get no gradient. An id or a row out of range is an error that
  * names which list it is in: `segment_pool (ids): id 7 (entry 2) is not a row of a table with 4 rows`.
  */
 export const segmentPool: OpDef = {

@@ -68,6 +68,32 @@ function rowIds(op: string, ids: tf.Tensor, rows: number): Int32Array {
   return hostRowIds(op, ids.dataSync(), rows);
 }
 
+/**
+ * out[to[i]] += scale[i] · source[from[i]] for every entry i, rows of `width` floats. Unrolled by
+ * eight: V8 keeps the scalar loop's bounds checks and induction per element, and the unrolled
+ * loop takes about 60% of its time (1.2 against 2.0 ms for 10,000 rows of 128).
+ */
+function addScaledRows(out: Float32Array, source: Float32Array, width: number, from: Int32Array, scale: Float32Array, to: Int32Array): void {
+  const unrolled = width - (width % 8);
+  for (let i = 0; i < from.length; i++) {
+    const s = from[i] * width;
+    const d = to[i] * width;
+    const w = scale[i];
+    let j = 0;
+    for (; j < unrolled; j += 8) {
+      out[d + j] += w * source[s + j];
+      out[d + j + 1] += w * source[s + j + 1];
+      out[d + j + 2] += w * source[s + j + 2];
+      out[d + j + 3] += w * source[s + j + 3];
+      out[d + j + 4] += w * source[s + j + 4];
+      out[d + j + 5] += w * source[s + j + 5];
+      out[d + j + 6] += w * source[s + j + 6];
+      out[d + j + 7] += w * source[s + j + 7];
+    }
+    for (; j < width; j++) out[d + j] += w * source[s + j];
+  }
+}
+
 /** An op that is one tfjs call on its tensor inputs. */
 function direct(kernel: string, f: (...xs: tf.Tensor[]) => tf.Tensor): TfjsLowering {
   return { kernels: [kernel], lower: (inputs) => f(...inputs.map(tensor)) };
@@ -248,6 +274,31 @@ export const tfjsLowering = {
         const indices = tf.tensor2d(rowIds('scatter_add', tensor(ids), rows), [v.shape[0], 1], 'int32');
         return tf.scatterND(indices, v, [rows, ctx.dim(node.shape[1])]);
       }),
+  },
+  // On the host-memory backends one pass over the entries on the host: read the four inputs,
+  // accumulate weights[i] * table[ids[i]] into row rows[i] of a Float32Array, upload it once; no
+  // [m, e] intermediate. In npm run bench:train (4 poolings of 10,000 rows of 128 per step) this
+  // takes 8 ms where the gather / mul / scatter_add composition took about 13. Device backends
+  // run that composition, as one tidy.
+  segment_pool: {
+    kernels: [tf.GatherV2, tf.Reshape, tf.Multiply, tf.ScatterNd],
+    lower: ([table, ids, weights, rows], attrs, ctx) => {
+      const t = tensor(table);
+      const [tableRows, width] = t.shape as [number, number];
+      const buckets = ctx.dim(dimAttr(attrs, 'rows'));
+      const from = rowIds('segment_pool (ids)', tensor(ids), tableRows);
+      const to = rowIds('segment_pool (rows)', tensor(rows), buckets);
+      const w = tensor(weights);
+      if (!HOST_MEMORY_BACKENDS.has(tf.getBackend())) {
+        return tf.tidy(() => {
+          const scaled = tf.mul(tf.gather(t, tf.tensor1d(from, 'int32')), tf.reshape(w, [from.length, 1]));
+          return tf.scatterND(tf.tensor2d(to, [to.length, 1], 'int32'), scaled, [buckets, width]);
+        });
+      }
+      const out = new Float32Array(buckets * width);
+      addScaledRows(out, t.dataSync() as Float32Array, width, from, w.dataSync() as Float32Array, to);
+      return tf.tensor2d(out, [buckets, width]);
+    },
   },
 } satisfies Record<OpName, TfjsLowering>;
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { hostRowIds } from '../host-row-ids.ts';
 
 /**
- * What a generated module calls for the ids of `gather` and `scatter_add`: the checked, rounded
+ * What a generated module calls for the ids of `gather`, `scatter_add` and `segment_pool`: the checked, rounded
  * row indices of hostRowIds as an int32 tensor of the ids' shape. A synchronous read, so it may
  * run inside `tf.tidy`.
  */

@@ -164,6 +164,16 @@ export const tsLowering = {
     const indices = `tf.reshape(${ctx.runtime('rowIds')}('scatter_add', ${ids}, ${ctx.dim(rows)}), [${ctx.dim(count)}, 1])`;
     return tensor(`tf.scatterND(${indices}, ${values}, [${ctx.dim(rows)}, ${ctx.dim(width)}])`);
   },
+  // The tfjs executor's device composition: scatterND(gather(table, ids) * weights as a column, rows).
+  segment_pool: ([table, ids, weights, rows], node, ctx) => {
+    const [buckets, width] = node.shape;
+    const [tableRows] = node.inputs[0].shape;
+    const [count] = node.inputs[1].shape;
+    const rowIds = ctx.runtime('rowIds');
+    const scaled = `tf.mul(tf.gather(${table}, ${rowIds}('segment_pool (ids)', ${ids}, ${ctx.dim(tableRows)})), tf.reshape(${weights}, [${ctx.dim(count)}, 1]))`;
+    const indices = `tf.reshape(${rowIds}('segment_pool (rows)', ${rows}, ${ctx.dim(buckets)}), [${ctx.dim(count)}, 1])`;
+    return tensor(`tf.scatterND(${indices}, ${scaled}, [${ctx.dim(buckets)}, ${ctx.dim(width)}])`);
+  },
 } satisfies Record<OpName, TsLowering>;
 
 /** The table seen through its interface, for code that looks ops up by name. */

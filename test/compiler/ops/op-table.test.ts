@@ -305,6 +305,20 @@ const ROWS: Row[] = [
     shape: [2, 'd'],
     expected: [0, 0, 0, 1.25, 1, -1],
   },
+  {
+    op: 'segment_pool',
+    label: 'duplicate ids and rows',
+    inputs: {
+      T: m(['d', 'k'], [[1, 2], [3, 4], [5, 6]]),
+      ids: v([4], [2, 0, 2, 1]),
+      w: v([4], [0.5, -1.5, 2, 0.25]),
+      rows: v([4], [1, 1, 0, 1]),
+    },
+    build: (b, x) => b.make('segment_pool', [x.T, x.ids, x.w, x.rows], { rows: 2 }),
+    shape: [2, 'k'],
+    // out[0] = 2·T[2]; out[1] = 0.5·T[2] - 1.5·T[0] + 0.25·T[1]
+    expected: [2 * 5, 2 * 6, 0.5 * 5 - 1.5 * 1 + 0.25 * 3, 0.5 * 6 - 1.5 * 2 + 0.25 * 4],
+  },
 ];
 
 /** The sizes the example arrays have; inferSizes must find them again. */

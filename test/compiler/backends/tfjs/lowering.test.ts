@@ -97,6 +97,10 @@ const rows = {
     inputs: { X: [['m', 'e'], [6, 3], 'any'], ids: [['m'], [6], 'ids'] },
     outputs: (b, x) => ({ out: b.make('scatter_add', [x.X, x.ids], { rows: 5 }) }),
   },
+  segment_pool: {
+    inputs: { T: [['V', 'e'], [6, 3], 'any'], ids: [['m'], [7], 'ids'], w: [['m'], [7], 'any'], rows: [['m'], [7], 'ids'] },
+    outputs: (b, x) => ({ out: b.make('segment_pool', [x.T, x.ids, x.w, x.rows], { rows: 5 }) }),
+  },
 } satisfies Record<OpName, Row>;
 
 /** Variants the one-row-per-op table does not cover: scalar operands, negative bases, symbolic attrs. */
@@ -117,6 +121,14 @@ const extraRows: Record<string, Row> = {
   'pad vector to symbolic length': {
     inputs: { v: vec('k', 3), A: [['m', 'm'], [6, 6], 'any'] },
     outputs: (b, x) => ({ out: b.make('pad', [x.v], { length: 'm' }) }),
+  },
+  'segment_pool into a symbolic number of rows': {
+    inputs: { T: [['V', 'e'], [5, 3], 'any'], ids: [['m'], [7], 'ids'], w: [['m'], [7], 'any'], rows: [['m'], [7], 'ids'] },
+    outputs: (b, x) => ({ out: b.make('segment_pool', [x.T, x.ids, x.w, x.rows], { rows: 'V' }) }),
+  },
+  'segment_pool of no entries': {
+    inputs: { T: [['V', 'e'], [5, 3], 'any'], ids: [['m'], [0], 'ids'], w: [['m'], [0], 'any'], rows: [['m'], [0], 'ids'] },
+    outputs: (b, x) => ({ out: b.make('segment_pool', [x.T, x.ids, x.w, x.rows], { rows: 4 }) }),
   },
   'scalar const': { inputs: {}, outputs: (b) => ({ out: b.make('const', [], { value: -1.25, shape: [] }) }) },
   'softplus of large magnitudes': {

@@ -101,6 +101,10 @@ const rows = {
     inputs: { X: [['m', 'e'], [6, 3], 'any'], ids: IDS },
     value: (b, x) => b.make('scatter_add', [x.X, x.ids], { rows: 5 }),
   },
+  segment_pool: {
+    inputs: { T: TABLE, ids: IDS, w: vec('m', 6), rows: IDS },
+    value: (b, x) => b.make('segment_pool', [x.T, x.ids, x.w, x.rows], { rows: 5 }),
+  },
 } satisfies Record<OpName, Row>;
 
 /** What the one-row-per-op table leaves out: scalar operands, fixed and symbolic attributes, aliases. */
@@ -123,6 +127,10 @@ const extraRows: Record<string, Row> = {
   'scatter_add into a symbolic number of rows': {
     inputs: { X: [['m', 'e'], [6, 3], 'any'], ids: IDS, T: TABLE },
     value: (b, x) => b.make('scatter_add', [x.X, x.ids], { rows: 'V' }),
+  },
+  'segment_pool into a symbolic number of rows': {
+    inputs: { T: TABLE, ids: IDS, w: vec('m', 6), rows: IDS },
+    value: (b, x) => b.make('segment_pool', [x.T, x.ids, x.w, x.rows], { rows: 'V' }),
   },
   'diag of a fixed-size matrix': { inputs: { A: [[4, 4], [4, 4], 'any'] }, value: (b, x) => b.make('diag', [x.A]) },
   'scalar broadcast (an alias)': { inputs: { s: S }, value: (b, x) => b.make('exp', [b.make('broadcast', [x.s], { shape: [] })]) },
@@ -244,6 +252,17 @@ describe('the TypeScript backend, op by op', () => {
     const tensors = toTensors(values);
     const before = tf.memory().numTensors;
     expect(() => module.valueAndGrad(tensors)).toThrow(`${op}: id 5 (entry 2) is not a row of a table with 5 rows (0..4)`);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(Object.values(tensors));
+  });
+
+  it.each(['ids', 'rows'] as const)('segment_pool rejects an entry of its %s that names no row, before any work', async (list) => {
+    const module = await importModule(paths.get('segment_pool')!);
+    const { values } = buildCase(rows.segment_pool, 7);
+    values.get(list)!.data[2] = 5;
+    const tensors = toTensors(values);
+    const before = tf.memory().numTensors;
+    expect(() => module.valueAndGrad(tensors)).toThrow(`segment_pool (${list}): id 5 (entry 2) is not a row of a table with 5 rows (0..4)`);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(Object.values(tensors));
   });
