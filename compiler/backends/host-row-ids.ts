@@ -1,9 +1,8 @@
 /**
  * Ids of `gather`, `scatter_add` and `segment_pool` (integers stored as float32) as int32 row
  * indices. Each is rounded, as the reference kernels round it (compiler/ops/gather.ts), and must
- * name one of `rows`
- * rows: checked on the host before any kernel runs, because tfjs-wasm's ScatterNd writes outside
- * its output buffer on an id out of range.
+ * name one of `rows` rows: checked on the host before any kernel runs, because tfjs-wasm's
+ * ScatterNd writes outside its output buffer on an id out of range.
  */
 export function hostRowIds(op: string, ids: ArrayLike<number>, rows: number): Int32Array {
   const out = new Int32Array(ids.length);
