@@ -23,7 +23,7 @@ export interface TrainState {
   readonly epoch: number;
   readonly batchInEpoch: number;
   readonly seed: number;
-  /** Hash of everything that determines the trajectory (see run-config.ts). */
+  /** Hash of everything that determines the trajectory (see hash-run.ts). */
   readonly configHash: string;
   /** The executor the state was computed on. */
   readonly backend: string;

@@ -1,4 +1,5 @@
 import type { Executor, Float32Tensor } from '../../compiler/backends/executor.ts';
+import { round } from './round.ts';
 import type { TrainProgram } from '../model/train-spec.ts';
 import type { Checkpoint, TrainState } from './checkpoint.ts';
 import { effectiveRank } from './effective-rank.ts';
@@ -158,10 +159,3 @@ export async function trainLoop(options: TrainerOptions): Promise<TrainResult> {
   options.progress?.finish();
   return { state, arrays, stepsRun, seconds: (now() - started) / 1000, firstLoss, lastLoss };
 }
-
-function round(x: number, digits: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-
