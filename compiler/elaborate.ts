@@ -6,7 +6,6 @@ import { IrBuilder } from './ir/builder.ts';
 import type { Node, Program, ProgramInput } from './ir/node.ts';
 import { formatShape, type Shape } from './ir/shape.ts';
 import { IMPLICIT_SHAPE, timeRefName } from './input-names.ts';
-import type { Prelude } from './prelude.ts';
 import { FLOAT64_EPSILON, guardedDivide } from './surface/guards.ts';
 import { PRIMITIVES } from './surface/index.ts';
 import { checkKind, type LowerContext } from './surface/primitive.ts';

@@ -14,6 +14,7 @@ import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { nodeFlops } from '../../../compiler/cost.ts';
 import { opDef } from '../../../compiler/ops/registry.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
+import { programOf, run, type Case } from './op-case.ts';
 import { loadExecutors, relativeError, TEST_BACKENDS, toFloat32, TOLERANCE } from '../backends/tfjs/helpers.ts';
 
 /**
@@ -24,29 +25,6 @@ import { loadExecutors, relativeError, TEST_BACKENDS, toFloat32, TOLERANCE } fro
 
 const TABLE = tensor64([4, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 const VALUES = tensor64([5, 2], [1, -2, 0.5, 3, -1, 4, 2, 2, 0.25, -0.5]);
-
-interface Case {
-  readonly inputs: Record<string, [Shape, Tensor64]>;
-  readonly build: (b: IrBuilder, x: Record<string, Node>) => Node;
-}
-
-function programOf(c: Case): { program: Program; values: Map<string, Tensor64> } {
-  const b = new IrBuilder();
-  const x: Record<string, Node> = {};
-  for (const [name, [shape]] of Object.entries(c.inputs)) x[name] = b.make('input', [], { name, shape });
-  return {
-    program: {
-      inputs: Object.entries(c.inputs).map(([name, [shape]]) => ({ name, shape })),
-      outputs: [{ name: 'out', node: c.build(b, x) }],
-    },
-    values: new Map(Object.entries(c.inputs).map(([name, [, value]]) => [name, value])),
-  };
-}
-
-function run(c: Case): Tensor64 {
-  const { program, values } = programOf(c);
-  return evaluate(program, values, inferSizes(program, values)).get('out')!;
-}
 
 const gatherCase = (ids: number[]): Case => ({
   inputs: { table: [['V', 'e'], TABLE], ids: [['m'], tensor64([ids.length], ids)] },

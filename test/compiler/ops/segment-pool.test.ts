@@ -13,6 +13,7 @@ import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts
 import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
+import { programOf, run, type Case } from './op-case.ts';
 import { loadExecutors, relativeError, TEST_BACKENDS, toFloat32, TOLERANCE } from '../backends/tfjs/helpers.ts';
 
 /**
@@ -26,11 +27,6 @@ const TABLE = tensor64([4, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 const IDS = [2, 0, 2, 3, 2.0000001, 1];
 const WEIGHTS = [0.5, -1.25, 2, 0.75, -0.5, 1.5];
 const ROWS = [1, 1, 0, 2, 1, 0];
-
-interface Case {
-  readonly inputs: Record<string, [Shape, Tensor64]>;
-  readonly build: (b: IrBuilder, x: Record<string, Node>) => Node;
-}
 
 const list = (xs: readonly number[]): Tensor64 => tensor64([xs.length], xs);
 
@@ -50,24 +46,6 @@ function composedCase(buckets = 3): Case {
         rows: buckets,
       }),
   };
-}
-
-function programOf(c: Case): { program: Program; values: Map<string, Tensor64> } {
-  const b = new IrBuilder();
-  const x: Record<string, Node> = {};
-  for (const [name, [shape]] of Object.entries(c.inputs)) x[name] = b.make('input', [], { name, shape });
-  return {
-    program: {
-      inputs: Object.entries(c.inputs).map(([name, [shape]]) => ({ name, shape })),
-      outputs: [{ name: 'out', node: c.build(b, x) }],
-    },
-    values: new Map(Object.entries(c.inputs).map(([name, [, value]]) => [name, value])),
-  };
-}
-
-function run(c: Case): Tensor64 {
-  const { program, values } = programOf(c);
-  return evaluate(program, values, inferSizes(program, values)).get('out')!;
 }
 
 /** sum(op(...) ⊙ W) for a given W: a scalar whose gradient reaches every differentiable input. */

@@ -1,0 +1,31 @@
+import { evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
+import { IrBuilder } from '../../../compiler/ir/builder.ts';
+import type { Node, Program } from '../../../compiler/ir/node.ts';
+import type { Shape } from '../../../compiler/ir/shape.ts';
+import type { Tensor64 } from '../../../compiler/ir/tensor.ts';
+
+/** One op under test: named inputs with their declared shapes and values, and the graph over them. */
+export interface Case {
+  readonly inputs: Record<string, [Shape, Tensor64]>;
+  readonly build: (b: IrBuilder, x: Record<string, Node>) => Node;
+}
+
+/** The case as a program with the single output `out`, and its input values. */
+export function programOf(c: Case): { program: Program; values: Map<string, Tensor64> } {
+  const b = new IrBuilder();
+  const x: Record<string, Node> = {};
+  for (const [name, [shape]] of Object.entries(c.inputs)) x[name] = b.make('input', [], { name, shape });
+  return {
+    program: {
+      inputs: Object.entries(c.inputs).map(([name, [shape]]) => ({ name, shape })),
+      outputs: [{ name: 'out', node: c.build(b, x) }],
+    },
+    values: new Map(Object.entries(c.inputs).map(([name, [, value]]) => [name, value])),
+  };
+}
+
+/** The case's output on the float64 reference backend. */
+export function run(c: Case): Tensor64 {
+  const { program, values } = programOf(c);
+  return evaluate(program, values, inferSizes(program, values)).get('out')!;
+}
