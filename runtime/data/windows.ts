@@ -130,7 +130,8 @@ export function buildWindows(cohort: Cohort, options: WindowOptions = {}): Windo
     for (let j = jMin; j <= jMax; j++) {
       const hi = a + j * w;
       subject.push(s);
-      start.push(hi - w);
+      // The same expression as the previous window's end, so that the two are equal to the bit.
+      start.push(a + (j - 1) * w);
       end.push(hi);
       eventStart.push(e);
       while (e < e1 && events.time[e] <= hi) e++;
