@@ -4,6 +4,11 @@ import { sameRows, type LowerContext, type Primitive } from './primitive.ts';
 
 const M = { name: 'M', kind: 'matrix' } as const;
 const Z = { name: 'Z', kind: 'matrix' } as const;
+/** Two embeddings of the same rows. */
+const AB = [
+  { name: 'A', kind: 'matrix' },
+  { name: 'B', kind: 'matrix' },
+] as const;
 
 function transpose({ b }: LowerContext, x: Node): Node {
   return b.make('transpose', [x]);
@@ -58,10 +63,7 @@ export const matrixPrimitives: readonly Primitive[] = [
   },
   {
     name: 'xcov',
-    params: [
-      { name: 'A', kind: 'matrix' },
-      { name: 'B', kind: 'matrix' },
-    ],
+    params: AB,
     doc: 'cross-covariance center(A)ᵀcenter(B)/(n-1)',
     relate: sameRows('xcov'),
     lower: (cx, [a, bm]) => crossCovariance(cx, a, bm),
@@ -78,10 +80,7 @@ export const matrixPrimitives: readonly Primitive[] = [
   },
   {
     name: 'xcorr',
-    params: [
-      { name: 'A', kind: 'matrix' },
-      { name: 'B', kind: 'matrix' },
-    ],
+    params: AB,
     doc: 'cross-correlation: xcov(A, B)ᵢⱼ / sqrt(cov(A)ᵢᵢ cov(B)ⱼⱼ), variances guarded',
     relate: sameRows('xcorr'),
     lower: (cx, [a, bm]) =>

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { alignColumns } from '../../../helpers/align-columns.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import type { Node, Program } from '../../../../compiler/ir/node.ts';
@@ -180,17 +181,6 @@ function buildCase(row: Row, seed: number) {
   return { program, values };
 }
 
-/** Flips each column of `got` to the sign that best matches `want` (both k x k row-major). */
-function alignColumns(got: Float32Array, want: Tensor64): Float64Array {
-  const k = want.shape[0];
-  const out = Float64Array.from(got);
-  for (let c = 0; c < k; c++) {
-    let dot = 0;
-    for (let r = 0; r < k; r++) dot += got[r * k + c] * want.data[r * k + c];
-    if (dot < 0) for (let r = 0; r < k; r++) out[r * k + c] = -out[r * k + c];
-  }
-  return out;
-}
 
 const allRows: [string, Row][] = [...Object.entries(rows as Record<string, Row>), ...Object.entries(extraRows)];
 

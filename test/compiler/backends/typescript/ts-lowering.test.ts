@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { alignColumns } from '../../../helpers/align-columns.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitModule } from '../../../../compiler/backends/typescript/emit-module.ts';
 import { tsLowering } from '../../../../compiler/backends/typescript/ts-lowering.ts';
@@ -191,17 +192,6 @@ function buildCase(row: Row, seed: number): { program: Program; values: Map<stri
   return { program, values };
 }
 
-/** Flips each column of `got` to the sign that best matches `want` (both k x k row-major). */
-function alignColumns(got: ArrayLike<number>, want: Tensor64): Float64Array {
-  const k = want.shape[0];
-  const out = Float64Array.from(got);
-  for (let c = 0; c < k; c++) {
-    let dot = 0;
-    for (let r = 0; r < k; r++) dot += got[r * k + c] * want.data[r * k + c];
-    if (dot < 0) for (let r = 0; r < k; r++) out[r * k + c] = -out[r * k + c];
-  }
-  return out;
-}
 
 const allRows: [string, Row][] = [...Object.entries(rows as Record<string, Row>), ...Object.entries(extraRows)];
 const temp = makeTempDir();
