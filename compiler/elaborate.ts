@@ -91,7 +91,12 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
 
   const text = (span: Span, scope: Scope) => scope.source.slice(span.start.offset, span.end.offset);
 
-  function fail(scope: Scope, span: Span, code: string, message: string, culprit?: Val): never {
+  /**
+   * Records an error and unwinds the statement. Inside a def the error is reported at the user's
+   * call; `asCaller`, when given, words it as the caller's own expectation (the offending value
+   * came from the user's text), e.g. `ortho expects matrix[_, _], got vector[d] (from spectrum(Z))`.
+   */
+  function fail(scope: Scope, span: Span, code: string, message: string, asCaller?: (caller: string) => string): never {
     if (scope.frames.length === 0) {
       diagnostics.push({ severity: 'error', code, message, span });
       throw new Failure(message);
@@ -107,16 +112,14 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
         ...(frame.def.file === options.fileName ? {} : { file: frame.def.file }),
       });
     }
-    const rephrased =
-      culprit?.fromUser && code === 'shape-mismatch'
-        ? message.replace(/^\S+ expects/, `${outer.def.decl.name} expects`)
-        : `in ${outer.def.decl.name}(...): ${message}`;
+    const rephrased = asCaller !== undefined ? asCaller(outer.def.decl.name) : `in ${outer.def.decl.name}(...): ${message}`;
     diagnostics.push({ severity: 'error', code, message: rephrased, span: outer.callSpan, related });
     throw new Failure(rephrased);
   }
 
   function shapeMismatch(scope: Scope, span: Span, what: string, expected: string, got: Val): never {
-    fail(scope, span, 'shape-mismatch', `${what} expects ${expected}, got ${formatShape(got.node.shape)} (from ${got.origin})`, got);
+    const wording = (who: string) => `${who} expects ${expected}, got ${formatShape(got.node.shape)} (from ${got.origin})`;
+    fail(scope, span, 'shape-mismatch', wording(what), got.fromUser ? wording : undefined);
   }
 
   function inputNamed(name: string, stream: string | undefined, span: Span): Node {
