@@ -10,10 +10,13 @@
  * dflc seconds per step / PyTorch seconds per step, for PyTorch on 1 and on 2 threads (target <= 1).
  *
  * How it measures. The batches (seeded PRNG) and the initial parameters are written as .npy into
- * a temporary folder that both sides read. One dflc step is one `executor.run` of the compiled step
- * program with all that the training loop (runtime/train/trainer.ts) does around it: upload of the
- * parameters, Adam moments and batch, read-back of every output. One PyTorch step is zero_grad +
- * forward + backward + Adam + loss.item(). Both start from the same state at step 1 and cycle
+ * a temporary folder that both sides read. dflc runs the compiled step program as the training
+ * loop (runtime/train/trainer.ts) does: one `executor.loop` per block carries the parameters and
+ * Adam moments from step to step on the executor (uploaded once, before the timed steps), and one
+ * timed step is one `loop.step`: upload of the batch, step and learning rate, the program, read-back
+ * of the loss. (The trainer also reads the terms and per-parameter squared gradient norms, a few
+ * scalars, and the embedding every 10th step.) One PyTorch step is zero_grad + forward + backward +
+ * Adam + loss.item(). Both start from the same state at step 1 and cycle
  * through the same batches; the first `--warmup` steps of each block are not timed. The timed steps
  * run in `--rounds` rounds that alternate dflc (wasm) and PyTorch (1 thread, then 2), so a change of
  * the machine's load hits both; medians are over all rounds. `cpu` (pure JS, slow) and the native
@@ -24,8 +27,8 @@
  * float64 is printed beside them as the reference. A disagreement sets exit code 1.
  *
  * Profile (`--profile-steps N`, default 3, 0 to skip): N more wasm steps through a copy of the
- * executor's loop with a clock around every IR node (wasm kernels run synchronously), by op and by
- * node.
+ * executor's loop (state kept in tensors, the loss read back) with a clock around every IR node
+ * (wasm kernels run synchronously), by op and by node.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
@@ -34,7 +37,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BackendUnavailableError, type Float32Tensor } from '../compiler/backends/executor.ts';
+import { BackendUnavailableError, type Executor, type Float32Tensor } from '../compiler/backends/executor.ts';
 import { bindSizes } from '../compiler/backends/tfjs/bind-sizes.ts';
 import type { ConcreteBackend } from '../compiler/backends/tfjs/load-backend.ts';
 import { tfjsLowerings, type TfValue } from '../compiler/backends/tfjs/lowering.ts';
@@ -210,20 +213,29 @@ interface Block {
   readonly ms: number[];
 }
 
-/** `warmup + steps` training steps from the initial state, feeding each step's state to the next; times the last `steps`. */
-async function dflcBlock(executor: TfjsExecutor, train: TrainProgram, start: Inputs, batches: Inputs[], warmup: number, steps: number): Promise<Block> {
+/**
+ * `warmup + steps` training steps from the initial state in one executor loop that carries the
+ * parameters and moments (as the trainer does), reading back the loss; times the last `steps`.
+ */
+async function dflcBlock(executor: Executor, train: TrainProgram, start: Inputs, batches: Inputs[], warmup: number, steps: number): Promise<Block> {
   const stateNames = train.params.flatMap((p) => [paramInputName(p.name), adamMName(p.name), adamVName(p.name)]);
-  let state = new Map(start);
+  const loop = await executor.loop(train.program, {
+    carry: new Map(stateNames.map((name) => [name, name])),
+    initial: new Map(stateNames.map((name) => [name, start.get(name)!])),
+  });
   const losses: number[] = [];
   const ms: number[] = [];
-  for (let step = 1; step <= warmup + steps; step++) {
-    const inputs = stepInputs(state, batches, step);
-    const t0 = performance.now();
-    const outputs = await executor.run(train.program, inputs);
-    const elapsed = performance.now() - t0;
-    if (step > warmup) ms.push(elapsed);
-    losses.push(outputs.get('loss')!.data[0]);
-    state = new Map(stateNames.map((name) => [name, outputs.get(name)!]));
+  try {
+    for (let step = 1; step <= warmup + steps; step++) {
+      const inputs = stepInputs(new Map(), batches, step);
+      const t0 = performance.now();
+      const outputs = await loop.step(inputs, ['loss']);
+      const elapsed = performance.now() - t0;
+      if (step > warmup) ms.push(elapsed);
+      losses.push(outputs.get('loss')!.data[0]);
+    }
+  } finally {
+    loop.dispose();
   }
   return { losses, ms };
 }
@@ -290,15 +302,20 @@ interface Phases {
   readback: number;
 }
 
-/** One step; adds each node's wall ms to `times`. Values are freed at the end (the executor frees them as it goes). */
-function profileStep(program: Program, inputs: Inputs, times: Map<Node, number>): Phases {
+/**
+ * One step as the executor's loop runs it: uploads the step's inputs (the state stays in tensors),
+ * runs the nodes, reads back the loss, and returns the updated state (the old one is disposed);
+ * adds each node's wall ms to `times`. Values are freed at the end (the executor frees them as it goes).
+ */
+function profileStep(program: Program, state: Map<string, tf.Tensor>, inputs: Inputs, times: Map<Node, number>): { phases: Phases; state: Map<string, tf.Tensor> } {
   const t0 = performance.now();
   const uploaded = new Map([...inputs].map(([name, t]) => [name, tf.tensor(t.data, [...t.shape], 'float32')]));
   const t1 = performance.now();
-  const sizes = bindSizes(program, new Map([...uploaded].map(([name, t]) => [name, t.shape])));
+  const all = new Map([...uploaded, ...state]);
+  const sizes = bindSizes(program, new Map([...all].map(([name, t]) => [name, t.shape])));
   const ctx = {
     dim: (dim: number | string) => (typeof dim === 'number' ? dim : sizes.get(dim)!),
-    input: (name: string) => uploaded.get(name)!,
+    input: (name: string) => all.get(name)!,
   };
   const values = new Map<number, TfValue>();
   const outputs = tf.tidy(() => {
@@ -311,22 +328,29 @@ function profileStep(program: Program, inputs: Inputs, times: Map<Node, number>)
     return program.outputs.map((o) => tf.clone(values.get(o.node.id) as tf.Tensor));
   });
   const t2 = performance.now();
-  for (const t of outputs) t.dataSync();
+  const byName = new Map(program.outputs.map((o, i) => [o.name, outputs[i]]));
+  byName.get('loss')!.dataSync();
   const t3 = performance.now();
-  tf.dispose([...uploaded.values(), ...outputs]);
-  return { upload: t1 - t0, nodes: t2 - t1, readback: t3 - t2 };
+  const next = new Map([...state.keys()].map((name) => [name, byName.get(name)!]));
+  const kept = new Set(next.values());
+  tf.dispose([...uploaded.values(), ...state.values(), ...outputs.filter((t) => !kept.has(t))]);
+  return { phases: { upload: t1 - t0, nodes: t2 - t1, readback: t3 - t2 }, state: next };
 }
 
 function printProfile(program: Program, start: Inputs, batches: Inputs[], steps: number, topNodes: number): void {
   const times = new Map<Node, number>();
   const phases: Phases = { upload: 0, nodes: 0, readback: 0 };
-  profileStep(program, stepInputs(start, batches, 1), new Map()); // warm, not counted
-  for (let step = 1; step <= steps; step++) {
-    const p = profileStep(program, stepInputs(start, batches, step), times);
-    phases.upload += p.upload;
-    phases.nodes += p.nodes;
-    phases.readback += p.readback;
+  // The state (parameters and moments), uploaded once as the executor's loop does: not counted.
+  let state = new Map([...start].map(([name, t]) => [name, tf.tensor(t.data, [...t.shape], 'float32')]));
+  ({ state } = profileStep(program, state, stepInputs(new Map(), batches, 1), new Map())); // warm, not counted
+  for (let step = 2; step <= steps + 1; step++) {
+    const p = profileStep(program, state, stepInputs(new Map(), batches, step), times);
+    state = p.state;
+    phases.upload += p.phases.upload;
+    phases.nodes += p.phases.nodes;
+    phases.readback += p.phases.readback;
   }
+  tf.dispose([...state.values()]);
   const per = (ms: number) => ms / steps;
   const total = per(phases.upload + phases.nodes + phases.readback);
   console.log(

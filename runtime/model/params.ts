@@ -13,6 +13,8 @@ import type { ModelConfig, ParamSpec } from './train-spec.ts';
 export const paramInputName = (name: string): string => `param:${name}`;
 export const adamMName = (name: string): string => `adam.m:${name}`;
 export const adamVName = (name: string): string => `adam.v:${name}`;
+/** The step program's output holding sum(square(gradient)) of a parameter: non-finite checks and the gradient norm. */
+export const gradSqName = (name: string): string => `grad_sq:${name}`;
 
 /** An MLP's two layers: x -> relu(x @ w1 + b1) @ w2 + b2. */
 function mlpSpecs(part: string, inputs: number, hidden: number, outputs: number): ParamSpec[] {

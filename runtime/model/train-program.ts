@@ -8,7 +8,7 @@ import type { PassLog } from '../../compiler/passes/pass.ts';
 import { fixpoint, runPipeline, SPECIALIZE, type PipelineResult, type PipelineStep } from '../../compiler/pipeline.ts';
 import { adamUpdate } from './adam.ts';
 import { bindStreams, slotsOf } from './bind-streams.ts';
-import { adamMName, adamVName, paramInputName, paramInputs, paramSpecs } from './params.ts';
+import { adamMName, adamVName, gradSqName, paramInputName, paramInputs, paramSpecs } from './params.ts';
 import { embedSlot, slotDataInputs } from './slot-embedding.ts';
 import { DEFAULT_ADAM, type AdamConfig, type ModelConfig, type ParamSpec, type TrainProgram } from './train-spec.ts';
 
@@ -45,7 +45,8 @@ export const LR_INPUT = 'lr';
  * the compiler's passes. Inputs and outputs are those of train-spec.ts:
  *
  *   inputs   param:<p>..., adam.m:<p>..., adam.v:<p>..., step, lr, data:<slot>.<field>...
- *   outputs  loss, term:<i>..., embed:<objective input>..., param:<p>..., adam.m:<p>..., adam.v:<p>...
+ *   outputs  loss, term:<i>..., embed:<objective input>..., grad_sq:<p>...,
+ *            param:<p>..., adam.m:<p>..., adam.v:<p>...
  *
  * Every slot gets every field of the modality (fieldsOf), in slot order; the lists of slot s have
  * the symbolic lengths `codes@<s>` and `tokens@<s>`, bound by the arrays of each step. Everything
@@ -121,7 +122,9 @@ export function buildForward(
 }
 
 /**
- * Appends Adam to a program that has `grad:param:<p>` outputs: outputs the updated `param:<p>`,
+ * Appends Adam to a program that has `grad:param:<p>` outputs: outputs `grad_sq:<p>` (the scalar
+ * sum(square(gradient)), sharing square(g) with the second moment, so that the trainer can check
+ * the gradient and log its norm without reading the state back), then the updated `param:<p>`,
  * `adam.m:<p>`, `adam.v:<p>`, and drops the gradients unless `keepGradients`.
  */
 export function appendAdam(program: Program, specs: readonly ParamSpec[], config: AdamConfig, keepGradients: boolean): Program {
@@ -130,6 +133,7 @@ export function appendAdam(program: Program, specs: readonly ParamSpec[], config
   const inputNode = (name: string, shape: readonly number[]) => b.make('input', [], { name, shape: [...shape] });
   const scalars = { step: inputNode(STEP_INPUT, []), lr: inputNode(LR_INPUT, []) };
   const updates: ProgramOutput[][] = [[], [], []];
+  const gradSq: ProgramOutput[] = [];
   for (const spec of specs) {
     const grad = byName.get(`grad:${paramInputName(spec.name)}`);
     if (grad === undefined) throw new IrError(`appendAdam: the program has no output grad:${paramInputName(spec.name)}`);
@@ -139,12 +143,13 @@ export function appendAdam(program: Program, specs: readonly ParamSpec[], config
       v: inputNode(adamVName(spec.name), spec.shape),
     };
     const next = adamUpdate(b, state, grad, scalars, config);
+    gradSq.push({ name: gradSqName(spec.name), node: b.make('sum', [b.make('square', [grad])]) });
     updates[0].push({ name: paramInputName(spec.name), node: next.param });
     updates[1].push({ name: adamMName(spec.name), node: next.m });
     updates[2].push({ name: adamVName(spec.name), node: next.v });
   }
   const kept = copy.outputs.filter((o) => keepGradients || !o.name.startsWith('grad:'));
-  return { inputs: copy.inputs, outputs: [...kept, ...updates.flat()] };
+  return { inputs: copy.inputs, outputs: [...kept, ...gradSq, ...updates.flat()] };
 }
 
 /**

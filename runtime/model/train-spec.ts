@@ -15,6 +15,8 @@ import type { Program } from '../../compiler/ir/node.ts';
  *   fixed by the ModelConfig (so a different batch size needs another program).
  * Its outputs:
  * - `loss`: the objective's value; `term:<i>`: the value of its i-th top-level additive term;
+ * - `grad_sq:<name>`: scalar, the sum of the squared loss gradient of that parameter (the trainer
+ *   checks it for finiteness and logs the gradient norm from it);
  * - `param:<name>`, `adam.m:<name>`, `adam.v:<name>`: the updated state, to feed the next step;
  * - `embed:<stream>`: the embeddings the objective saw (e.g. `embed:Z_t`), for live metrics.
  */

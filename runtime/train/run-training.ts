@@ -23,7 +23,7 @@ export { RunError } from './run-error.ts';
  * ```
  * RUN/run.json                     settings, model sizes, backend, data, timings, outcome
  * RUN/objective.dfl                the objective's source
- * RUN/metrics.jsonl                one line per step: loss, terms, steps/s, effective rank
+ * RUN/metrics.jsonl                one line per step: loss, terms, gradient norm, steps/s, effective rank
  * RUN/checkpoints/step-N/, latest  the last two checkpoints (checkpoint.ts)
  * RUN/model/model.json, weights.bin, featurizer.json   the trained encoder (model-files.ts)
  * RUN/embeddings/{train,tuning,held_out}.npy           float32 [subjects, dim]

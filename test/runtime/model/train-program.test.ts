@@ -4,7 +4,7 @@ import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts
 import type { Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { StreamBindingError } from '../../../runtime/model/bind-streams.ts';
 import { buildEmbedProgram } from '../../../runtime/model/embed-program.ts';
-import { adamMName, adamVName, paramInputName, paramSpecs } from '../../../runtime/model/params.ts';
+import { adamMName, adamVName, gradSqName, paramInputName, paramSpecs } from '../../../runtime/model/params.ts';
 import { dataInputName } from '../../../runtime/model/slot-embedding.ts';
 import { buildTrainProgram } from '../../../runtime/model/train-program.ts';
 import { DEFAULT_ADAM, type ModelConfig } from '../../../runtime/model/train-spec.ts';
@@ -49,6 +49,7 @@ describe.each(MODALITIES)('the %s training step', (modality) => {
       'embed:Z_t',
       'embed:Z_t+1',
       ...names.map((n) => `grad:${paramInputName(n)}`),
+      ...names.map(gradSqName),
       ...names.map(paramInputName),
       ...names.map(adamMName),
       ...names.map(adamVName),
@@ -115,7 +116,16 @@ describe.each(MODALITIES)('the %s training step', (modality) => {
         expect(out.get(adamVName(spec.name))!.data[i]).toBeCloseTo(v2, 14);
         expect(out.get(paramInputName(spec.name))!.data[i]).toBeCloseTo(p2, 12);
       }
+      const sq = g.reduce((a, x) => a + x * x, 0);
+      expect(out.get(gradSqName(spec.name))!.data[0]).toBeCloseTo(sq, 12);
     }
+  });
+
+  it('costs one sum per parameter for grad_sq: square(gradient) is shared with the second moment', () => {
+    const plain = buildTrainProgram(card, config).program;
+    const withoutSums = nodesOf({ inputs: plain.inputs, outputs: plain.outputs.filter((o) => !o.name.startsWith('grad_sq:')) });
+    const extra = nodesOf(plain).filter((n) => !withoutSums.includes(n));
+    expect(extra.map((n) => n.op)).toEqual(train.params.map(() => 'sum'));
   });
 
   it('outputs the terms, which add up to the loss, and the embeddings the objective saw', () => {

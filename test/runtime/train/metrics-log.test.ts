@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { appendMetrics, truncateMetrics } from '../../../runtime/train/metrics-log.ts';
 import { withTempDir } from './helpers.ts';
 
-const record = (step: number, loss = 1) => ({ step, epoch: 0, loss, terms: [loss], steps_per_s: 1, seconds: step });
+const record = (step: number, loss = 1) => ({ step, epoch: 0, loss, terms: [loss], grad_norm: 1, steps_per_s: 1, seconds: step });
 
 describe('metrics.jsonl', () => {
   it('appends one parseable line per step, non-finite numbers as strings', () =>

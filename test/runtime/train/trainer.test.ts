@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Executor, Float32Tensor } from '../../../compiler/backends/executor.ts';
+import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../../../compiler/backends/executor.ts';
+import { loopOverRun } from '../../../compiler/backends/run-loop.ts';
 import type { Node, Program } from '../../../compiler/ir/node.ts';
+import type { Shape } from '../../../compiler/ir/shape.ts';
 import type { TrainProgram } from '../../../runtime/model/train-spec.ts';
 import type { Checkpoint } from '../../../runtime/train/checkpoint.ts';
 import { NonFiniteError } from '../../../runtime/train/non-finite.ts';
@@ -11,10 +13,11 @@ import { stateNames, trainLoop, type BatchSource, type MetricsRecord } from '../
  * sum((w - x)^2) over the batch mean x, Adam-like state updated with plain float32 arithmetic.
  * It checks the loop's bookkeeping (state, order, checkpoints, non-finite stops), not the maths.
  */
-const fakeNode = { id: 0, op: 'input', inputs: [], attrs: {}, shape: [] } as unknown as Node;
+const fakeNode = (shape: Shape) => ({ id: 0, op: 'input', inputs: [], attrs: {}, shape }) as unknown as Node;
+const SHAPES: Record<string, Shape> = { 'param:w': [4], 'adam.m:w': [4], 'adam.v:w': [4], 'data:t.x': [4], 'embed:Z_t': [4, 2] };
 const PROGRAM: Program = {
-  inputs: ['param:w', 'adam.m:w', 'adam.v:w', 'step', 'lr', 'data:t.x'].map((name) => ({ name, shape: [] })),
-  outputs: ['loss', 'term:0', 'term:1', 'embed:Z_t', 'param:w', 'adam.m:w', 'adam.v:w'].map((name) => ({ name, node: fakeNode })),
+  inputs: ['param:w', 'adam.m:w', 'adam.v:w', 'step', 'lr', 'data:t.x'].map((name) => ({ name, shape: SHAPES[name] ?? [] })),
+  outputs: ['loss', 'term:0', 'term:1', 'embed:Z_t', 'grad_sq:w', 'param:w', 'adam.m:w', 'adam.v:w'].map((name) => ({ name, node: fakeNode(SHAPES[name] ?? []) })),
 };
 const TRAIN: TrainProgram = {
   program: PROGRAM,
@@ -24,10 +27,34 @@ const TRAIN: TrainProgram = {
   bindings: [{ input: 'Z_t', stream: 'Z', slot: 0 }],
 };
 
+/** Where the fake step goes wrong: a NaN term, a NaN gradient entry, or a NaN second moment (state only). */
+interface Poison {
+  readonly term?: number;
+  readonly gradient?: number;
+  readonly state?: number;
+}
+
 class FakeExecutor implements Executor {
   readonly backend = 'fake';
   readonly seen: number[] = [];
-  constructor(private readonly poisonAtStep?: number) {}
+  /** The outputs each step read, and how many times the state was read back. */
+  readonly reads: string[][] = [];
+  stateReads = 0;
+  constructor(private readonly poison: Poison = {}) {}
+  async loop(program: Program, options: LoopOptions): Promise<ExecutorLoop> {
+    const inner = await loopOverRun(this, program, options);
+    return {
+      step: (inputs, read) => {
+        this.reads.push([...read]);
+        return inner.step(inputs, read);
+      },
+      state: () => {
+        this.stateReads++;
+        return inner.state();
+      },
+      dispose: () => inner.dispose(),
+    };
+  }
   async run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>): Promise<Map<string, Float32Tensor>> {
     for (const input of program.inputs) if (!inputs.has(input.name)) throw new Error(`missing ${input.name}`);
     const w = inputs.get('param:w')!.data;
@@ -38,22 +65,25 @@ class FakeExecutor implements Executor {
     const next = new Float32Array(4);
     const m = new Float32Array(4);
     let loss = 0;
+    let gradSq = 0;
     for (let i = 0; i < 4; i++) {
-      const g = Math.fround(2 * (w[i] - x[i]));
+      const g = step === this.poison.gradient && i === 2 ? NaN : Math.fround(2 * (w[i] - x[i]));
+      gradSq += g * g;
       m[i] = Math.fround(0.9 * inputs.get('adam.m:w')!.data[i] + 0.1 * g);
       next[i] = Math.fround(w[i] - lr * m[i]);
       loss += (w[i] - x[i]) ** 2;
     }
-    const term1 = step === this.poisonAtStep ? NaN : loss / 2;
+    const term1 = step === this.poison.term ? NaN : loss / 2;
     const scalar = (v: number): Float32Tensor => ({ shape: [], data: Float32Array.of(v) });
     return new Map([
       ['loss', scalar(loss + term1)],
       ['term:0', scalar(loss)],
       ['term:1', scalar(term1)],
       ['embed:Z_t', { shape: [4, 2], data: Float32Array.from([1, 0, 0, 1, -1, 0, 0, -1].map((v, i) => v * (1 + i + step))) }],
+      ['grad_sq:w', scalar(gradSq)],
       ['param:w', { shape: [4], data: next }],
       ['adam.m:w', { shape: [4], data: m }],
-      ['adam.v:w', { shape: [4], data: new Float32Array(4) }],
+      ['adam.v:w', { shape: [4], data: new Float32Array(4).fill(step === this.poison.state ? NaN : 0) }],
     ]);
   }
   dispose(): void {}
@@ -73,9 +103,9 @@ function start(): Checkpoint {
   };
 }
 
-async function train(options: { from?: Checkpoint; epochs?: number; poison?: number; every?: number; checkpoints?: Checkpoint[] }) {
+async function train(options: { from?: Checkpoint; epochs?: number; poison?: Poison; every?: number; checkpoints?: Checkpoint[]; metrics?: MetricsRecord[] }) {
   const checkpoints: Checkpoint[] = options.checkpoints ?? [];
-  const metrics: MetricsRecord[] = [];
+  const metrics: MetricsRecord[] = options.metrics ?? [];
   const executor = new FakeExecutor(options.poison);
   const result = await trainLoop({
     executor,
@@ -124,10 +154,41 @@ describe('trainLoop', () => {
 
   it('stops at a non-finite term, naming the step and the term, without checkpointing that step', async () => {
     const checkpoints: Checkpoint[] = [];
-    const error = await train({ poison: 10, checkpoints }).catch((e: unknown) => e);
+    const error = await train({ poison: { term: 10 }, checkpoints }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteError);
     expect(checkpoints.map((c) => c.state.step)).toEqual([4, 8]);
     expect((error as NonFiniteError).step).toBe(10);
     expect((error as Error).message).toBe('step 10: the loss is NaN; term 2 (0.5*ortho(Z)) went non-finite first, it is NaN');
+  });
+
+  it('reads back per step only the loss, terms, squared gradient norms and (when measured) the embedding; the state only to checkpoint', async () => {
+    const { executor, metrics, checkpoints } = await train({});
+    const base = ['loss', 'term:0', 'term:1', 'grad_sq:w'];
+    expect(executor.reads[0]).toEqual([...base, 'embed:Z_t']);
+    expect(executor.reads[1]).toEqual(base);
+    expect(executor.reads.filter((r) => r.includes('embed:Z_t'))).toHaveLength(6);
+    expect(executor.stateReads).toBe(checkpoints.length);
+    for (const m of metrics) expect(m.grad_norm).toBeGreaterThan(0);
+    // Step 1 at w = 0 on batch (0, 0): x = [0, 0, 0, 1], g = 2 (w - x) = [0, 0, 0, -2].
+    expect(metrics[0].grad_norm).toBe(2);
+  });
+
+  it('stops at a non-finite gradient under a finite loss, naming the parameter', async () => {
+    const checkpoints: Checkpoint[] = [];
+    const metrics: MetricsRecord[] = [];
+    const error = await train({ poison: { gradient: 6 }, checkpoints, metrics }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteError);
+    expect((error as NonFiniteError).step).toBe(6);
+    expect((error as Error).message).toMatch(/^step 6: the loss is finite \(\S+\) but its gradient is not: the gradient of param:w has a NaN entry$/);
+    expect(checkpoints.map((c) => c.state.step)).toEqual([4]);
+    expect(metrics.at(-1)!.step).toBe(5);
+  });
+
+  it('refuses to checkpoint a non-finite state', async () => {
+    const checkpoints: Checkpoint[] = [];
+    const error = await train({ poison: { state: 8 }, checkpoints }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteError);
+    expect((error as Error).message).toBe('step 8: the loss and its gradient are finite but the state to checkpoint is not: adam.v:w holds NaN');
+    expect(checkpoints.map((c) => c.state.step)).toEqual([4]);
   });
 });

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differentiate } from '../../../../compiler/autodiff.ts';
-import type { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
+import type { Executor } from '../../../../compiler/backends/executor.ts';
 import { forwardProgram } from '../../../helpers/compile-source.ts';
 import { conformanceCases } from '../../../helpers/conformance.ts';
-import { loadExecutors, relativeError, TEST_BACKENDS, toFloat32, TOLERANCE } from './helpers.ts';
+import { loadAllExecutors, relativeError, EXECUTOR_BACKENDS, toFloat32, TOLERANCE } from './helpers.ts';
 
-let executors: Map<string, TfjsExecutor>;
+let executors: Map<string, Executor>;
 beforeAll(async () => {
-  executors = await loadExecutors();
+  executors = await loadAllExecutors();
 });
 afterAll(() => executors?.forEach((e) => e.dispose()));
 
 /** The shared cases (float64 PyTorch answers), compiled and differentiated, run in float32 on tfjs. */
-describe.each(TEST_BACKENDS)('tfjs on %s passes the shared conformance cases within 2e-3', (backend) => {
+describe.each(EXECUTOR_BACKENDS)('tfjs on %s passes the shared conformance cases within 2e-3', (backend) => {
   for (const c of conformanceCases()) {
     it(c.name, async () => {
       const program = differentiate(forwardProgram(c.source));

@@ -1,12 +1,16 @@
 import type { Program } from '../../../../compiler/ir/node.ts';
 import { tensor64, type Tensor64 } from '../../../../compiler/ir/tensor.ts';
-import type { Float32Tensor } from '../../../../compiler/backends/executor.ts';
+import type { Executor, Float32Tensor } from '../../../../compiler/backends/executor.ts';
+import { OnnxExecutor } from '../../../../compiler/backends/onnx/onnx-executor.ts';
 import { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
 import { evaluate, evaluateNodes, inferSizes } from '../../../../compiler/backends/reference/evaluate.ts';
 import { isTuple } from '../../../../compiler/ir/tensor.ts';
 
-/** The two backends every conformance test runs on (the native ones cannot be installed here). */
+/** The tfjs backends tests run on (the native ones cannot be installed here). */
 export const TEST_BACKENDS = ['wasm', 'cpu'] as const;
+
+/** Every float32 executor the conformance tests run on: tfjs's backends and ONNX Runtime (CPU). */
+export const EXECUTOR_BACKENDS = [...TEST_BACKENDS, 'onnx'] as const;
 
 import { relativeError } from '../../../helpers/relative-error.ts';
 
@@ -58,5 +62,11 @@ export function float32Error(got: ArrayLike<number>, want: ArrayLike<number>, sc
 export async function loadExecutors(): Promise<Map<string, TfjsExecutor>> {
   const executors = new Map<string, TfjsExecutor>();
   for (const backend of TEST_BACKENDS) executors.set(backend, await TfjsExecutor.create(backend));
+  return executors;
+}
+
+export async function loadAllExecutors(): Promise<Map<string, Executor>> {
+  const executors = new Map<string, Executor>(await loadExecutors());
+  executors.set('onnx', await OnnxExecutor.create());
   return executors;
 }

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Executor } from '../../../../compiler/backends/executor.ts';
+import { OnnxExecutor } from '../../../../compiler/backends/onnx/onnx-executor.ts';
 import { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
 import { tensor64, type Tensor64 } from '../../../../compiler/ir/tensor.ts';
 import { compileValueAndGrad } from '../../../../compiler/pipeline.ts';
@@ -7,18 +9,18 @@ import { FLOAT32_EPSILON } from '../../../../compiler/surface/guards.ts';
 import { checkObjective } from '../../../../runtime/objective.ts';
 import { normals } from '../../../helpers/linalg64.ts';
 import { randomObjective } from '../../../helpers/random-dfl.ts';
-import { float32Error, referenceWithScale, TEST_BACKENDS, TOLERANCE } from './helpers.ts';
+import { EXECUTOR_BACKENDS, float32Error, referenceWithScale, TOLERANCE } from './helpers.ts';
 
 /**
  * Random DFL objectives (the compiler's generator, stdlib defs included, n < d included),
- * compiled once for float32 engines and run on TensorFlow.js: value and every gradient against
+ * compiled once for float32 engines and run on TensorFlow.js and ONNX Runtime: value and every gradient against
  * the float64 reference run of the same program on the same (float32-rounded) inputs, within
  * 2e-3 norm-wise (with the cancellation floor of helpers.ts for outputs that are 0 up to rounding).
  */
-describe.each(TEST_BACKENDS)('random objectives on tfjs %s', (backend) => {
-  let executor: TfjsExecutor;
+describe.each(EXECUTOR_BACKENDS)('random objectives on %s', (backend) => {
+  let executor: Executor;
   beforeAll(async () => {
-    executor = await TfjsExecutor.create(backend);
+    executor = backend === 'onnx' ? await OnnxExecutor.create() : await TfjsExecutor.create(backend);
   });
   afterAll(() => executor.dispose());
 

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differentiate } from '../../../../compiler/autodiff.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
 import type { Tensor64 } from '../../../../compiler/ir/tensor.ts';
-import type { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
+import type { Executor } from '../../../../compiler/backends/executor.ts';
 import { formatProgram, randomProgram } from '../../../helpers/random-ir.ts';
-import { float32Error, loadExecutors, referenceWithScale, roundToFloat32, TEST_BACKENDS, toFloat32, TOLERANCE } from './helpers.ts';
+import { float32Error, loadAllExecutors, referenceWithScale, roundToFloat32, EXECUTOR_BACKENDS, toFloat32, TOLERANCE } from './helpers.ts';
 
-let executors: Map<string, TfjsExecutor>;
+let executors: Map<string, Executor>;
 beforeAll(async () => {
-  executors = await loadExecutors();
+  executors = await loadAllExecutors();
 });
 afterAll(() => executors?.forEach((e) => e.dispose()));
 
@@ -29,7 +29,7 @@ async function compare(backend: string, program: Program, inputs: Map<string, Te
 }
 
 describe('random programs on tfjs match the float64 reference (value and every gradient)', () => {
-  it.each(TEST_BACKENDS)('on %s', async (backend) => {
+  it.each(EXECUTOR_BACKENDS)('on %s', async (backend) => {
     await fc.assert(
       fc.asyncProperty(randomProgram(), async (sample) => {
         // Round the inputs to float32 first, so that both sides compute from the same numbers.
@@ -48,7 +48,7 @@ describe('random programs on tfjs match the float64 reference (value and every g
     );
   });
 
-  it.each(TEST_BACKENDS)('on %s, with a fresh seed each run', async (backend) => {
+  it.each(EXECUTOR_BACKENDS)('on %s, with a fresh seed each run', async (backend) => {
     await fc.assert(
       fc.asyncProperty(randomProgram(), async (sample) => {
         const inputs = roundToFloat32(sample.inputs);

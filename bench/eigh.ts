@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:eigh [-- --sizes 32,64,128,256] [-- --min-ms 400]`: milliseconds per symmetric
+ * eigendecomposition (values and vectors, float64) of dflc's host solver (`hostEigh`, what tfjs,
+ * ONNX and generated modules run for `eigh` nodes) beside ml-matrix's EigenvalueDecomposition (what
+ * it replaced; still the reference backend's oracle) and, when Debian's PyTorch is there,
+ * torch.linalg.eigh (LAPACK, float64, 1 thread) as the peer.
+ *
+ * Every solver gets the same matrices: Gram matrices ZᵀZ / n of a seeded random Z (n = 2k), like
+ * the covariances of a training step. Each size is timed in alternating rounds (hostEigh, then
+ * ml-matrix), each round repeating a solver for at least --min-ms / rounds; the median per call is
+ * printed. The largest |Δλ| against ml-matrix, relative to the largest |λ|, is printed as a check.
+ */
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { hostEigh } from '../compiler/backends/host/host-eigh.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '32,64,128,256' },
+    'min-ms': { type: 'string', default: '400' },
+    rounds: { type: 'string', default: '4' },
+  },
+});
+const SIZES = flags.sizes.split(',').map(Number);
+const MIN_MS = Number(flags['min-ms']);
+const ROUNDS = Number(flags.rounds);
+/** Debian's python with PyTorch 1.13 and OpenBLAS (the `python3` on PATH has no torch). */
+const PEER_PYTHON = '/usr/bin/python3';
+
+function gram(k: number, seed: number): Float64Array {
+  let s = seed >>> 0;
+  const next = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  const n = 2 * k;
+  const z = Float64Array.from({ length: n * k }, next);
+  const m = new Float64Array(k * k);
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < k; i++) {
+      const zi = z[r * k + i] / n;
+      for (let j = 0; j < k; j++) m[i * k + j] += zi * z[r * k + j];
+    }
+  }
+  return m;
+}
+
+function mlMatrixEigh(m: Float64Array, k: number): number[] {
+  const rows = Array.from({ length: k }, (_, i) => Array.from(m.subarray(i * k, (i + 1) * k)));
+  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
+  void evd.eigenvectorMatrix;
+  return evd.realEigenvalues;
+}
+
+/** Milliseconds per call: repeats `f` for at least `ms` after one untimed call. */
+function timePerCall(f: () => void, ms: number): number {
+  f();
+  let calls = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms || calls < 3) {
+    f();
+    calls++;
+    now = performance.now();
+  }
+  return (now - start) / calls;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+interface TorchResult {
+  readonly torch: string;
+  readonly ms: Record<string, number>;
+}
+
+const TORCH_SCRIPT = `
+import json, sys, time
+import torch
+torch.set_num_threads(1)
+job = json.load(sys.stdin)
+out = {}
+for k, data, min_ms in zip(job["sizes"], job["matrices"], job["min_ms"]):
+    a = torch.tensor(data, dtype=torch.float64).reshape(k, k)
+    torch.linalg.eigh(a)
+    times = []
+    for _ in range(job["rounds"]):
+        calls, start = 0, time.perf_counter()
+        while (time.perf_counter() - start) * 1000 < min_ms or calls < 3:
+            torch.linalg.eigh(a)
+            calls += 1
+        times.append((time.perf_counter() - start) * 1000 / calls)
+    times.sort()
+    n = len(times)
+    out[str(k)] = times[n // 2] if n % 2 else (times[n // 2 - 1] + times[n // 2]) / 2
+print(json.dumps({"torch": torch.__version__, "ms": out}))
+`;
+
+function torchPeer(matrices: readonly Float64Array[]): TorchResult | string {
+  try {
+    const job = { sizes: SIZES, matrices: matrices.map((m) => Array.from(m)), min_ms: SIZES.map(() => MIN_MS / ROUNDS), rounds: ROUNDS };
+    const out = execFileSync(PEER_PYTHON, ['-c', TORCH_SCRIPT], {
+      input: JSON.stringify(job),
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    return JSON.parse(out) as TorchResult;
+  } catch (error) {
+    const text = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return `skipped: ${PEER_PYTHON} with torch did not run (${text})`;
+  }
+}
+
+function main(): void {
+  const matrices = SIZES.map((k, i) => gram(k, 1000 + i));
+  const rows: { k: number; host: number; ml: number; dLambda: number }[] = [];
+  for (const [i, k] of SIZES.entries()) {
+    const m = matrices[i];
+    const host: number[] = [];
+    const ml: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      host.push(timePerCall(() => hostEigh(m, k), MIN_MS / ROUNDS));
+      ml.push(timePerCall(() => mlMatrixEigh(m, k), MIN_MS / ROUNDS));
+    }
+    const mine = hostEigh(m, k).values;
+    const theirs = mlMatrixEigh(m, k).sort((a, b) => b - a);
+    let dLambda = 0;
+    for (let j = 0; j < k; j++) dLambda = Math.max(dLambda, Math.abs(mine[j] - theirs[j]));
+    rows.push({ k, host: median(host), ml: median(ml), dLambda: dLambda / Math.max(Math.abs(mine[0]), Math.abs(mine[k - 1])) });
+  }
+  const torch = torchPeer(matrices);
+
+  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const cores = availableParallelism();
+  console.log(`load average at end (1, 5, 15 min): ${load} on ${cores} cores${loadavg()[0] > cores ? ' (busy: numbers are noisy)' : ''}`);
+  console.log(
+    typeof torch === 'string'
+      ? `torch.linalg.eigh ${torch}`
+      : `peer: torch.linalg.eigh, PyTorch ${torch.torch}, float64, 1 thread; Gram matrices ZᵀZ/n, n = 2k; median ms per call`,
+  );
+  const pad = (s: string, n: number): string => s.padStart(n);
+  console.log(['k', 'hostEigh ms', 'ml-matrix ms', 'torch ms', 'host/ml', 'host/torch', 'max|Δλ|/|λ|max'].map((h, i) => pad(h, i === 0 ? 4 : 13)).join(''));
+  for (const r of rows) {
+    const t = typeof torch === 'string' ? undefined : torch.ms[String(r.k)];
+    const cells = [
+      pad(String(r.k), 4),
+      pad(r.host.toFixed(3), 13),
+      pad(r.ml.toFixed(3), 13),
+      pad(t === undefined ? '-' : t.toFixed(3), 13),
+      pad((r.host / r.ml).toFixed(3), 13),
+      pad(t === undefined ? '-' : (r.host / t).toFixed(2), 13),
+      pad(r.dLambda.toExponential(1), 13),
+    ];
+    console.log(cells.join(''));
+  }
+  console.log('ratios: hostEigh seconds per call / the other solver\'s (lower is better)');
+}
+
+main();

@@ -1,0 +1,126 @@
+import { householderTridiagonal } from './householder-tridiagonal.ts';
+import { jacobiEigen } from './jacobi-eigen.ts';
+import { tridiagonalQl } from './tridiagonal-ql.ts';
+
+/** Eigenvalues (descending) and eigenvectors (as columns, row-major k x k) of a symmetric matrix. */
+export interface HostEigh {
+  readonly values: Float64Array;
+  readonly vectors: Float64Array;
+}
+
+/** Knobs for tests only: the iteration budgets of the two solvers. */
+export interface HostEighLimits {
+  /** QL iterations for the whole matrix before falling back to Jacobi (default 30 k). */
+  readonly qlIterations?: number;
+  /** Jacobi sweeps before giving up with NaN (default 60). */
+  readonly jacobiSweeps?: number;
+}
+
+/**
+ * The symmetric eigendecomposition that float32 engines (tfjs, ONNX, generated modules) run on the
+ * host, in float64: the one entry point they share.
+ *
+ * `data` is a k x k matrix in row-major order (float32 from a device read-back, or float64). It is
+ * symmetrised as (A + Aᵀ)/2 first, since float32 products such as ZᵀZ are symmetric only to
+ * rounding. Values come back in DESCENDING order and the vectors as the matching COLUMNS, each with
+ * its sign fixed so that its entry of largest magnitude (the first, at ties) is positive, which
+ * makes the result deterministic. A matrix with a non-finite entry gives all-NaN values and vectors
+ * rather than an exception or a hang.
+ *
+ * The solver: the matrix is scaled by a power of two (exact) so that its largest entry is in
+ * [1, 2), which keeps every square in range; Householder reduction to tridiagonal form, then
+ * implicit QL with Wilkinson shifts, both on flat Float64Arrays with row-contiguous inner loops.
+ * QL practically always converges in 1-2 sweeps per eigenvalue; if it has not within 30 k sweeps,
+ * cyclic Jacobi on the matrix itself takes over, because Jacobi converges for every finite
+ * symmetric matrix and a wrong-but-plausible or NaN answer would silently poison a training run.
+ * Only if Jacobi also exceeds its sweep budget (never observed) is the answer all NaN, so the call
+ * always returns in bounded time. The float64 reference backend keeps ml-matrix as its
+ * independent oracle.
+ */
+export function hostEigh(data: ArrayLike<number>, k: number, limits: HostEighLimits = {}): HostEigh {
+  if (data.length !== k * k) throw new RangeError(`hostEigh: ${data.length} entries for a ${k} x ${k} matrix`);
+  const values = new Float64Array(k);
+  const vectors = new Float64Array(k * k);
+  if (k === 0) return { values, vectors };
+  let largest = 0;
+  for (let i = 0; i < data.length; i++) {
+    const x = Math.abs(data[i]);
+    if (!(x <= Number.MAX_VALUE)) return allNaN(values, vectors); // NaN or ±Infinity
+    if (x > largest) largest = x;
+  }
+  if (largest === 0) {
+    for (let r = 0; r < k; r++) vectors[r * k + r] = 1;
+    return { values, vectors };
+  }
+  // Symmetrise, then scale by 2^-exponent. (x + y) / 2 rounds once; where x + y overflows,
+  // x / 2 + y / 2 is exact instead (both halves are normal numbers there).
+  const exponent = Math.floor(Math.log2(largest));
+  const a = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      const x = Number(data[i * k + j]);
+      const y = Number(data[j * k + i]);
+      const sum = x + y;
+      const mean = Math.abs(sum) <= Number.MAX_VALUE ? 0.5 * sum : 0.5 * x + 0.5 * y;
+      a[i * k + j] = mean;
+      a[j * k + i] = mean;
+    }
+  }
+  scaleByPowerOfTwo(a, -exponent);
+
+  let lambda: Float64Array;
+  let z: Float64Array;
+  const full = a.slice(); // the reduction destroys `a`; Jacobi, if needed, starts over from this
+  const { diagonal, offDiagonal, q } = householderTridiagonal(a, k);
+  if (tridiagonalQl(diagonal, offDiagonal, q, k, limits.qlIterations ?? 30 * k)) {
+    lambda = diagonal;
+    z = q;
+  } else {
+    z = new Float64Array(k * k);
+    if (!jacobiEigen(full, z, k, limits.jacobiSweeps ?? 60)) return allNaN(values, vectors);
+    lambda = new Float64Array(k);
+    for (let i = 0; i < k; i++) lambda[i] = full[i * k + i];
+  }
+  scaleByPowerOfTwo(lambda, exponent);
+
+  const order = Array.from({ length: k }, (_, i) => i).sort((x, y) => lambda[y] - lambda[x] || x - y);
+  // The sign of each column: that of its first entry of largest magnitude, found row by row.
+  const biggest = new Float64Array(k);
+  const sign = new Float64Array(k).fill(1);
+  for (let r = 0; r < k; r++) {
+    const row = r * k;
+    for (let c = 0; c < k; c++) {
+      const x = z[row + c];
+      const m = Math.abs(x);
+      if (m > biggest[c]) {
+        biggest[c] = m;
+        sign[c] = x < 0 ? -1 : 1;
+      }
+    }
+  }
+  for (let col = 0; col < k; col++) values[col] = lambda[order[col]];
+  for (let r = 0; r < k; r++) {
+    const row = r * k;
+    for (let col = 0; col < k; col++) {
+      const src = order[col];
+      vectors[row + col] = sign[src] * z[row + src];
+    }
+  }
+  return { values, vectors };
+}
+
+function allNaN(values: Float64Array, vectors: Float64Array): HostEigh {
+  values.fill(Number.NaN);
+  vectors.fill(Number.NaN);
+  return { values, vectors };
+}
+
+/** x *= 2^power for every entry, in steps that cannot overflow the factor itself. */
+function scaleByPowerOfTwo(x: Float64Array, power: number): void {
+  while (power !== 0) {
+    const step = Math.max(-1000, Math.min(1000, power));
+    const factor = 2 ** step;
+    for (let i = 0; i < x.length; i++) x[i] *= factor;
+    power -= step;
+  }
+}

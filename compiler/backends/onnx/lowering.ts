@@ -1,0 +1,140 @@
+import type { Attrs, Node } from '../../ir/node.ts';
+import type { Dim } from '../../ir/shape.ts';
+import type { OpName } from '../../ops/op-names.ts';
+import { fillValue, type GraphEmitter } from './graph-emitter.ts';
+
+/**
+ * How each IR op becomes ONNX nodes (opset 18, float32). `lower` gets the names of the input values
+ * and returns the name of the node's value. `input`, `eigh` and its selections are not here: the
+ * executor feeds inputs and runs the eigendecomposition on the host between graphs (stages.ts).
+ */
+export type OnnxLowering = (e: GraphEmitter, inputs: readonly string[], node: Node) => string;
+
+export type HostOp = 'input' | 'eigh' | 'eigvals' | 'eigvecs';
+
+const FLOAT = 1;
+const INT64 = 7;
+
+function dimAttr(attrs: Attrs, key: string): Dim {
+  const value = attrs[key];
+  if (typeof value !== 'number' && typeof value !== 'string') {
+    throw new TypeError(`onnx lowering: attribute '${key}' should be a dimension, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function shapeAttr(attrs: Attrs): Dim[] {
+  const value = attrs.shape;
+  if (!Array.isArray(value)) throw new TypeError(`onnx lowering: attribute 'shape' should be a list, got ${JSON.stringify(value)}`);
+  return [...value];
+}
+
+function one(op: string): OnnxLowering {
+  return (e, inputs) => e.op(op, inputs);
+}
+
+/** Ids stored as floats -> int64, rounded as the reference kernels round them. */
+function rowIndices(e: GraphEmitter, ids: string): string {
+  return e.op('Cast', [e.op('Round', [ids])], { to: { int: INT64 } });
+}
+
+/** zeros[rows, width] with values[i] added into row ids[i] (duplicates summed). */
+function scatterRows(e: GraphEmitter, values: string, ids: string, rows: Dim, width: Dim): string {
+  const zeros = e.op('ConstantOfShape', [e.shape([rows, width])], { value: fillValue(0) });
+  const indices = e.op('Unsqueeze', [rowIndices(e, ids), e.ints([1])]);
+  return e.op('ScatterND', [zeros, indices, values], { reduction: { string: 'add' } });
+}
+
+function reduce(op: string, axes?: number): OnnxLowering {
+  return (e, [x], node) => {
+    if (node.inputs[0].shape.length === 0) return e.op('Identity', [x]);
+    const axisInput = axes === undefined ? [] : [e.ints([axes])];
+    return e.op(op, [x, ...axisInput], { keepdims: { int: 0 } });
+  };
+}
+
+export const onnxLowering = {
+  const: (e, _inputs, node) => {
+    const value = Number(node.attrs.value);
+    const shape = shapeAttr(node.attrs);
+    return shape.length === 0 ? e.scalar(value) : e.op('ConstantOfShape', [e.shape(shape)], { value: fillValue(value) });
+  },
+  eye: (e, _inputs, node) => {
+    const n = dimAttr(node.attrs, 'n');
+    return e.op('EyeLike', [e.op('ConstantOfShape', [e.shape([n, n])], { value: fillValue(0) })]);
+  },
+  dimsize: (e, _inputs, node) => e.op('Reshape', [e.op('Cast', [e.dim(dimAttr(node.attrs, 'dim'))], { to: { int: FLOAT } }), e.ints([])]),
+
+  neg: one('Neg'),
+  exp: one('Exp'),
+  log: one('Log'),
+  sqrt: one('Sqrt'),
+  abs: one('Abs'),
+  square: (e, [x]) => e.op('Mul', [x, x]),
+  relu: one('Relu'),
+  softplus: one('Softplus'),
+  sigmoid: one('Sigmoid'),
+  sign: one('Sign'),
+  // 1 where x > 0, else 0; NaN stays NaN as in the reference kernel.
+  step: (e, [x]) => e.op('Where', [e.op('IsNaN', [x]), x, e.op('Cast', [e.op('Greater', [x, e.scalar(0)])], { to: { int: FLOAT } })]),
+  stop_gradient: one('Identity'),
+
+  add: one('Add'),
+  sub: one('Sub'),
+  mul: one('Mul'),
+  div: one('Div'),
+  pow: one('Pow'),
+  maximum: one('Max'),
+  minimum: one('Min'),
+  eq: (e, inputs) => e.op('Cast', [e.op('Equal', inputs)], { to: { int: FLOAT } }),
+
+  sum: reduce('ReduceSum'),
+  max: reduce('ReduceMax'),
+  min: reduce('ReduceMin'),
+  sum_rows: reduce('ReduceSum', 0),
+  sum_cols: reduce('ReduceSum', 1),
+
+  broadcast: (e, [x], node) => (node.shape.length === 0 ? e.op('Identity', [x]) : e.op('Expand', [x, e.shape(shapeAttr(node.attrs))])),
+  bcast_rows: (e, [v], node) => e.op('Expand', [v, e.shape(node.shape)]),
+  bcast_cols: (e, [v], node) => e.op('Expand', [e.op('Unsqueeze', [v, e.ints([1])]), e.shape(node.shape)]),
+
+  matmul: one('MatMul'),
+  transpose: (e, [x]) => e.op('Transpose', [x], { perm: { ints: [1, 0] } }),
+  // Every (k+1)-th entry of the flattened matrix: no products with an identity, so an infinite
+  // off-diagonal entry cannot make the diagonal NaN.
+  diag: (e, [m], node) => {
+    const k = node.shape[0];
+    const flat = e.op('Reshape', [m, e.ints([-1])]);
+    return e.op('Slice', [flat, e.ints([0]), e.dimArith('Mul', k, k), e.ints([0]), e.dimArith('Add', k, 1)]);
+  },
+  // Rows [v_i, 0 x k] flattened put v_i at i(k+1); the first k² entries are diag(v), exactly.
+  diag_embed: (e, [v], node) => {
+    const k = node.shape[0];
+    const column = e.op('Unsqueeze', [v, e.ints([1])]);
+    const pads = e.op('Concat', [e.ints([0, 0, 0]), e.dim(k)], { axis: { int: 0 } });
+    const wide = e.op('Reshape', [e.op('Pad', [column, pads]), e.ints([-1])]);
+    const square = e.op('Slice', [wide, e.ints([0]), e.dimArith('Mul', k, k), e.ints([0])]);
+    return e.op('Reshape', [square, e.shape([k, k])]);
+  },
+
+  pad: (e, [v], node) => {
+    const extra = e.dimArith('Sub', dimAttr(node.attrs, 'length'), node.inputs[0].shape[0]);
+    return e.op('Pad', [v, e.op('Concat', [e.ints([0]), extra], { axis: { int: 0 } })]);
+  },
+  slice: (e, [v], node) => e.op('Slice', [v, e.ints([0]), e.dim(dimAttr(node.attrs, 'length')), e.ints([0])]),
+
+  gather: (e, [table, ids]) => e.op('Gather', [table, rowIndices(e, ids)], { axis: { int: 0 } }),
+  scatter_add: (e, [values, ids], node) => scatterRows(e, values, ids, dimAttr(node.attrs, 'rows'), node.shape[1]),
+  // gather, scale, scatter: ONNX has no fused segment sum; the [m, e] intermediate stays inside the graph.
+  segment_pool: (e, [table, ids, weights, rows], node) => {
+    const looked = e.op('Gather', [table, rowIndices(e, ids)], { axis: { int: 0 } });
+    const scaled = e.op('Mul', [looked, e.op('Unsqueeze', [weights, e.ints([1])])]);
+    return scatterRows(e, scaled, rows, dimAttr(node.attrs, 'rows'), node.shape[1]);
+  },
+} satisfies Record<Exclude<OpName, HostOp>, OnnxLowering>;
+
+export const onnxLowerings: Readonly<Record<Exclude<OpName, HostOp>, OnnxLowering>> = onnxLowering;
+
+export function isHostOp(op: OpName): op is HostOp {
+  return op === 'input' || op === 'eigh' || op === 'eigvals' || op === 'eigvecs';
+}

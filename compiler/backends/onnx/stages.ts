@@ -1,0 +1,83 @@
+import { topoOrder, type Node, type Program } from '../../ir/node.ts';
+
+/**
+ * ONNX has no eigendecomposition, so a program runs as a sequence of graphs ("stages") with the
+ * `eigh` nodes computed on the host between them. A node's stage is the number of `eigh` nodes on
+ * its longest path from the inputs; an `eigh` runs after the stage of its input, and its values and
+ * vectors are available from the next stage on. Nodes with no inputs (constants) belong to no
+ * stage: each stage that reads one emits its own copy, which costs nothing at run time.
+ */
+export interface StagePlan {
+  readonly stages: readonly Stage[];
+  /** The eigh nodes, each with the stage after which it runs. */
+  readonly eighs: readonly { readonly node: Node; readonly after: number }[];
+}
+
+export interface Stage {
+  /** Nodes this stage's graph computes, inputs before users (constants included). */
+  readonly nodes: readonly Node[];
+  /** Values the graph reads from outside: program inputs, earlier stages' values, host eigen results. */
+  readonly reads: readonly Node[];
+  /** Values of this graph that the host needs: program outputs, later stages' reads, eigh inputs. */
+  readonly writes: readonly Node[];
+}
+
+const FREE = -1;
+
+function isHostValue(node: Node): boolean {
+  return node.op === 'input' || node.op === 'eigh' || node.op === 'eigvals' || node.op === 'eigvecs';
+}
+
+export function planStages(program: Program): StagePlan {
+  const order = topoOrder(program.outputs.map((o) => o.node));
+  const stage = new Map<number, number>();
+  for (const node of order) {
+    if (node.op === 'input') stage.set(node.id, 0);
+    else if (node.op === 'eigvals' || node.op === 'eigvecs') stage.set(node.id, stage.get(node.inputs[0].id)! + 1);
+    else if (node.inputs.length === 0) stage.set(node.id, FREE);
+    else if (node.op === 'eigh') stage.set(node.id, Math.max(0, stage.get(node.inputs[0].id)!));
+    else stage.set(node.id, Math.max(0, ...node.inputs.map((input) => stage.get(input.id)!)));
+  }
+  const count = Math.max(0, ...order.map((node) => stage.get(node.id)!)) + 1;
+  // Where each value is read: by graph nodes at their own stage, and by the host (an eigh after
+  // its stage, the program's outputs after the last stage).
+  const readAt = new Map<number, Set<number>>();
+  const hostAt = new Map<number, Set<number>>();
+  const mark = (map: Map<number, Set<number>>, node: Node, at: number) => {
+    const set = map.get(node.id) ?? new Set<number>();
+    set.add(at);
+    map.set(node.id, set);
+  };
+  for (const node of order) {
+    if (node.op === 'eigh') mark(hostAt, node.inputs[0], stage.get(node.id)!);
+    else if (!isHostValue(node)) for (const input of node.inputs) mark(readAt, input, Math.max(0, stage.get(node.id)!));
+  }
+  for (const output of program.outputs) mark(hostAt, output.node, count - 1);
+
+  const nodes: Node[][] = Array.from({ length: count }, () => []);
+  const reads: Set<Node>[] = Array.from({ length: count }, () => new Set());
+  const writes: Set<Node>[] = Array.from({ length: count }, () => new Set());
+  for (const node of order) {
+    if (isHostValue(node)) continue;
+    const own = stage.get(node.id)!;
+    const host = hostAt.get(node.id) ?? new Set<number>();
+    if (own === FREE) {
+      for (const s of new Set([...(readAt.get(node.id) ?? []), ...host])) nodes[s].push(node);
+      for (const s of host) writes[s].add(node);
+      continue;
+    }
+    nodes[own].push(node);
+    const later = [...(readAt.get(node.id) ?? [])].some((at) => at > own);
+    if (later || host.size > 0) writes[own].add(node);
+  }
+  // Reads: inputs of a stage's nodes that the stage does not compute itself.
+  for (let s = 0; s < count; s++) {
+    const own = new Set(nodes[s].map((n) => n.id));
+    for (const node of nodes[s]) for (const input of node.inputs) if (!own.has(input.id)) reads[s].add(input);
+  }
+  const eighs = order.filter((n) => n.op === 'eigh').map((node) => ({ node, after: stage.get(node.id)! }));
+  return {
+    stages: nodes.map((list, s) => ({ nodes: list, reads: [...reads[s]], writes: [...writes[s]] })),
+    eighs,
+  };
+}
