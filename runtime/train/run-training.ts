@@ -1,7 +1,6 @@
 import { basename, extname } from 'node:path';
 import type { Executor } from '../../compiler/backends/executor.ts';
-import { formatLoadedBackend } from '../../compiler/backends/tfjs/load-backend.ts';
-import { TfjsExecutor } from '../../compiler/backends/tfjs/tfjs-executor.ts';
+import { createExecutor } from '../../compiler/backends/create-executor.ts';
 import type { CheckedObjective } from '../objective.ts';
 import { beginSession } from './begin-session.ts';
 import type { RunConfig, SettingName, SettingSource } from './config.ts';
@@ -145,7 +144,6 @@ export function objectiveName(file: string): string {
   return basename(file, extname(file)) || 'objective';
 }
 
-async function defaultExecutor(backend: RunConfig['backend']): Promise<{ executor: Executor; description: string }> {
-  const executor = await TfjsExecutor.create(backend);
-  return { executor, description: formatLoadedBackend(executor.loaded) };
+function defaultExecutor(backend: RunConfig['backend']): Promise<{ executor: Executor; description: string }> {
+  return createExecutor(backend);
 }

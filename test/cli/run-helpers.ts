@@ -34,7 +34,7 @@ export async function checkRunFiles(run: string): Promise<string[]> {
   return files;
 }
 
-export async function readMetrics(run: string): Promise<{ step: number; epoch: number; loss: number | string; terms: (number | string)[]; effective_rank?: number }[]> {
+export async function readMetrics(run: string): Promise<{ step: number; epoch: number; loss: number | string; terms: (number | string)[]; grad_norm: number | string; effective_rank?: number }[]> {
   const text = await readFile(join(run, 'metrics.jsonl'), 'utf8');
   return text
     .split('\n')

