@@ -147,7 +147,7 @@ function main(): void {
       : `peer: torch.linalg.eigh, PyTorch ${torch.torch}, float64, 1 thread; Gram matrices ZᵀZ/n, n = 2k; median ms per call`,
   );
   const pad = (s: string, n: number): string => s.padStart(n);
-  console.log(['k', 'hostEigh ms', 'ml-matrix ms', 'torch ms', 'host/ml', 'host/torch', 'max|Δλ|/|λ|max'].map((h, i) => pad(h, i === 0 ? 4 : 13)).join(''));
+  console.log(['k', 'hostEigh ms', 'ml-matrix ms', 'torch ms', 'host/ml', 'host/torch', 'max|Δλ|/|λ|max'].map((h, i) => pad(h, i === 0 ? 4 : i === 6 ? 16 : 13)).join(''));
   for (const r of rows) {
     const t = typeof torch === 'string' ? undefined : torch.ms[String(r.k)];
     const cells = [
@@ -157,7 +157,7 @@ function main(): void {
       pad(t === undefined ? '-' : t.toFixed(3), 13),
       pad((r.host / r.ml).toFixed(3), 13),
       pad(t === undefined ? '-' : (r.host / t).toFixed(2), 13),
-      pad(r.dLambda.toExponential(1), 13),
+      pad(r.dLambda.toExponential(1), 16),
     ];
     console.log(cells.join(''));
   }
