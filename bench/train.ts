@@ -4,7 +4,7 @@
  *
  *   balance(spectrum(Z)) + 0.5*ortho(Z) + consistent(Z_t, Z_t+1)
  *
- * on each TensorFlow.js backend, beside the same model, loss and Adam written by hand in PyTorch
+ * on ONNX Runtime (1 and 2 threads) and each TensorFlow.js backend, beside the same model, loss and Adam written by hand in PyTorch
  * (bench/train_torch.py, run by Debian's /usr/bin/python3) on the same batches from the same
  * initial parameters. It prints one table: ms per step (median, p90), steps/s, and the ratio
  * dflc seconds per step / PyTorch seconds per step, for PyTorch on 1 and on 2 threads (target <= 1).
@@ -18,7 +18,8 @@
  * scalars, and the embedding every 10th step.) One PyTorch step is zero_grad + forward + backward +
  * Adam + loss.item(). Both start from the same state at step 1 and cycle
  * through the same batches; the first `--warmup` steps of each block are not timed. The timed steps
- * run in `--rounds` rounds that alternate dflc (wasm) and PyTorch (1 thread, then 2), so a change of
+ * run in `--rounds` rounds that alternate dflc (ONNX Runtime on each of `--onnx-threads`, then
+ * wasm) and PyTorch (1 thread, then 2), so a change of
  * the machine's load hits both; medians are over all rounds. `cpu` (pure JS, slow) and the native
  * backends (when installed) run once, after the rounds; cpu for `--cpu-steps` timed steps.
  *
@@ -39,7 +40,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BackendUnavailableError, type Executor, type Float32Tensor } from '../compiler/backends/executor.ts';
 import { bindSizes } from '../compiler/backends/tfjs/bind-sizes.ts';
-import type { ConcreteBackend } from '../compiler/backends/tfjs/load-backend.ts';
+import type { ConcreteBackend } from '../compiler/backends/create-executor.ts';
+import { OnnxExecutor } from '../compiler/backends/onnx/onnx-executor.ts';
 import { tfjsLowerings, type TfValue } from '../compiler/backends/tfjs/lowering.ts';
 import { TfjsExecutor } from '../compiler/backends/tfjs/tfjs-executor.ts';
 import { topoOrder, type Node, type Program } from '../compiler/ir/node.ts';
@@ -74,7 +76,8 @@ const { values: flags } = parseArgs({
     'cpu-steps': { type: 'string', default: '3' },
     'torch-threads': { type: 'string', default: '1,2' },
     'profile-steps': { type: 'string', default: '3' },
-    backends: { type: 'string', default: 'wasm,cpu,tensorflow,tensorflow-gpu' },
+    backends: { type: 'string', default: 'onnx,wasm,cpu,tensorflow,tensorflow-gpu' },
+    'onnx-threads': { type: 'string', default: '1,2' },
     lr: { type: 'string', default: '0.001' },
     seed: { type: 'string', default: '1' },
     dir: { type: 'string' },
@@ -108,6 +111,8 @@ const SEED = int('seed', 0);
 const LR = Number(flags.lr);
 const TORCH_THREADS = flags['torch-threads']!.split(',').map((s) => Number(s.trim()));
 const BACKENDS = flags.backends!.split(',').map((s) => s.trim()) as ConcreteBackend[];
+const ONNX_THREADS = flags['onnx-threads']!.split(',').map((s) => Number(s.trim()));
+if (ONNX_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError(`--onnx-threads: a list of positive integers, got ${flags['onnx-threads']}`);
 if (TORCH_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError(`--torch-threads: a list of positive integers, got ${flags['torch-threads']}`);
 
 type Inputs = Map<string, Float32Tensor>;
@@ -422,19 +427,31 @@ async function main(): Promise<void> {
   const dflcMs = new Map<string, number[]>();
   const notes = new Map<string, string>();
   const torchMs = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
+  // The executors timed in rounds beside PyTorch: ONNX Runtime on each thread count, then wasm.
+  const rounded: { name: string; executor: Executor }[] = [];
+  if (BACKENDS.includes('onnx')) {
+    for (const threads of ONNX_THREADS) {
+      try {
+        rounded.push({ name: `onnx ${threads}T`, executor: await OnnxExecutor.create({ threads }) });
+      } catch (error) {
+        if (!(error instanceof BackendUnavailableError)) throw error;
+        notes.set(`onnx ${threads}T`, `skipped: ${error.message.split(';')[0].replace(/^--backend \S+:? ?/, '')}`);
+      }
+    }
+  }
   const wasm = BACKENDS.includes('wasm') ? await TfjsExecutor.create('wasm') : undefined;
+  if (wasm !== undefined) rounded.push({ name: 'wasm', executor: wasm });
   const losses = new Map<string, number[]>();
   let torchFirst: TorchResult | undefined;
   const warmup = Math.max(WARMUP, NUMERICS_STEPS);
 
-  // Rounds: dflc on wasm, then PyTorch on every thread count.
   for (let round = 0; round < ROUNDS; round++) {
     const parts: string[] = [];
-    if (wasm !== undefined) {
-      const block = await dflcBlock(wasm, train, start, batches, warmup, STEPS);
-      if (!losses.has('wasm')) losses.set('wasm', block.losses);
-      dflcMs.set('wasm', [...(dflcMs.get('wasm') ?? []), ...block.ms]);
-      parts.push(`wasm ${median(block.ms).toFixed(1)} ms`);
+    for (const { name, executor } of rounded) {
+      const block = await dflcBlock(executor, train, start, batches, warmup, STEPS);
+      if (!losses.has(name)) losses.set(name, block.losses);
+      dflcMs.set(name, [...(dflcMs.get(name) ?? []), ...block.ms]);
+      parts.push(`${name} ${median(block.ms).toFixed(1)} ms`);
     }
     const torch = runTorch(dir, warmup, STEPS, round === 0);
     torchFirst ??= torch;
@@ -444,8 +461,9 @@ async function main(): Promise<void> {
     }
     console.log(`round ${round + 1}/${ROUNDS}: ${parts.join(', ')}  (load ${load()})`);
   }
+  for (const { name, executor } of rounded) if (name !== 'wasm') executor.dispose();
 
-  for (const backend of BACKENDS.filter((b) => b !== 'wasm')) {
+  for (const backend of BACKENDS.filter((b) => b !== 'wasm' && b !== 'onnx')) {
     if (backend === 'cpu' && CPU_STEPS === 0) {
       notes.set(backend, 'skipped (--cpu-steps 0)');
       continue;
@@ -475,7 +493,7 @@ async function main(): Promise<void> {
   );
   console.log(
     `PyTorch ${torchFirst!.torch} (${torchFirst!.blas}, OMP_WAIT_POLICY=${torchFirst!.omp_wait_policy}), float32; ` +
-      `dflc float32 through TensorFlow.js (eigh on the host in float64)`,
+      `dflc float32 through ONNX Runtime and TensorFlow.js (eigh on the host in float64)`,
   );
   const head = ['backend', 'ms/step med', 'p90', 'steps/s', ...TORCH_THREADS.map((t) => `ratio vs torch ${t}T`), 'timed steps'];
   const rows: string[][] = [];
@@ -490,7 +508,8 @@ async function main(): Promise<void> {
       `${ms.length}${note === undefined ? '' : ` ${note}`}`,
     ]);
   };
-  for (const backend of BACKENDS) {
+  const shown = BACKENDS.flatMap((b) => (b === 'onnx' ? ONNX_THREADS.map((t) => `onnx ${t}T`) : [b]));
+  for (const backend of shown) {
     const ms = dflcMs.get(backend);
     if (ms === undefined) rows.push([`dflc ${backend}`, notes.get(backend) ?? 'not run']);
     else row(`dflc ${backend}`, ms, notes.get(backend));
@@ -498,7 +517,7 @@ async function main(): Promise<void> {
   for (const t of TORCH_THREADS) row(`PyTorch ${t} thread${t === 1 ? '' : 's'}`, torchMs.get(t)!);
   printTable(rows, head);
   console.log('ratio = dflc seconds per step / PyTorch seconds per step (medians; lower is better; target <= 1.0)');
-  const dflcBackends = BACKENDS.filter((b) => dflcMs.has(b));
+  const dflcBackends = shown.filter((b) => dflcMs.has(b));
   if (dflcBackends.length > 0) {
     const best = dflcBackends.reduce((a, b) => (median(dflcMs.get(a)!) <= median(dflcMs.get(b)!) ? a : b));
     const bestMs = median(dflcMs.get(best)!);

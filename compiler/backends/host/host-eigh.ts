@@ -27,15 +27,15 @@ export interface HostEighLimits {
  * makes the result deterministic. A matrix with a non-finite entry gives all-NaN values and vectors
  * rather than an exception or a hang.
  *
- * The solver: the matrix is scaled by a power of two (exact) so that its largest entry is in
- * [1, 2), which keeps every square in range; Householder reduction to tridiagonal form, then
- * implicit QL with Wilkinson shifts, both on flat Float64Arrays with row-contiguous inner loops.
- * QL practically always converges in 1-2 sweeps per eigenvalue; if it has not within 30 k sweeps,
- * cyclic Jacobi on the matrix itself takes over, because Jacobi converges for every finite
- * symmetric matrix and a wrong-but-plausible or NaN answer would silently poison a training run.
+ * The solver (this folder): the matrix is scaled by a power of two (exact) so that its largest
+ * entry is of order 1, which keeps every square in range; Householder reduction to tridiagonal
+ * form, then implicit QL (Wilkinson shifts, sharpened by precomputed eigenvalues), both on flat
+ * Float64Arrays with row-contiguous inner loops. QL takes 1-2 sweeps per eigenvalue; if it has not
+ * converged within 30 k sweeps, cyclic Jacobi on the matrix itself takes over, because Jacobi
+ * converges for every finite symmetric matrix, where an answer of NaN would poison a training run.
  * Only if Jacobi also exceeds its sweep budget (never observed) is the answer all NaN, so the call
- * always returns in bounded time. The float64 reference backend keeps ml-matrix as its
- * independent oracle.
+ * always returns in bounded time. The float64 reference backend keeps ml-matrix as its independent
+ * oracle.
  */
 export function hostEigh(data: ArrayLike<number>, k: number, limits: HostEighLimits = {}): HostEigh {
   if (data.length !== k * k) throw new RangeError(`hostEigh: ${data.length} entries for a ${k} x ${k} matrix`);
@@ -52,35 +52,13 @@ export function hostEigh(data: ArrayLike<number>, k: number, limits: HostEighLim
     for (let r = 0; r < k; r++) vectors[r * k + r] = 1;
     return { values, vectors };
   }
-  // Symmetrise, then scale by 2^-exponent. (x + y) / 2 rounds once; where x + y overflows,
-  // x / 2 + y / 2 is exact instead (both halves are normal numbers there).
+  // Scale by 2^-exponent, exactly, so that the largest entry is in [1, 2).
   const exponent = Math.floor(Math.log2(largest));
-  const a = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      const x = Number(data[i * k + j]);
-      const y = Number(data[j * k + i]);
-      const sum = x + y;
-      const mean = Math.abs(sum) <= Number.MAX_VALUE ? 0.5 * sum : 0.5 * x + 0.5 * y;
-      a[i * k + j] = mean;
-      a[j * k + i] = mean;
-    }
-  }
-  scaleByPowerOfTwo(a, -exponent);
-
-  let lambda: Float64Array;
-  let z: Float64Array;
-  const full = a.slice(); // the reduction destroys `a`; Jacobi, if needed, starts over from this
-  const { diagonal, offDiagonal, q } = householderTridiagonal(a, k);
-  if (tridiagonalQl(diagonal, offDiagonal, q, k, limits.qlIterations ?? 30 * k)) {
-    lambda = diagonal;
-    z = q;
-  } else {
-    z = new Float64Array(k * k);
-    if (!jacobiEigen(full, z, k, limits.jacobiSweeps ?? 60)) return allNaN(values, vectors);
-    lambda = new Float64Array(k);
-    for (let i = 0; i < k; i++) lambda[i] = full[i * k + i];
-  }
+  const solved =
+    qlSolve(symmetrisedScaled(data, k, -exponent), k, limits.qlIterations ?? 30 * k) ??
+    jacobiSolve(symmetrisedScaled(data, k, -exponent), k, limits.jacobiSweeps ?? 60);
+  if (solved === null) return allNaN(values, vectors);
+  const { lambda, z } = solved;
   scaleByPowerOfTwo(lambda, exponent);
 
   const order = Array.from({ length: k }, (_, i) => i).sort((x, y) => lambda[y] - lambda[x] || x - y);
@@ -107,6 +85,43 @@ export function hostEigh(data: ArrayLike<number>, k: number, limits: HostEighLim
     }
   }
   return { values, vectors };
+}
+
+/** Eigenvalues (unsorted) and eigenvectors as the matching columns of z, k x k row-major. */
+interface Unsorted {
+  readonly lambda: Float64Array;
+  readonly z: Float64Array;
+}
+
+function qlSolve(a: Float64Array, k: number, maxIterations: number): Unsorted | null {
+  const { diagonal, offDiagonal, q } = householderTridiagonal(a, k);
+  return tridiagonalQl(diagonal, offDiagonal, q, k, maxIterations) ? { lambda: diagonal, z: q } : null;
+}
+
+function jacobiSolve(a: Float64Array, k: number, maxSweeps: number): Unsorted | null {
+  const z = new Float64Array(k * k);
+  if (!jacobiEigen(a, z, k, maxSweeps)) return null;
+  return { lambda: Float64Array.from({ length: k }, (_, i) => a[i * k + i]), z };
+}
+
+/**
+ * (A + Aᵀ)/2 times 2^power, full storage. (x + y) / 2 rounds once; where x + y overflows,
+ * x / 2 + y / 2 is exact instead (both halves are normal numbers there).
+ */
+function symmetrisedScaled(data: ArrayLike<number>, k: number, power: number): Float64Array {
+  const a = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      const x = Number(data[i * k + j]);
+      const y = Number(data[j * k + i]);
+      const sum = x + y;
+      const mean = Math.abs(sum) <= Number.MAX_VALUE ? 0.5 * sum : 0.5 * x + 0.5 * y;
+      a[i * k + j] = mean;
+      a[j * k + i] = mean;
+    }
+  }
+  scaleByPowerOfTwo(a, power);
+  return a;
 }
 
 function allNaN(values: Float64Array, vectors: Float64Array): HostEigh {

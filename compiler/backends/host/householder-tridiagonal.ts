@@ -55,7 +55,7 @@ export function householderTridiagonal(a: Float64Array, k: number): Tridiagonal 
     lowerRank2Update(a, k, i, u, p);
   }
   if (k > 0) diagonal[0] = a[0];
-  return { diagonal, offDiagonal, q: accumulate(a, k, hs) };
+  return { diagonal, offDiagonal, q: accumulate(a, k, hs, p) };
 }
 
 /**
@@ -126,92 +126,57 @@ function lowerRank2Update(a: Float64Array, k: number, n: number, u: Float64Array
 
 /**
  * Q = H_{k-1} ... H_2 applied to I, innermost first (u of step i is the start of row i of `a`,
- * hs[i] its uᵀu / 2, 0 for no reflection). After H_2..H_{i-1}, Q differs from I only in its
- * leading (i-1) x (i-1) block, so H_i touches rows and columns 0..i-1 only.
- *
- * Two reflections at a time, to read and write Q half as often: with w1 = u1ᵀQ and y = u2ᵀQ (one
- * pass over Q), H2 H1 Q = Q - u1 w1ᵀ / h1 - u2 w2ᵀ / h2 where w2 = y - (u2ᵀu1 / h1) w1 (a second
- * pass). Both passes take two rows at a time.
+ * hs[i] its uᵀu / 2). After H_2..H_{i-1}, Q differs from I only in its leading (i-1) x (i-1)
+ * block, so H_i Q = Q - u (uᵀQ) / h touches rows and columns 0..i-1 only. Four rows at a time
+ * share the loads and stores of w = uᵀQ.
  */
-function accumulate(a: Float64Array, k: number, hs: Float64Array): Float64Array {
+function accumulate(a: Float64Array, k: number, hs: Float64Array, w: Float64Array): Float64Array {
   const q = new Float64Array(k * k);
   for (let r = 0; r < k; r++) q[r * k + r] = 1;
-  const w1 = new Float64Array(k);
-  const w2 = new Float64Array(k);
-  const u1 = new Float64Array(k); // u of H_i, or 0 where absent
-  const u2 = new Float64Array(k); // u of H_{i+1}, or 0 where absent
-  const f1 = new Float64Array(k); // u1 / h1
-  const f2 = new Float64Array(k); // u2 / h2
-  for (let i = 2; i < k; i += 2) {
-    // H_i acts on 0..i-1 (skipped when absent), H_{i+1} on 0..i (absent past the last row).
-    const h1 = hs[i];
-    const h2 = i + 1 < k ? hs[i + 1] : 0;
-    if (h1 === 0 && h2 === 0) continue;
-    const row1 = i * k;
-    const row2 = row1 + k;
-    const n = i + 1; // the block both touch: rows and columns 0..i
-    for (let r = 0; r < n; r++) {
-      u1[r] = h1 === 0 || r === i ? 0 : a[row1 + r];
-      u2[r] = h2 === 0 ? 0 : a[row2 + r];
-      f1[r] = h1 === 0 ? 0 : u1[r] / h1;
-      f2[r] = h2 === 0 ? 0 : u2[r] / h2;
-    }
-    // w1 = u1ᵀQ, y = u2ᵀQ over rows 0..i-1 (row i of Q is still e_i), both into w1 and w2.
-    w1.fill(0, 0, n);
-    w2.fill(0, 0, n);
+  for (let i = 2; i < k; i++) {
+    const h = hs[i];
+    if (h === 0) continue;
+    const row = i * k;
+    w.fill(0, 0, i);
     let r = 0;
-    for (; r + 1 < i; r += 2) {
+    for (; r + 3 < i; r += 4) {
+      const u0 = a[row + r];
+      const u1 = a[row + r + 1];
+      const u2 = a[row + r + 2];
+      const u3 = a[row + r + 3];
       const q0 = r * k;
       const q1 = q0 + k;
-      const u10 = u1[r];
-      const u11 = u1[r + 1];
-      const u20 = u2[r];
-      const u21 = u2[r + 1];
+      const q2 = q1 + k;
+      const q3 = q2 + k;
+      for (let c = 0; c < i; c++) w[c] += u0 * q[q0 + c] + u1 * q[q1 + c] + u2 * q[q2 + c] + u3 * q[q3 + c];
+    }
+    for (; r < i; r++) {
+      const ur = a[row + r];
+      const qr = r * k;
+      for (let c = 0; c < i; c++) w[c] += ur * q[qr + c];
+    }
+    r = 0;
+    for (; r + 3 < i; r += 4) {
+      const f0 = a[row + r] / h;
+      const f1 = a[row + r + 1] / h;
+      const f2 = a[row + r + 2] / h;
+      const f3 = a[row + r + 3] / h;
+      const q0 = r * k;
+      const q1 = q0 + k;
+      const q2 = q1 + k;
+      const q3 = q2 + k;
       for (let c = 0; c < i; c++) {
-        const x0 = q[q0 + c];
-        const x1 = q[q1 + c];
-        w1[c] += u10 * x0 + u11 * x1;
-        w2[c] += u20 * x0 + u21 * x1;
+        const wc = w[c];
+        q[q0 + c] -= f0 * wc;
+        q[q1 + c] -= f1 * wc;
+        q[q2 + c] -= f2 * wc;
+        q[q3 + c] -= f3 * wc;
       }
     }
     for (; r < i; r++) {
-      const q0 = r * k;
-      const u10 = u1[r];
-      const u20 = u2[r];
-      for (let c = 0; c < i; c++) {
-        const x0 = q[q0 + c];
-        w1[c] += u10 * x0;
-        w2[c] += u20 * x0;
-      }
-    }
-    w2[i] = u2[i];
-    if (h1 !== 0 && h2 !== 0) {
-      let dot = 0;
-      for (let j = 0; j < i; j++) dot += u2[j] * u1[j];
-      const beta = dot / h1;
-      for (let c = 0; c < i; c++) w2[c] -= beta * w1[c];
-    }
-    // Q -= (u1 / h1) w1ᵀ + (u2 / h2) w2ᵀ over rows and columns 0..i.
-    r = 0;
-    for (; r + 1 < n; r += 2) {
-      const q0 = r * k;
-      const q1 = q0 + k;
-      const a0 = f1[r];
-      const a1 = f1[r + 1];
-      const b0 = f2[r];
-      const b1 = f2[r + 1];
-      for (let c = 0; c < n; c++) {
-        const x = w1[c];
-        const y = w2[c];
-        q[q0 + c] -= a0 * x + b0 * y;
-        q[q1 + c] -= a1 * x + b1 * y;
-      }
-    }
-    for (; r < n; r++) {
-      const q0 = r * k;
-      const a0 = f1[r];
-      const b0 = f2[r];
-      for (let c = 0; c < n; c++) q[q0 + c] -= a0 * w1[c] + b0 * w2[c];
+      const f = a[row + r] / h;
+      const qr = r * k;
+      for (let c = 0; c < i; c++) q[qr + c] -= f * w[c];
     }
   }
   return q;

@@ -1,9 +1,9 @@
 /**
  * An off-diagonal entry below NEGLIGIBLE ‖T‖∞ is set to zero. Relative to the norm, as the
  * Householder reduction before it is accurate only relative to the norm (its rounding perturbs A
- * by order k eps ‖A‖). 4 eps rather than eps lets most eigenvalues deflate after the one sweep
- * with a nearly exact shift (see tridiagonalQl): 1.1-1.2 sweeps per eigenvalue instead of 1.4,
- * with no measurable change in the residuals or orthogonality.
+ * by order k eps ‖A‖). 4 eps rather than eps lets most eigenvalues deflate right after their sweep
+ * with a nearly exact shift (see tridiagonalQl): 1.1-1.2 sweeps per eigenvalue instead of 1.4 at
+ * k = 64..256, with residuals and orthogonality unchanged.
  */
 const NEGLIGIBLE = 4 * 2 ** -52;
 /** Squares between these neither overflow nor lose digits to underflow. */
@@ -21,13 +21,14 @@ const SQUARE_MAX = 2 ** 900;
  * iteration applies to columns i, i + 1 is also applied to `z` (k x k row-major): z <- z G. Pass
  * the Householder Q to get the eigenvectors of the original matrix as z's COLUMNS.
  *
- * Nearly all the time goes into rotating z, about 2 sweeps per eigenvalue with Wilkinson shifts.
- * So a first pass finds the eigenvalues alone (O(k²), no z), and the second pass, with z, starts
- * each eigenvalue with the computed eigenvalue nearest the Wilkinson shift: such an (almost)
- * exact shift often deflates in one sweep, which saves about a third of the rotations. It is only
- * a shift, so it cannot make the result wrong: the converged values come from the second pass's
- * own orthogonal iteration. Where it fails to deflate (the eigenvector's leading entry is tiny,
- * or rounding blurs it), the following sweeps use Wilkinson shifts, which always converge.
+ * Nearly all the time goes into rotating z: with Wilkinson shifts alone, about 2 sweeps per
+ * eigenvalue. So a first pass finds the eigenvalues alone (O(k²), no z), and the second pass,
+ * with z, starts each eigenvalue with the computed eigenvalue nearest the Wilkinson shift: such a
+ * nearly exact shift usually deflates in one sweep. It is only a shift, so it cannot make the
+ * result wrong: the values and vectors come from the second pass's own orthogonal iteration.
+ * Where it does not deflate (the eigenvector's leading entry is tiny, or rounding blurs the
+ * shift), the following sweeps use Wilkinson shifts, which converge globally. With the threshold
+ * above this rotates z about 45% less (0.6 k² rotations instead of 1.1 k²).
  */
 export function tridiagonalQl(
   diagonal: Float64Array,
@@ -135,9 +136,10 @@ function nearestUnused(sorted: Float64Array, used: Uint8Array, x: number): numbe
 
 /**
  * z <- z G_{m-1} G_{m-2} ... G_lo, where G_i rotates columns i, i + 1:
- * (z_i, z_{i+1}) <- (c z_i - s z_{i+1}, s z_i + c z_{i+1}). Along one row each step needs the
- * previous one's result (`carry`), a chain bound by latency, so four rows go through the chain
- * together.
+ * (z_i, z_{i+1}) <- (c z_i - s z_{i+1}, s z_i + c z_{i+1}). The whole sweep is applied row by
+ * row: along a row it touches consecutive entries, each read and written once, and the entry two
+ * neighbouring rotations share stays in a register (`carry`). That makes each row a chain bound by
+ * latency, so four rows go through it together.
  */
 function rotateColumnChain(z: Float64Array, k: number, lo: number, m: number, cosines: Float64Array, sines: Float64Array): void {
   if (lo >= m) return;

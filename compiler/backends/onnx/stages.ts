@@ -39,6 +39,19 @@ export function planStages(program: Program): StagePlan {
     else stage.set(node.id, Math.max(0, ...node.inputs.map((input) => stage.get(input.id)!)));
   }
   const count = Math.max(0, ...order.map((node) => stage.get(node.id)!)) + 1;
+  // Then as late as possible: each graph node moves to the first stage that needs it, so that a
+  // value crosses between stages only when both sides of an eigh need it (Adam's decay of the
+  // moments, say, runs where the update does, instead of crossing as a table-sized array).
+  const need = new Map<number, number>(program.outputs.map((o) => [o.node.id, count - 1]));
+  const require = (node: Node, at: number) => need.set(node.id, Math.min(need.get(node.id) ?? at, at));
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    if (node.op === 'eigh') require(node.inputs[0], stage.get(node.id)!);
+    if (isHostValue(node) || stage.get(node.id) === FREE) continue;
+    const at = need.get(node.id) ?? stage.get(node.id)!;
+    stage.set(node.id, at);
+    for (const input of node.inputs) require(input, at);
+  }
   // Where each value is read: by graph nodes at their own stage, and by the host (an eigh after
   // its stage, the program's outputs after the last stage).
   const readAt = new Map<number, Set<number>>();
