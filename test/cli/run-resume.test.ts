@@ -7,7 +7,7 @@ import { FIXTURE_DIR } from '../runtime/data/helpers.ts';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.ts';
 import { checkRunFiles, listFiles, readMetrics } from './run-helpers.ts';
 
-const ARGS = ['run', 'examples/card.dfl', '--data', FIXTURE_DIR, '--dim', '8', '--batch', '16', '--epochs', '2', '--checkpoint-every', '5', '--backend', 'wasm'];
+const args = (backend: string) => ['run', 'examples/card.dfl', '--data', FIXTURE_DIR, '--dim', '8', '--batch', '16', '--epochs', '2', '--checkpoint-every', '5', '--backend', backend];
 
 let tmp: string;
 beforeAll(async () => {
@@ -23,10 +23,13 @@ const exists = (path: string) =>
     () => false,
   );
 
-describe('dflc run, killed with SIGKILL and resumed', () => {
+// ONNX Runtime keeps the state in its own buffers between steps, tfjs-wasm in tensors: both must
+// checkpoint what an uninterrupted run holds at that step.
+describe.each(['onnx', 'wasm'])('dflc run on %s, killed with SIGKILL and resumed', (backend) => {
   it('leaves no corrupt file, continues from the last checkpoint, and ends with the embeddings of an uninterrupted run', async () => {
-    const whole = join(tmp, 'whole');
-    const killed = join(tmp, 'killed');
+    const ARGS = args(backend);
+    const whole = join(tmp, `whole-${backend}`);
+    const killed = join(tmp, `killed-${backend}`);
     const uninterrupted = runCli([...ARGS, '--out', whole]);
 
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'dflc.js'), ...ARGS, '--out', killed], { cwd: REPO_ROOT, stdio: 'ignore' });
