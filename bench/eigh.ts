@@ -6,9 +6,10 @@
  * torch.linalg.eigh (LAPACK, float64, 1 thread) as the peer.
  *
  * Every solver gets the same matrices: Gram matrices ZᵀZ / n of a seeded random Z (n = 2k), like
- * the covariances of a training step. Each size is timed in alternating rounds (hostEigh, then
- * ml-matrix), each round repeating a solver for at least --min-ms / rounds; the median per call is
- * printed. The largest |Δλ| against ml-matrix, relative to the largest |λ|, is printed as a check.
+ * the covariances of a training step. Each size is timed, after 250 ms of untimed calls per
+ * solver (V8 optimises hot loops only after a while), in alternating rounds (hostEigh, then
+ * ml-matrix), each round repeating a solver for at least --min-ms / rounds; the median over all
+ * calls is printed (torch: the same, in its own process afterwards). The largest |Δλ| against ml-matrix, relative to the largest |λ|, is printed as a check.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -26,6 +27,7 @@ const { values: flags } = parseArgs({
 const SIZES = flags.sizes.split(',').map(Number);
 const MIN_MS = Number(flags['min-ms']);
 const ROUNDS = Number(flags.rounds);
+const WARMUP_MS = 250;
 /** Debian's python with PyTorch 1.13 and OpenBLAS (the `python3` on PATH has no torch). */
 const PEER_PYTHON = '/usr/bin/python3';
 
@@ -56,18 +58,18 @@ function mlMatrixEigh(m: Float64Array, k: number): number[] {
   return evd.realEigenvalues;
 }
 
-/** Milliseconds per call: repeats `f` for at least `ms` after one untimed call. */
-function timePerCall(f: () => void, ms: number): number {
-  f();
-  let calls = 0;
+/** Milliseconds of each call: repeats `f` for at least `ms` (and 3 calls). */
+function timeCalls(f: () => void, ms: number): number[] {
+  const times: number[] = [];
   const start = performance.now();
   let now = start;
-  while (now - start < ms || calls < 3) {
+  while (now - start < ms || times.length < 3) {
     f();
-    calls++;
-    now = performance.now();
+    const then = performance.now();
+    times.push(then - now);
+    now = then;
   }
-  return (now - start) / calls;
+  return times;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -88,14 +90,18 @@ job = json.load(sys.stdin)
 out = {}
 for k, data, min_ms in zip(job["sizes"], job["matrices"], job["min_ms"]):
     a = torch.tensor(data, dtype=torch.float64).reshape(k, k)
-    torch.linalg.eigh(a)
+    for _ in range(3):
+        torch.linalg.eigh(a)
     times = []
     for _ in range(job["rounds"]):
-        calls, start = 0, time.perf_counter()
-        while (time.perf_counter() - start) * 1000 < min_ms or calls < 3:
+        start = now = time.perf_counter()
+        calls = 0
+        while (now - start) * 1000 < min_ms or calls < 3:
             torch.linalg.eigh(a)
+            then = time.perf_counter()
+            times.append((then - now) * 1000)
+            now = then
             calls += 1
-        times.append((time.perf_counter() - start) * 1000 / calls)
     times.sort()
     n = len(times)
     out[str(k)] = times[n // 2] if n % 2 else (times[n // 2 - 1] + times[n // 2]) / 2
@@ -126,9 +132,12 @@ function main(): void {
     const m = matrices[i];
     const host: number[] = [];
     const ml: number[] = [];
+    // Untimed first: V8 optimises a function's loops only after it has run them for a while.
+    timeCalls(() => hostEigh(m, k), WARMUP_MS);
+    timeCalls(() => mlMatrixEigh(m, k), WARMUP_MS);
     for (let round = 0; round < ROUNDS; round++) {
-      host.push(timePerCall(() => hostEigh(m, k), MIN_MS / ROUNDS));
-      ml.push(timePerCall(() => mlMatrixEigh(m, k), MIN_MS / ROUNDS));
+      host.push(...timeCalls(() => hostEigh(m, k), MIN_MS / ROUNDS));
+      ml.push(...timeCalls(() => mlMatrixEigh(m, k), MIN_MS / ROUNDS));
     }
     const mine = hostEigh(m, k).values;
     const theirs = mlMatrixEigh(m, k).sort((a, b) => b - a);

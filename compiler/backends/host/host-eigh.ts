@@ -39,29 +39,32 @@ export interface HostEighLimits {
  */
 export function hostEigh(data: ArrayLike<number>, k: number, limits: HostEighLimits = {}): HostEigh {
   if (data.length !== k * k) throw new RangeError(`hostEigh: ${data.length} entries for a ${k} x ${k} matrix`);
-  const values = new Float64Array(k);
-  const vectors = new Float64Array(k * k);
-  if (k === 0) return { values, vectors };
   let largest = 0;
   for (let i = 0; i < data.length; i++) {
     const x = Math.abs(data[i]);
-    if (!(x <= Number.MAX_VALUE)) return allNaN(values, vectors); // NaN or ±Infinity
+    if (!(x <= Number.MAX_VALUE)) return allNaN(k); // NaN or ±Infinity
     if (x > largest) largest = x;
   }
   if (largest === 0) {
+    // Also k = 0. The zero matrix: values 0, vectors I.
+    const vectors = new Float64Array(k * k);
     for (let r = 0; r < k; r++) vectors[r * k + r] = 1;
-    return { values, vectors };
+    return { values: new Float64Array(k), vectors };
   }
   // Scale by 2^-exponent, exactly, so that the largest entry is in [1, 2).
   const exponent = Math.floor(Math.log2(largest));
   const solved =
     qlSolve(symmetrisedScaled(data, k, -exponent), k, limits.qlIterations ?? 30 * k) ??
     jacobiSolve(symmetrisedScaled(data, k, -exponent), k, limits.jacobiSweeps ?? 60);
-  if (solved === null) return allNaN(values, vectors);
-  const { lambda, z } = solved;
-  scaleByPowerOfTwo(lambda, exponent);
+  if (solved === null) return allNaN(k);
+  scaleByPowerOfTwo(solved.lambda, exponent);
+  return descendingWithSigns(solved);
+}
 
-  const order = Array.from({ length: k }, (_, i) => i).sort((x, y) => lambda[y] - lambda[x] || x - y);
+/** Values sorted descending (ties: in solver order) and the matching columns, signs fixed. */
+function descendingWithSigns({ lambda, z }: Unsorted): HostEigh {
+  const k = lambda.length;
+  const order = Int32Array.from({ length: k }, (_, i) => i).sort((x, y) => lambda[y] - lambda[x] || x - y);
   // The sign of each column: that of its first entry of largest magnitude, found row by row.
   const biggest = new Float64Array(k);
   const sign = new Float64Array(k).fill(1);
@@ -76,6 +79,8 @@ export function hostEigh(data: ArrayLike<number>, k: number, limits: HostEighLim
       }
     }
   }
+  const values = new Float64Array(k);
+  const vectors = new Float64Array(k * k);
   for (let col = 0; col < k; col++) values[col] = lambda[order[col]];
   for (let r = 0; r < k; r++) {
     const row = r * k;
@@ -124,10 +129,8 @@ function symmetrisedScaled(data: ArrayLike<number>, k: number, power: number): F
   return a;
 }
 
-function allNaN(values: Float64Array, vectors: Float64Array): HostEigh {
-  values.fill(Number.NaN);
-  vectors.fill(Number.NaN);
-  return { values, vectors };
+function allNaN(k: number): HostEigh {
+  return { values: new Float64Array(k).fill(Number.NaN), vectors: new Float64Array(k * k).fill(Number.NaN) };
 }
 
 /** x *= 2^power for every entry, in steps that cannot overflow the factor itself. */

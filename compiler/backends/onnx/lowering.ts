@@ -38,11 +38,33 @@ function rowIndices(e: GraphEmitter, ids: string): string {
   return e.op('Cast', [e.op('Round', [ids])], { to: { int: INT64 } });
 }
 
-/** zeros[rows, width] with values[i] added into row ids[i] (duplicates summed). */
-function scatterRows(e: GraphEmitter, values: string, ids: string, rows: Dim, width: Dim): string {
-  const zeros = e.op('ConstantOfShape', [e.shape([rows, width])], { value: fillValue(0) });
+/**
+ * `base` (zeros[rows, width] when absent) with values[i] added into row ids[i], duplicates summed.
+ * ScatterND's reduction accumulates into its data input, so a sum of scatters is one chain.
+ */
+function scatterRows(e: GraphEmitter, values: string, ids: string, rows: Dim, width: Dim, base?: string): string {
+  const data = base ?? e.op('ConstantOfShape', [e.shape([rows, width])], { value: fillValue(0) });
   const indices = e.op('Unsqueeze', [rowIndices(e, ids), e.ints([1])]);
-  return e.op('ScatterND', [zeros, indices, values], { reduction: { string: 'add' } });
+  return e.op('ScatterND', [data, indices, values], { reduction: { string: 'add' } });
+}
+
+/**
+ * `base + node` for a `scatter_add` or `segment_pool` node, scattering straight into `base`: no
+ * zero-filled table and no table-sized addition (the gradient of an embedding table used at two
+ * time slots is such a sum). `inputs` are the scatter node's input names.
+ */
+export function scatterInto(e: GraphEmitter, inputs: readonly string[], node: Node, base: string): string {
+  const rows = dimAttr(node.attrs, 'rows');
+  if (node.op === 'scatter_add') return scatterRows(e, inputs[0], inputs[1], rows, node.shape[1], base);
+  if (node.op !== 'segment_pool') throw new TypeError(`scatterInto: '${node.op}' is not a scatter`);
+  const [table, ids, weights, rowIds] = inputs;
+  return scatterRows(e, pooledValues(e, table, ids, weights), rowIds, rows, node.shape[1], base);
+}
+
+/** weights[i] · table[ids[i]], the rows a segment_pool sums. */
+function pooledValues(e: GraphEmitter, table: string, ids: string, weights: string): string {
+  const looked = e.op('Gather', [table, rowIndices(e, ids)], { axis: { int: 0 } });
+  return e.op('Mul', [looked, e.op('Unsqueeze', [weights, e.ints([1])])]);
 }
 
 function reduce(op: string, axes?: number): OnnxLowering {
@@ -126,11 +148,8 @@ export const onnxLowering = {
   gather: (e, [table, ids]) => e.op('Gather', [table, rowIndices(e, ids)], { axis: { int: 0 } }),
   scatter_add: (e, [values, ids], node) => scatterRows(e, values, ids, dimAttr(node.attrs, 'rows'), node.shape[1]),
   // gather, scale, scatter: ONNX has no fused segment sum; the [m, e] intermediate stays inside the graph.
-  segment_pool: (e, [table, ids, weights, rows], node) => {
-    const looked = e.op('Gather', [table, rowIndices(e, ids)], { axis: { int: 0 } });
-    const scaled = e.op('Mul', [looked, e.op('Unsqueeze', [weights, e.ints([1])])]);
-    return scatterRows(e, scaled, rows, dimAttr(node.attrs, 'rows'), node.shape[1]);
-  },
+  segment_pool: (e, [table, ids, weights, rows], node) =>
+    scatterRows(e, pooledValues(e, table, ids, weights), rows, dimAttr(node.attrs, 'rows'), node.shape[1]),
 } satisfies Record<Exclude<OpName, HostOp>, OnnxLowering>;
 
 export const onnxLowerings: Readonly<Record<Exclude<OpName, HostOp>, OnnxLowering>> = onnxLowering;

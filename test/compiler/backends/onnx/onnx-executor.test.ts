@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoopOptions } from '../../../../compiler/backends/executor.ts';
 import { OnnxExecutor } from '../../../../compiler/backends/onnx/onnx-executor.ts';
 import { InputShapeError } from '../../../../compiler/backends/tfjs/bind-sizes.ts';
+import { evaluate, inferSizes } from '../../../../compiler/backends/reference/evaluate.ts';
 import { IrBuilder } from '../../../../compiler/ir/builder.ts';
+import { tensor64 } from '../../../../compiler/ir/tensor.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
 import { MOMENTUM_CARRY, momentumInitial, momentumProgram, momentumStep, runRepeatedly } from '../loop-program.ts';
 
@@ -91,6 +93,38 @@ describe('onnx runs', () => {
       ['ids', { shape: [2], data: Float32Array.of(1, 4) }],
     ]);
     await expect(executor.run(p, inputs)).rejects.toThrow('gather: id 4 (entry 1) is not a row of a table with 4 rows (0..3)');
+  });
+
+  it('scatter into the other side of a sum, and only where the scatter has no other use', async () => {
+    const b = new IrBuilder();
+    const table = b.make('input', [], { name: 'table', shape: [5, 3] });
+    const ids = b.make('input', [], { name: 'ids', shape: ['m'] });
+    const weights = b.make('input', [], { name: 'w', shape: ['m'] });
+    const rows = b.make('input', [], { name: 'rows', shape: ['m'] });
+    const base = b.make('input', [], { name: 'base', shape: [4, 3] });
+    const pooled = b.make('segment_pool', [table, ids, weights, rows], { rows: 4 });
+    const values = b.make('gather', [table, ids]);
+    const scattered = b.make('scatter_add', [values, rows], { rows: 4 });
+    const twice = b.make('scatter_add', [b.make('mul', [values, values]), ids], { rows: 5 });
+    const p: Program = {
+      inputs: ['table', 'ids', 'w', 'rows', 'base'].map((name) => ({ name, shape: name === 'table' ? [5, 3] : name === 'base' ? [4, 3] : ['m'] })),
+      outputs: [
+        { name: 'pool+base', node: b.make('add', [pooled, base]) },
+        { name: 'base+scatter', node: b.make('add', [base, scattered]) },
+        { name: 'pool+scatter', node: b.make('add', [b.make('segment_pool', [base, rows, weights, ids], { rows: 5 }), twice]) },
+        { name: 'twice', node: twice },
+      ],
+    };
+    const inputs = new Map([
+      ['table', tensor64([5, 3], Array.from({ length: 15 }, (_, i) => i - 7))],
+      ['ids', tensor64([6], [4, 0, 4, 2, 1, 3])],
+      ['w', tensor64([6], [0.5, -1, 2, 0.25, 1, 3])],
+      ['rows', tensor64([6], [0, 0, 1, 3, 3, 3])],
+      ['base', tensor64([4, 3], Array.from({ length: 12 }, (_, i) => 10 * i))],
+    ]);
+    const want = evaluate(p, inputs, inferSizes(p, inputs));
+    const got = await executor.run(p, new Map([...inputs].map(([name, t]) => [name, { shape: [...t.shape], data: Float32Array.from(t.data) }])));
+    for (const [name, w] of want) expect(Array.from(got.get(name)!.data), name).toEqual(Array.from(w.data));
   });
 
   it('refuse to run after dispose', async () => {
