@@ -19,7 +19,8 @@ batches they do not fire (values and gradients equal the plain formula); with --
 spectrum has zero eigenvalues and they keep the loss finite, as in dflc. Divisions by quantities
 that are positive here (sum(s), the norms, constants) are written plainly.
 Adam: torch.optim.Adam with dflc's betas and eps (runtime/model/adam.ts: the same update,
-p -= lr/(1-b1^t) * m / (sqrt(v/(1-b2^t)) + eps)), constant learning rate.
+p -= lr/(1-b1^t) * m / (sqrt(v/(1-b2^t)) + eps), which dflc computes in the equal form
+p -= a m / (sqrt(v) + e) with a = lr sqrt(1-b2^t)/(1-b1^t), e = eps sqrt(1-b2^t)), constant learning rate.
 
 Prints one JSON object: the torch version and BLAS, and per thread count the loss of every step
 (from step 1), the three terms of the first steps and the wall ms of each timed step. With
