@@ -1,15 +1,16 @@
 /**
- * `npm run bench:eigh [-- --sizes 32,64,128,256] [-- --min-ms 400]`: milliseconds per symmetric
- * eigendecomposition (values and vectors, float64) of dflc's host solver (`hostEigh`, what tfjs,
- * ONNX and generated modules run for `eigh` nodes) beside ml-matrix's EigenvalueDecomposition (what
- * it replaced; still the reference backend's oracle) and, when Debian's PyTorch is there,
- * torch.linalg.eigh (LAPACK, float64, 1 thread) as the peer.
+ * `npm run bench:eigh [-- --sizes 32,64,128,256] [-- --min-ms 400] [-- --rounds 4]`: milliseconds
+ * per symmetric eigendecomposition (values and vectors, float64) of dflc's host solver
+ * (`hostEigh`, what tfjs, ONNX and generated modules run for `eigh` nodes) beside ml-matrix's
+ * EigenvalueDecomposition (what it replaced; still the reference backend's oracle) and, when
+ * Debian's PyTorch is there, torch.linalg.eigh (LAPACK, float64, 1 thread) as the peer.
  *
  * Every solver gets the same matrices: Gram matrices ZᵀZ / n of a seeded random Z (n = 2k), like
  * the covariances of a training step. Each size is timed, after 250 ms of untimed calls per
  * solver (V8 optimises hot loops only after a while), in alternating rounds (hostEigh, then
  * ml-matrix), each round repeating a solver for at least --min-ms / rounds; the median over all
- * calls is printed (torch: the same, in its own process afterwards). The largest |Δλ| against ml-matrix, relative to the largest |λ|, is printed as a check.
+ * calls is printed (torch: the same, in its own process afterwards). The largest |Δλ| against
+ * ml-matrix, relative to the largest |λ|, is printed as a check.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -155,20 +156,22 @@ function main(): void {
       ? `torch.linalg.eigh ${torch}`
       : `peer: torch.linalg.eigh, PyTorch ${torch.torch}, float64, 1 thread; Gram matrices ZᵀZ/n, n = 2k; median ms per call`,
   );
-  const pad = (s: string, n: number): string => s.padStart(n);
-  console.log(['k', 'hostEigh ms', 'ml-matrix ms', 'torch ms', 'host/ml', 'host/torch', 'max|Δλ|/|λ|max'].map((h, i) => pad(h, i === 0 ? 4 : i === 6 ? 16 : 13)).join(''));
+  const widths = [4, 13, 13, 13, 13, 13, 16];
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i])).join('');
+  console.log(line(['k', 'hostEigh ms', 'ml-matrix ms', 'torch ms', 'host/ml', 'host/torch', 'max|Δλ|/|λ|max']));
   for (const r of rows) {
     const t = typeof torch === 'string' ? undefined : torch.ms[String(r.k)];
-    const cells = [
-      pad(String(r.k), 4),
-      pad(r.host.toFixed(3), 13),
-      pad(r.ml.toFixed(3), 13),
-      pad(t === undefined ? '-' : t.toFixed(3), 13),
-      pad((r.host / r.ml).toFixed(3), 13),
-      pad(t === undefined ? '-' : (r.host / t).toFixed(2), 13),
-      pad(r.dLambda.toExponential(1), 16),
-    ];
-    console.log(cells.join(''));
+    console.log(
+      line([
+        String(r.k),
+        r.host.toFixed(3),
+        r.ml.toFixed(3),
+        t === undefined ? '-' : t.toFixed(3),
+        (r.host / r.ml).toFixed(3),
+        t === undefined ? '-' : (r.host / t).toFixed(2),
+        r.dLambda.toExponential(1),
+      ]),
+    );
   }
   console.log('ratios: hostEigh seconds per call / the other solver\'s (lower is better)');
 }
