@@ -15,3 +15,16 @@ export function hostRowIds(op: string, ids: ArrayLike<number>, rows: number): In
   }
   return out;
 }
+
+/**
+ * hostRowIds' check without its copy, for executors that hand the ids to a kernel as they are
+ * (ONNX Runtime rounds them itself): `Math.round(x)` names a row of `rows` exactly when
+ * -0.5 <= x < rows - 0.5, and NaN fails both comparisons. On a bad id, the same RangeError.
+ */
+export function checkRowIds(op: string, ids: Float32Array, rows: number): void {
+  const below = rows - 0.5;
+  for (let i = 0; i < ids.length; i++) {
+    const x = ids[i];
+    if (!(x >= -0.5 && x < below)) hostRowIds(op, ids, rows);
+  }
+}

@@ -33,9 +33,12 @@ function one(op: string): OnnxLowering {
   return (e, inputs) => e.op(op, inputs);
 }
 
-/** Ids stored as floats -> int64, rounded as the reference kernels round them. */
+/**
+ * Ids stored as floats -> int64, rounded half up as the reference kernels (Math.round) round them:
+ * floor(x + 0.5). ONNX's Round rounds half to even, which would send 2.5 to row 2, not 3.
+ */
 function rowIndices(e: GraphEmitter, ids: string): string {
-  return e.op('Cast', [e.op('Round', [ids])], { to: { int: INT64 } });
+  return e.op('Cast', [e.op('Floor', [e.op('Add', [ids, e.scalar(0.5)])])], { to: { int: INT64 } });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { Node, Program } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
 import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../executor.ts';
-import { hostRowIds } from '../host-row-ids.ts';
+import { checkRowIds } from '../host-row-ids.ts';
 import { checkLoop, LoopError } from '../run-loop.ts';
 import { bindSizes, InputShapeError } from '../tfjs/bind-sizes.ts';
 import { hostEigh } from '../tfjs/host-eigh.ts';
@@ -108,6 +108,10 @@ export class OnnxExecutor implements Executor {
           executionMode: 'sequential',
           interOpNumThreads: 1,
           logSeverityLevel: 3,
+          // Idle pool threads sleep instead of spinning: between a program's graphs the host
+          // works (eigh, the next batch), and spinning workers take its core (2x slower steps on
+          // two cores in npm run bench:train).
+          extra: { session: { intra_op: { allow_spinning: '0' } } },
           ...(this.options.threads === undefined ? {} : { intraOpNumThreads: this.options.threads }),
         };
         const sessions: InferenceSession[] = [];
@@ -151,7 +155,7 @@ export class OnnxExecutor implements Executor {
       if (size === undefined) throw new InputShapeError(`dimension '${d}' is not bound by any input's shape`);
       return size;
     };
-    for (const check of prepared.idChecks) hostRowIds(check.op, inputs.get(check.input)!.data, dim(check.rows));
+    for (const check of prepared.idChecks) checkRowIds(check.op, inputs.get(check.input)!.data, dim(check.rows));
 
     const { Tensor } = this.ort;
     const wrap = (data: Float32Array, shape: readonly number[]) => new Tensor('float32', data, [...shape]);

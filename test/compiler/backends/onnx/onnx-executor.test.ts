@@ -93,6 +93,10 @@ describe('onnx runs', () => {
       ['ids', { shape: [2], data: Float32Array.of(1, 4) }],
     ]);
     await expect(executor.run(p, inputs)).rejects.toThrow('gather: id 4 (entry 1) is not a row of a table with 4 rows (0..3)');
+    // Ids round half up, as the reference's Math.round does (ONNX's Round would give row 2 for 2.5).
+    const rows = Float32Array.from({ length: 8 }, (_, i) => i);
+    const rounded = await executor.run(p, new Map([['table', { shape: [4, 2], data: rows }], ['ids', { shape: [3], data: Float32Array.of(2.5, 0.49, -0.5) }]]));
+    expect(Array.from(rounded.get('out')!.data)).toEqual([6, 7, 0, 1, 0, 1]);
   });
 
   it('scatter into the other side of a sum, and only where the scatter has no other use', async () => {
