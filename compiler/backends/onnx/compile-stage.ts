@@ -39,6 +39,32 @@ function absorbedScatters(stage: Stage): Set<number> {
   return absorbed;
 }
 
+/** Elementwise ops that broadcast in ONNX the way numpy does. */
+const BROADCASTING = new Set(['add', 'sub', 'mul', 'div', 'maximum', 'minimum']);
+const BROADCASTS = new Set(['broadcast', 'bcast_rows', 'bcast_cols']);
+
+/** The operand of `node` (a broadcasting op) that can be the broadcast's source: the other is full-size. */
+function compactOperand(node: Node, input: Node): boolean {
+  if (!BROADCASTING.has(node.op) || !BROADCASTS.has(input.op)) return false;
+  const other = node.inputs[0] === input ? node.inputs[1] : node.inputs[0];
+  return other !== input && sameShape(other.shape, node.shape);
+}
+
+/**
+ * Broadcasts that only feed elementwise ops with a full-size other operand: ONNX broadcasts the
+ * source itself (a bias vector against a batch), so they are never materialised.
+ */
+function implicitBroadcasts(stage: Stage, absorbed: ReadonlySet<number>): Set<number> {
+  const written = new Set(stage.writes.map((n) => n.id));
+  const candidates = new Set(stage.nodes.filter((n) => BROADCASTS.has(n.op) && !written.has(n.id)).map((n) => n.id));
+  for (const node of stage.nodes) {
+    // An add that a scatter is absorbed into needs its other side whole: it is ScatterND's data.
+    const absorbing = node.inputs.some((input) => absorbed.has(input.id));
+    for (const input of node.inputs) if (candidates.has(input.id) && (absorbing || !compactOperand(node, input))) candidates.delete(input.id);
+  }
+  return candidates;
+}
+
 export function compileStage(stage: Stage, name: string): CompiledStage {
   const e = new GraphEmitter();
   const values = new Map<number, string>();
@@ -49,7 +75,16 @@ export function compileStage(stage: Stage, name: string): CompiledStage {
     readNames.set(node.id, input);
   }
   const absorbed = absorbedScatters(stage);
+  const implicit = implicitBroadcasts(stage, absorbed);
+  // A broadcast's source as the operand of an elementwise op: a vector [c] broadcasts against
+  // [r, c] as it is, a column source [r] needs the shape [r, 1], a scalar is a scalar.
+  const operand = (node: Node, input: Node): string => {
+    if (!implicit.has(input.id) || !values.has(input.inputs[0].id)) return values.get(input.id)!;
+    const source = values.get(input.inputs[0].id)!;
+    return input.op === 'bcast_cols' ? e.op('Unsqueeze', [source, e.ints([1])]) : source;
+  };
   for (const node of stage.nodes) {
+    if (implicit.has(node.id) && values.has(node.inputs[0].id)) continue;
     if (node.op === 'input' || node.op === 'eigh' || node.op === 'eigvals' || node.op === 'eigvecs') {
       throw new TypeError(`onnx: '${node.op}' cannot be part of a graph (stages.ts keeps it on the host)`);
     }
@@ -60,7 +95,7 @@ export function compileStage(stage: Stage, name: string): CompiledStage {
       values.set(node.id, scatterInto(e, into.inputs.map((input) => values.get(input.id)!), into, values.get(base.id)!));
       continue;
     }
-    values.set(node.id, onnxLowerings[node.op](e, node.inputs.map((input) => values.get(input.id)!), node));
+    values.set(node.id, onnxLowerings[node.op](e, node.inputs.map((input) => operand(node, input)), node));
   }
   // A graph output is a value some node of the graph makes, under a name no other output has.
   // Otherwise (a read passed through, a shared constant, a value written twice) an Identity
