@@ -14,8 +14,8 @@
  * loop (runtime/train/trainer.ts) does: one `executor.loop` per block carries the parameters and
  * Adam moments from step to step on the executor (uploaded once, before the timed steps), and one
  * timed step is one `loop.step`: upload of the batch, step and learning rate, the program, read-back
- * of the loss. (The trainer also reads the terms and per-parameter squared gradient norms, a few
- * scalars, and the embedding every 10th step.) One PyTorch step is zero_grad + forward + backward +
+ * of what the trainer reads every step: the loss, its terms and the per-parameter squared gradient
+ * norms, a few scalars (it also reads the embedding every 10th step). One PyTorch step is zero_grad + forward + backward +
  * Adam + loss.item(). Both start from the same state at step 1 and cycle
  * through the same batches; the first `--warmup` steps of each block are not timed. The timed steps
  * run in `--rounds` rounds that alternate dflc (ONNX Runtime on each of `--onnx-threads`, then
@@ -220,7 +220,8 @@ interface Block {
 
 /**
  * `warmup + steps` training steps from the initial state in one executor loop that carries the
- * parameters and moments (as the trainer does), reading back the loss; times the last `steps`.
+ * parameters and moments (as the trainer does), reading back the scalars the trainer reads each
+ * step; times the last `steps`.
  */
 async function dflcBlock(executor: Executor, train: TrainProgram, start: Inputs, batches: Inputs[], warmup: number, steps: number): Promise<Block> {
   const stateNames = train.params.flatMap((p) => [paramInputName(p.name), adamMName(p.name), adamVName(p.name)]);
@@ -228,13 +229,14 @@ async function dflcBlock(executor: Executor, train: TrainProgram, start: Inputs,
     carry: new Map(stateNames.map((name) => [name, name])),
     initial: new Map(stateNames.map((name) => [name, start.get(name)!])),
   });
+  const read = train.program.outputs.map((o) => o.name).filter((name) => name === 'loss' || name.startsWith('term:') || name.startsWith('grad_sq:'));
   const losses: number[] = [];
   const ms: number[] = [];
   try {
     for (let step = 1; step <= warmup + steps; step++) {
       const inputs = stepInputs(new Map(), batches, step);
       const t0 = performance.now();
-      const outputs = await loop.step(inputs, ['loss']);
+      const outputs = await loop.step(inputs, read);
       const elapsed = performance.now() - t0;
       if (step > warmup) ms.push(elapsed);
       losses.push(outputs.get('loss')!.data[0]);
