@@ -1,5 +1,5 @@
-import { basename, extname } from 'node:path';
 import type { Executor } from '../../compiler/backends/executor.ts';
+import { objectiveName } from '../objective-name.ts';
 import { createExecutor } from '../../compiler/backends/create-executor.ts';
 import type { CheckedObjective } from '../objective.ts';
 import { beginSession } from './begin-session.ts';
@@ -140,9 +140,6 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
   }
 }
 
-export function objectiveName(file: string): string {
-  return basename(file, extname(file)) || 'objective';
-}
 
 function defaultExecutor(backend: RunConfig['backend']): Promise<{ executor: Executor; description: string }> {
   return createExecutor(backend);

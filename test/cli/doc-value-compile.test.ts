@@ -45,6 +45,14 @@ describe('dflc value', () => {
     }
   });
 
+  it('runs in float32 on ONNX Runtime by default', async () => {
+    const result = await runCli(['value', 'examples/card.dfl', '--json', ...cardInputs]);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as { value: number; dtype: string; backend: string };
+    expect(json).toMatchObject({ dtype: 'float32', backend: 'onnx' });
+    expect(relativeError([json.value], [expected.value])).toBeLessThanOrEqual(2e-3);
+  });
+
   it('runs in float32 on the wasm backend', async () => {
     const result = await runCli(['value', 'examples/card.dfl', '--backend', 'wasm', '--json', ...cardInputs]);
     expect(result.code).toBe(0);
@@ -93,6 +101,20 @@ describe('dflc compile', () => {
     expect(b2json.ops.some((o) => o.op === 'eigh')).toBe(false);
     expect(b2json.rewrites.length).toBeGreaterThan(0);
     expect(b2json.flops).toBeGreaterThan(0);
+  });
+
+  it('-o OUT.onnx writes an ONNX model; an objective with a spectrum is refused with the reason (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dflc-onnx-'));
+    const ok = await runCli(['compile', 'examples/vicreg.dfl', '-o', join(dir, 'vicreg.onnx')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain('wrote');
+    expect(readFileSync(join(dir, 'vicreg.onnx')).length).toBeGreaterThan(1000);
+    const card = await runCli(['compile', 'examples/card.dfl', '-o', join(dir, 'card.onnx')]);
+    expect(card.code).toBe(1);
+    expect(card.stderr).toContain('cannot emit ONNX: the program has 1 symmetric eigendecomposition (eigh)');
+    const usage = await runCli(['compile', 'examples/vicreg.dfl', '--emit', 'onnx']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--emit needs -o OUT');
   });
 
   it('rejects an unknown pass name for --dump-after', async () => {

@@ -2,7 +2,7 @@ import type { Node } from '../../ir/node.ts';
 import { sameShape } from '../../ir/shape.ts';
 import { GraphEmitter } from './graph-emitter.ts';
 import { onnxLowerings, scatterInto } from './lowering.ts';
-import { encodeModel, type OnnxValueInfo } from './onnx-model.ts';
+import { encodeModel, type OnnxGraph, type OnnxValueInfo } from './onnx-model.ts';
 import type { Stage } from './stages.ts';
 
 /** One stage as an ONNX model, with the names its values go by. */
@@ -65,7 +65,17 @@ function implicitBroadcasts(stage: Stage, absorbed: ReadonlySet<number>): Set<nu
   return candidates;
 }
 
+/** A stage lowered to an ONNX graph, before serialisation. */
+export interface LoweredStage extends Omit<CompiledStage, 'model'> {
+  readonly graph: OnnxGraph;
+}
+
 export function compileStage(stage: Stage, name: string): CompiledStage {
+  const { graph, ...names } = lowerStage(stage, name);
+  return { model: encodeModel(graph), ...names };
+}
+
+export function lowerStage(stage: Stage, name: string): LoweredStage {
   const e = new GraphEmitter();
   const values = new Map<number, string>();
   const readNames = new Map<number, string>();
@@ -116,6 +126,6 @@ export function compileStage(stage: Stage, name: string): CompiledStage {
     outputs.push(valueInfo(output, node));
   }
   const inputs = [...stage.reads.map((node) => valueInfo(readNames.get(node.id)!, node)), ...e.dimInfos()];
-  const model = encodeModel({ name, nodes: e.nodes, inputs, outputs, initializers: e.initializers });
-  return { model, readNames, writeNames, dimNames: e.dimInputs };
+  const graph: OnnxGraph = { name, nodes: e.nodes, inputs, outputs, initializers: e.initializers };
+  return { graph, readNames, writeNames, dimNames: e.dimInputs };
 }

@@ -4,6 +4,7 @@ import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { explain } from '../../../compiler/explain.ts';
 import { compileValueAndGrad, PASS_NAMES } from '../../../compiler/pipeline.ts';
 import { atomicWrite } from '../../io/atomic-write.ts';
+import { objectiveName } from '../../objective-name.ts';
 import { checkObjective } from '../../objective.ts';
 import { UsageError, type Command } from '../command.ts';
 import { readSource } from '../read-source.ts';
@@ -23,7 +24,7 @@ export function parseDims(text: string): Map<string, number> {
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'compile an objective into its optimised value-and-gradient program',
-  help: `Usage: dflc compile FILE.dfl [-o OUT.ts] [--explain] [--json] [--dims n=64,d=256] [--dump-after PASS]
+  help: `Usage: dflc compile FILE.dfl [-o OUT.ts|OUT.onnx] [--emit ts|onnx] [--explain] [--json] [--dims n=64,d=256] [--dump-after PASS]
 
 Checks the objective, differentiates it in dflc's IR and optimises value and gradient together
 into one program. Prints a one-line summary; --explain prints the optimised program, the
@@ -37,8 +38,15 @@ typed objective(inputs) and valueAndGrad(inputs) functions taking tf.Tensors by 
 names as written. It imports @tensorflow/tfjs-core and dflc/runtime (the host eigensolver).
 The module computes in float32, so its guards use ε = 1e-6, as float32 runs of dflc value do.
 
+With -o OUT.onnx (or --emit onnx), writes the program as one ONNX model (opset 18, float32) that
+any ONNX runtime loads: inputs by the names as written, outputs value and grad:NAME, symbolic
+sizes read off the input shapes. ONNX has no eigendecomposition, so objectives with a spectrum
+(eigvals) cannot be one ONNX file: dflc says so, and the TypeScript module is the way out.
+
 Options:
-  -o, --output OUT.ts  write the program as a TypeScript module (replaced atomically)
+  -o, --output OUT     write the program: a TypeScript module, or with .onnx an ONNX model
+                       (replaced atomically)
+  --emit ts|onnx     what -o writes (default: onnx for a .onnx file, otherwise ts)
   --explain          print the optimised program, the rewrites that fired and the cost
   --json             with --explain: {"ops": [{"op", "shape"}], "rewrites": [...], "flops": n}
   --dims NAME=SIZE,...  bind symbolic dimensions, e.g. n=64,d=256
@@ -47,9 +55,11 @@ Options:
 
 Examples:
   dflc compile examples/card.dfl --explain --dims n=512,d=128
-  dflc compile examples/card.dfl -o card-objective.ts`,
+  dflc compile examples/card.dfl -o card-objective.ts
+  dflc compile examples/vicreg.dfl -o vicreg.onnx`,
   options: {
     output: { type: 'string', short: 'o' },
+    emit: { type: 'string' },
     explain: { type: 'boolean' },
     json: { type: 'boolean' },
     dims: { type: 'string' },
@@ -66,6 +76,9 @@ Examples:
     const sizes = typeof values.dims === 'string' ? parseDims(values.dims) : undefined;
     const source = await readSource(file, io.cwd);
     const output = values.output as string | undefined;
+    const emit = (values.emit as string | undefined) ?? (output?.toLowerCase().endsWith('.onnx') ? 'onnx' : 'ts');
+    if (emit !== 'ts' && emit !== 'onnx') throw new UsageError(`--emit takes ts or onnx, got '${emit}'`);
+    if (values.emit !== undefined && output === undefined) throw new UsageError('--emit needs -o OUT to write to');
     // A generated module computes in float32: its guards get float32's ε, as in `dflc value`.
     const checked = checkObjective(file, source, output === undefined ? undefined : FLOAT32_EPSILON);
     reportDiagnostics(io, file, source, checked.diagnostics);
@@ -75,9 +88,21 @@ Examples:
     for (const dump of result.dumps) io.stderr(`--- after ${dump.pass} (${dump.phase}, round ${dump.round}) ---\n${dump.text}\n`);
     const report = explain(result.program, result.log, { sizes });
     if (output !== undefined) {
-      // Loaded only here: ts-morph brings the TypeScript compiler, which no other command needs.
-      const { emitModule } = await import('../../../compiler/backends/typescript/emit-module.ts');
-      const text = emitModule(result.program, { source, file, log: result.log, sizes });
+      let text: string | Uint8Array;
+      if (emit === 'onnx') {
+        const { exportOnnx, OnnxExportError } = await import('../../../compiler/backends/onnx/export-model.ts');
+        try {
+          text = exportOnnx(result.program, objectiveName(file));
+        } catch (error) {
+          if (!(error instanceof OnnxExportError)) throw error;
+          io.stderr(`${file}: error: cannot emit ONNX: ${error.message}\n`);
+          return 1;
+        }
+      } else {
+        // Loaded only here: ts-morph brings the TypeScript compiler, which no other command needs.
+        const { emitModule } = await import('../../../compiler/backends/typescript/emit-module.ts');
+        text = emitModule(result.program, { source, file, log: result.log, sizes });
+      }
       const target = resolve(io.cwd, output);
       try {
         await mkdir(dirname(target), { recursive: true });
