@@ -72,7 +72,7 @@ const { values: flags } = parseArgs({
     batches: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '5' },
     steps: { type: 'string', default: '15' },
-    rounds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '8' },
     'cpu-steps': { type: 'string', default: '3' },
     'torch-threads': { type: 'string', default: '1,2' },
     'profile-steps': { type: 'string', default: '3' },
