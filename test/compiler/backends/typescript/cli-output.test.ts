@@ -64,7 +64,8 @@ describe('dflc compile -o', () => {
   it('is in the help', async () => {
     const result = await runCli(['compile', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('-o, --output OUT.ts');
+    expect(result.stdout).toContain('-o, --output OUT');
+    expect(result.stdout).toContain('--emit ts|onnx');
   });
 
   it('gives a module that, imported and run, gives what dflc value gives (float32 and --f64)', async () => {
