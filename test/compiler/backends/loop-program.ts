@@ -58,7 +58,7 @@ export function momentumStep(k: number): Map<string, Float32Tensor> {
 }
 
 /** `steps` steps by repeated `run`, feeding W' and M' back: every step's outputs and the final state. */
-export async function runRepeatedly(executor: Executor, steps: number) {
+export async function runRepeatedly(executor: Pick<Executor, 'run'>, steps: number) {
   const program = momentumProgram();
   let state = momentumInitial();
   const outputs: Map<string, Float32Tensor>[] = [];

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Executor, Float32Tensor, LoopOptions } from '../../../compiler/backends/executor.ts';
+import type { Executor, LoopOptions } from '../../../compiler/backends/executor.ts';
 import { checkLoop, LoopError, loopOverRun } from '../../../compiler/backends/run-loop.ts';
 import { TfjsExecutor } from '../../../compiler/backends/tfjs/tfjs-executor.ts';
 import { IrBuilder } from '../../../compiler/ir/builder.ts';
 import type { Program } from '../../../compiler/ir/node.ts';
-import { MOMENTUM_CARRY, momentumInitial, momentumProgram, momentumStep, runRepeatedly } from './loop-program.ts';
+import { describeLoopLaws } from './loop-laws.ts';
+import { MOMENTUM_CARRY, momentumInitial, momentumProgram, momentumStep } from './loop-program.ts';
 
 /** The generic loop over `Executor.run`, and the option checks every loop shares. */
 
 const program = momentumProgram();
 const options = (over: Partial<LoopOptions> = {}): LoopOptions => ({ carry: MOMENTUM_CARRY, initial: momentumInitial(), ...over });
-const data = (t: Float32Tensor | undefined) => Array.from(t!.data);
 
 let executor: TfjsExecutor;
 beforeAll(async () => {
@@ -18,45 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => executor?.dispose());
 
+describeLoopLaws('loopOverRun', () => executor, () => (p, o) => loopOverRun(executor, p, o));
+
 describe('loopOverRun', () => {
-  it('gives the outputs and state of repeated runs that feed the carried outputs back', async () => {
-    const want = await runRepeatedly(executor, 4);
-    const loop = await loopOverRun(executor, program, options());
-    for (let k = 1; k <= 4; k++) {
-      const got = await loop.step(momentumStep(k), ['loss', 'Z', 'W_next']);
-      expect([...got.keys()]).toEqual(['loss', 'Z', 'W_next']);
-      for (const name of got.keys()) expect(got.get(name), `${name} at step ${k}`).toEqual(want.outputs[k - 1].get(name));
-    }
-    expect(await loop.state()).toEqual(want.state);
-    loop.dispose();
-    await expect(loop.state()).rejects.toThrow('the loop is disposed');
-  });
-
-  it('keeps the state of the last completed step when a step fails', async () => {
-    const loop = await loopOverRun(executor, program, options());
-    await loop.step(momentumStep(1), []);
-    const before = await loop.state();
-    const wrong = momentumStep(2);
-    wrong.set('X', { shape: [4, 2], data: new Float32Array(8) });
-    await expect(loop.step(wrong, ['loss'])).rejects.toThrow(/input 'X'/);
-    expect(await loop.state()).toEqual(before);
-    const next = await loop.step(momentumStep(2), ['loss']);
-    expect(next.get('loss')).toEqual((await runRepeatedly(executor, 2)).outputs[1].get('loss'));
-  });
-
-  it('hands out copies: changing them, or the initial arrays, changes no state', async () => {
-    const initial = momentumInitial();
-    const loop = await loopOverRun(executor, program, options({ initial }));
-    initial.get('W')!.data.fill(NaN);
-    const read = await loop.step(momentumStep(1), ['W_next', 'M_next']);
-    const state = await loop.state();
-    read.get('W_next')!.data.fill(NaN);
-    state.get('M')!.data.fill(NaN);
-    expect(data((await loop.state()).get('W')).every(Number.isFinite)).toBe(true);
-    expect(data((await loop.state()).get('M')).every(Number.isFinite)).toBe(true);
-    expect(await loop.state()).toEqual((await runRepeatedly(executor, 1)).state);
-  });
-
   it('refuses a step while the previous one runs', async () => {
     let release: () => void = () => {};
     const slow: Pick<Executor, 'run'> = {

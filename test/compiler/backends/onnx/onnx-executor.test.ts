@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoopOptions } from '../../../../compiler/backends/executor.ts';
 import { OnnxExecutor } from '../../../../compiler/backends/onnx/onnx-executor.ts';
 import { InputShapeError } from '../../../../compiler/backends/tfjs/bind-sizes.ts';
 import { evaluate, inferSizes } from '../../../../compiler/backends/reference/evaluate.ts';
 import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import { tensor64 } from '../../../../compiler/ir/tensor.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
-import { MOMENTUM_CARRY, momentumInitial, momentumProgram, momentumStep, runRepeatedly } from '../loop-program.ts';
+import { describeLoopLaws } from '../loop-laws.ts';
+import { momentumInitial, momentumProgram, momentumStep } from '../loop-program.ts';
 
 /** The ONNX Runtime executor's own behaviour; its numerics are in the shared executor tests (tfjs/helpers.ts). */
 
 const program = momentumProgram();
-const options = (over: Partial<LoopOptions> = {}): LoopOptions => ({ carry: MOMENTUM_CARRY, initial: momentumInitial(), ...over });
 
 let executor: OnnxExecutor;
 beforeAll(async () => {
@@ -19,47 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => executor?.dispose());
 
-describe('the onnx loop', () => {
-  it('gives exactly the outputs and state of repeated runs, while the batch size changes every step', async () => {
-    const want = await runRepeatedly(executor, 5);
-    const loop = await executor.loop(program, options());
-    for (let k = 1; k <= 5; k++) {
-      const got = await loop.step(momentumStep(k), ['loss', 'Z', 'W_next', 'W_in']);
-      for (const name of got.keys()) expect(got.get(name), `${name} at step ${k}`).toEqual(want.outputs[k - 1].get(name));
-    }
-    expect(await loop.state()).toEqual(want.state);
-    loop.dispose();
-    await expect(loop.state()).rejects.toThrow('the loop is disposed');
-  });
-
-  it('keeps the state of the last completed step when a step fails', async () => {
-    const loop = await executor.loop(program, options());
-    await loop.step(momentumStep(1), []);
-    const before = await loop.state();
-    const wrong = momentumStep(2);
-    wrong.set('X', { shape: [4, 2], data: new Float32Array(8) });
-    await expect(loop.step(wrong, ['loss'])).rejects.toThrow(/input 'X'/);
-    expect(await loop.state()).toEqual(before);
-    const next = await loop.step(momentumStep(2), ['loss']);
-    expect(next.get('loss')).toEqual((await runRepeatedly(executor, 2)).outputs[1].get('loss'));
-  });
-
-  it('hands out copies: changing them, or the initial arrays, changes no state', async () => {
-    const initial = momentumInitial();
-    const loop = await executor.loop(program, options({ initial }));
-    initial.get('W')!.data.fill(NaN);
-    const read = await loop.step(momentumStep(1), ['W_next', 'M_next']);
-    read.get('W_next')!.data.fill(NaN);
-    (await loop.state()).get('M')!.data.fill(NaN);
-    expect(await loop.state()).toEqual((await runRepeatedly(executor, 1)).state);
-  });
-
-  it('checks its options like every loop', async () => {
-    await expect(executor.loop(program, options({ carry: new Map([['nope', 'W']]) }))).rejects.toThrow("carry: 'nope' is not an output of the program");
-    const loop = await executor.loop(program, options());
-    await expect(loop.step(new Map([...momentumStep(1), ['W', momentumInitial().get('W')!]]), [])).rejects.toThrow("input 'W' is carried by the loop");
-  });
-});
+describeLoopLaws('the onnx loop', () => executor, () => (p, o) => executor.loop(p, o));
 
 describe('onnx runs', () => {
   it('hand back outputs that are inputs, or repeat another output, as arrays of their own', async () => {

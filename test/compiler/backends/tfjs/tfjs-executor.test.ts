@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoopError, loopOverRun } from '../../../../compiler/backends/run-loop.ts';
 import { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
+import { describeLoopLaws } from '../loop-laws.ts';
 import { MOMENTUM_CARRY, momentumInitial, momentumProgram, momentumStep, runRepeatedly } from '../loop-program.ts';
 import { loadExecutors, TEST_BACKENDS } from './helpers.ts';
 
@@ -20,6 +21,10 @@ beforeAll(async () => {
   executors = await loadExecutors();
 });
 afterAll(() => executors?.forEach((e) => e.dispose()));
+
+for (const backend of TEST_BACKENDS) {
+  describeLoopLaws(`the tfjs loop on ${backend}`, () => executors.get(backend)!, () => (p, o) => executors.get(backend)!.loop(p, o));
+}
 
 describe.each(TEST_BACKENDS)('the tfjs loop on %s', (backend) => {
   it('gives the outputs and state of repeated runs, and of the loop over run, bit for bit', async () => {
@@ -62,42 +67,6 @@ describe.each(TEST_BACKENDS)('the tfjs loop on %s', (backend) => {
     loop.dispose(); // twice is harmless
     await expect(loop.step(momentumStep(1), ['loss'])).rejects.toThrow(LoopError);
     await expect(loop.state()).rejects.toThrow('the loop is disposed');
-  });
-
-  it('keeps the state of the last completed step when a step fails, then goes on as if it had not run', async () => {
-    const executor = executors.get(backend)!;
-    const want = await runRepeatedly(executor, 3);
-    const loop = await executor.loop(program, options());
-    await loop.step(momentumStep(1), []);
-    await loop.step(momentumStep(2), []);
-    const wrongShape = momentumStep(3);
-    wrongShape.set('X', { shape: [5, 4], data: new Float32Array(20) });
-    await expect(loop.step(wrongShape, ['loss'])).rejects.toThrow(/input 'X' should be matrix\[n, 3\]/);
-    const wrongLength = momentumStep(3);
-    wrongLength.set('lr', { shape: [], data: new Float32Array(2) });
-    await expect(loop.step(wrongLength, ['loss'])).rejects.toThrow("input 'lr' has 2 values for shape []");
-    const missing = momentumStep(3);
-    missing.delete('lr');
-    await expect(loop.step(missing, ['loss'])).rejects.toThrow("input 'lr' (scalar) is not given");
-    await expect(loop.step(momentumStep(3), ['loss', 'nope'])).rejects.toThrow("step: cannot read 'nope'");
-    await expect(loop.step(new Map([...momentumStep(3), ['M', momentumInitial().get('M')!]]), [])).rejects.toThrow("step: input 'M' is carried");
-    const afterTwo = want.outputs[1];
-    expect(await loop.state()).toEqual(new Map([['W', afterTwo.get('W_next')], ['M', afterTwo.get('M_next')]]));
-    expect((await loop.step(momentumStep(3), ['loss'])).get('loss')).toEqual(want.outputs[2].get('loss'));
-    expect(await loop.state()).toEqual(want.state);
-    loop.dispose();
-  });
-
-  it('hands out copies: changing them, or the initial arrays, changes no state', async () => {
-    const executor = executors.get(backend)!;
-    const initial = momentumInitial();
-    const loop = await executor.loop(program, { carry: MOMENTUM_CARRY, initial });
-    initial.get('W')!.data.fill(NaN);
-    const read = await loop.step(momentumStep(1), ['W_next', 'M_next', 'W_in']);
-    for (const t of read.values()) t.data.fill(NaN);
-    (await loop.state()).get('M')!.data.fill(NaN);
-    expect(await loop.state()).toEqual((await runRepeatedly(executor, 1)).state);
-    loop.dispose();
   });
 
   it('refuses options that do not fit the program, holding nothing', async () => {
