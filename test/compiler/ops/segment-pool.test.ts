@@ -1,12 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differentiate } from '../../../compiler/autodiff.ts';
 import { evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
-import { EXECUTOR_KERNELS, missingKernels } from '../../../compiler/backends/tfjs/kernel-check.ts';
 import { tfjsLowerings } from '../../../compiler/backends/tfjs/lowering.ts';
-import { runProgramTf } from '../../../compiler/backends/tfjs/run-program.ts';
 import type { Executor } from '../../../compiler/backends/executor.ts';
-import { ensureActive } from '../../../compiler/backends/tfjs/load-backend.ts';
 import { nodeFlops } from '../../../compiler/cost.ts';
 import { IrBuilder, IrError } from '../../../compiler/ir/builder.ts';
 import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts';
@@ -14,7 +10,7 @@ import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
 import { programOf, run, type Case } from './op-case.ts';
-import { EXECUTOR_BACKENDS, loadAllExecutors, relativeError, toFloat32, TOLERANCE } from '../backends/tfjs/helpers.ts';
+import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, relativeError, toFloat32, TOLERANCE } from '../backends/tfjs/helpers.ts';
 
 /**
  * segment_pool (out[rows[i]] += weights[i] · table[ids[i]]): values against the hand formula and
@@ -203,15 +199,7 @@ describe.each(EXECUTOR_BACKENDS)('segment_pool on %s', (backend) => {
   if (backend !== 'onnx') {
     it.each(cases)('%s runs only the kernels its lowering declares, all of which the backend has', async (_name, c) => {
       const { program, values } = programOf(c);
-      expect(missingKernels(program, backend)).toEqual([]);
-      await ensureActive(backend);
-      const declared = new Set<string>([...EXECUTOR_KERNELS, ...tfjsLowerings.segment_pool.kernels]);
-      const inputs = new Map([...toFloat32(values)].map(([name, t]) => [name, tf.tensor(t.data, [...t.shape], 'float32')]));
-      const before = tf.memory().numTensors;
-      const info = await tf.profile(() => tf.dispose([...runProgramTf(program, inputs).values()]));
-      expect(tf.memory().numTensors).toBe(before);
-      tf.dispose([...inputs.values()]);
-      expect(info.kernelNames.filter((k) => !declared.has(k))).toEqual([]);
+      expect(await undeclaredKernels(program, values, backend, tfjsLowerings.segment_pool.kernels)).toEqual([]);
     });
   }
 

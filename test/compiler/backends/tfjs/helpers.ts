@@ -1,3 +1,8 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+import { EXECUTOR_KERNELS, missingKernels } from '../../../../compiler/backends/tfjs/kernel-check.ts';
+import { ensureActive } from '../../../../compiler/backends/tfjs/load-backend.ts';
+import { runProgramTf } from '../../../../compiler/backends/tfjs/run-program.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
 import { tensor64, type Tensor64 } from '../../../../compiler/ir/tensor.ts';
 import type { Executor, Float32Tensor } from '../../../../compiler/backends/executor.ts';
@@ -69,4 +74,21 @@ export async function loadAllExecutors(): Promise<Map<string, Executor>> {
   const executors = new Map<string, Executor>(await loadExecutors());
   executors.set('onnx', await OnnxExecutor.create());
   return executors;
+}
+
+/**
+ * Runs `program` on the tfjs `backend` under tf.profile and returns the kernels it ran that are
+ * neither the executor's own nor in `declared`, having checked that the backend has every kernel
+ * the program's lowerings declare and that the run leaks no tensor.
+ */
+export async function undeclaredKernels(program: Program, inputs: ReadonlyMap<string, Tensor64>, backend: string, declared: readonly string[]): Promise<string[]> {
+  expect(missingKernels(program, backend)).toEqual([]);
+  await ensureActive(backend);
+  const allowed = new Set<string>([...EXECUTOR_KERNELS, ...declared]);
+  const tensors = new Map([...toFloat32(inputs)].map(([name, t]) => [name, tf.tensor(t.data, [...t.shape], 'float32')]));
+  const before = tf.memory().numTensors;
+  const info = await tf.profile(() => tf.dispose([...runProgramTf(program, tensors).values()]));
+  expect(tf.memory().numTensors).toBe(before);
+  tf.dispose([...tensors.values()]);
+  return info.kernelNames.filter((k) => !allowed.has(k));
 }
