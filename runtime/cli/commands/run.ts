@@ -41,7 +41,7 @@ first use into \${DFLC_CACHE:-\${XDG_CACHE_HOME:-~/.cache}/dflc}, reused after).
 
 The run folder (RUN) receives:
   run.json, objective.dfl      settings, sizes, backend, timings; the objective's source
-  metrics.jsonl                one line per step: loss, each term, steps/s, effective rank
+  metrics.jsonl                one line per step: loss, each term, gradient norm, steps/s, effective rank
   checkpoints/                 the last two checkpoints, written atomically
   embeddings/{train,tuning,held_out}.npy   float32 [subjects, dim], each subject's last window
   embeddings/{split}_subject_ids.npy       int64 subject ids, in the same order
