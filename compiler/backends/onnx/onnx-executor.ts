@@ -80,6 +80,9 @@ export class OnnxExecutor implements Executor {
   readonly backend = 'onnx';
   private readonly prepared = new WeakMap<Program, Promise<Prepared>>();
   private readonly sessions = new Set<InferenceSession>();
+  // A program that is garbage takes its sessions (native memory) with it: an executor that
+  // evaluates many programs does not accumulate them until dispose.
+  private readonly released = new FinalizationRegistry<readonly InferenceSession[]>((sessions) => this.release(sessions));
   private disposed = false;
 
   private constructor(
@@ -120,6 +123,7 @@ export class OnnxExecutor implements Executor {
           this.sessions.add(session);
           sessions.push(session);
         }
+        this.released.register(program, sessions);
         return { plan, stages, sessions, idChecks: idChecks(plan), selections: selectionsOf(program, plan), outputs: program.outputs };
       })();
       this.prepared.set(program, prepared);
@@ -279,9 +283,14 @@ export class OnnxExecutor implements Executor {
     };
   }
 
+  private release(sessions: Iterable<InferenceSession>): void {
+    for (const session of [...sessions]) {
+      if (this.sessions.delete(session)) void session.release();
+    }
+  }
+
   dispose(): void {
     this.disposed = true;
-    for (const session of this.sessions) void session.release();
-    this.sessions.clear();
+    this.release(this.sessions);
   }
 }

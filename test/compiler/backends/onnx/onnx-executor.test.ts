@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxExecutor } from '../../../../compiler/backends/onnx/onnx-executor.ts';
 import { InputShapeError } from '../../../../compiler/backends/tfjs/bind-sizes.ts';
@@ -88,6 +90,14 @@ describe('onnx runs', () => {
     const want = evaluate(p, inputs, inferSizes(p, inputs));
     const got = await executor.run(p, new Map([...inputs].map(([name, t]) => [name, { shape: [...t.shape], data: Float32Array.from(t.data) }])));
     for (const [name, w] of want) expect(Array.from(got.get(name)!.data), name).toEqual(Array.from(w.data));
+  });
+
+  it('release the sessions of programs that are garbage, without waiting for dispose', () => {
+    const script = fileURLToPath(new URL('./release-sessions.script.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8' });
+    const { before, after } = JSON.parse(out.trim().split('\n').pop()!) as { before: number; after: number };
+    expect(before).toBe(20);
+    expect(after).toBeLessThan(before);
   });
 
   it('refuse to run after dispose', async () => {
