@@ -1,5 +1,5 @@
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import type { Node, Program } from '../../ir/node.ts';
+import { topoOrder, type Node, type Program } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
 import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../executor.ts';
 import { checkRowIds } from '../host-row-ids.ts';
@@ -57,16 +57,9 @@ function idChecks(plan: StagePlan): IdCheck[] {
 
 function selectionsOf(program: Program, plan: StagePlan): Map<number, Node[]> {
   const selections = new Map<number, Node[]>(plan.eighs.map(({ node }) => [node.id, []]));
-  const seen = new Set<number>();
-  const visit = (node: Node) => {
-    if (seen.has(node.id)) return;
-    seen.add(node.id);
-    if ((node.op === 'eigvals' || node.op === 'eigvecs') && selections.has(node.inputs[0].id)) selections.get(node.inputs[0].id)!.push(node);
-    node.inputs.forEach(visit);
-  };
-  // Iterating the stages' node lists and reads covers every selection some graph or output uses.
-  for (const stage of plan.stages) [...stage.nodes, ...stage.reads].forEach(visit);
-  program.outputs.forEach((o) => visit(o.node));
+  for (const node of topoOrder(program.outputs.map((o) => o.node))) {
+    if (node.op === 'eigvals' || node.op === 'eigvecs') selections.get(node.inputs[0].id)?.push(node);
+  }
   return selections;
 }
 
