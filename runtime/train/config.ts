@@ -27,6 +27,7 @@ export const SETTINGS = {
   lr: { schema: positive, must: 'a positive number' },
   seed: { schema: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), must: 'a non-negative integer' },
   backend: { schema: z.enum(BACKEND_CHOICES), must: `one of ${BACKEND_CHOICES.join(', ')}` },
+  threads: { schema: count, must: 'a non-negative integer (0: one per core)' },
   out: { schema: z.string().min(1), must: 'a path for the run folder' },
   resume: { schema: z.boolean(), must: 'true or false' },
   'checkpoint-every': { schema: positiveInt, must: 'a positive integer (steps)' },
@@ -56,6 +57,8 @@ export interface RunConfig {
   readonly lr: number;
   readonly seed: number;
   readonly backend: (typeof BACKEND_CHOICES)[number];
+  /** CPU threads inside each op on the onnx backend; 0 lets ONNX Runtime take one per core. */
+  readonly threads: number;
   /** Absolute path, or undefined for `runs/<objective>-<timestamp>`. */
   readonly out: string | undefined;
   readonly resume: boolean;
@@ -80,6 +83,7 @@ export const RUN_DEFAULTS: RunConfig = {
   lr: 1e-3,
   seed: 0,
   backend: 'auto',
+  threads: 0,
   out: undefined,
   resume: false,
   'checkpoint-every': 100,

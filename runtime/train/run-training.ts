@@ -51,7 +51,7 @@ export interface TrainRunRequest {
   readonly isTty: boolean;
   readonly now?: () => Date;
   /** Executor factory (tests may pass their own). */
-  readonly createExecutor?: (backend: RunConfig['backend']) => Promise<{ executor: Executor; description: string }>;
+  readonly createExecutor?: (backend: RunConfig['backend'], threads: number) => Promise<{ executor: Executor; description: string }>;
 }
 
 export interface TrainRunSummary {
@@ -87,7 +87,7 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
   clock.lap('compile_s');
   const configHash = hashRun(source, plan.model, config, featurizer, plan.examples);
 
-  const { executor, description } = await (request.createExecutor ?? defaultExecutor)(config.backend);
+  const { executor, description } = await (request.createExecutor ?? defaultExecutor)(config.backend, config.threads);
   log(description);
   try {
     const { trainProgram, stepsPerEpoch } = plan;
@@ -141,6 +141,6 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
 }
 
 
-function defaultExecutor(backend: RunConfig['backend']): Promise<{ executor: Executor; description: string }> {
-  return createExecutor(backend);
+function defaultExecutor(backend: RunConfig['backend'], threads: number): Promise<{ executor: Executor; description: string }> {
+  return createExecutor(backend, threads > 0 ? { threads } : {});
 }

@@ -64,6 +64,9 @@ Options:
       --seed S             seed for initialisation and batch order (default ${RUN_DEFAULTS.seed})
       --backend B          ${BACKEND_CHOICES.join(', ')} (default auto: the first that loads,
                            in this order)
+      --threads N          CPU threads inside each op on the onnx backend (default 0: one per
+                           core); results agree to float32 rounding across thread counts, and are
+                           bit-identical only for the same count
   -o, --out RUN            run folder (default runs/<objective>-<date>-<time>)
       --resume             continue the run in --out from its last checkpoint
       --config FILE        read settings from FILE instead of ./dflc.json
@@ -91,6 +94,7 @@ Examples:
     lr: { type: 'string' },
     seed: { type: 'string' },
     backend: { type: 'string' },
+    threads: { type: 'string' },
     out: { type: 'string', short: 'o' },
     resume: { type: 'boolean' },
     config: { type: 'string' },

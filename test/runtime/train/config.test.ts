@@ -81,6 +81,21 @@ describe('mergeForResume', () => {
       'lr changed from 0.01 to 0.001: the result will differ from an uninterrupted run',
     ]);
   });
+
+  it('notes a change of backend or threads, which changes float32 rounding', () => {
+    const merged = mergeForResume({ ...RUN_DEFAULTS, data: '/data', dim: 16, lr: 0.01, backend: 'wasm', threads: 2 }, all('flag'), { ...saved, config: { ...saved.config, backend: 'onnx' } } as RunRecord);
+    expect(merged.conflicts).toEqual([]);
+    expect(merged.notes).toEqual([
+      'backend changed from onnx to wasm: float32 rounding, and so the result, may differ from an uninterrupted run',
+      'threads changed from 0 to 2: float32 rounding, and so the result, may differ from an uninterrupted run',
+    ]);
+  });
+
+  it('reads --threads as a count, 0 meaning one per core', () => {
+    expect(parseFlag('threads', '2')).toBe(2);
+    expect(parseFlag('threads', '0')).toBe(0);
+    expect(() => parseFlag('threads', '-1')).toThrow("--threads must be a non-negative integer (0: one per core), got '-1'");
+  });
 });
 
 describe('examples/dflc.json', () => {
