@@ -39,9 +39,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BackendUnavailableError, type Executor, type Float32Tensor } from '../compiler/backends/executor.ts';
-import { bindSizes } from '../compiler/backends/tfjs/bind-sizes.ts';
+import { bindSizes } from '../compiler/backends/bind-sizes.ts';
 import type { ConcreteBackend } from '../compiler/backends/create-executor.ts';
 import { OnnxExecutor } from '../compiler/backends/onnx/onnx-executor.ts';
+import type { TfjsBackend } from '../compiler/backends/tfjs/load-backend.ts';
 import { tfjsLowerings, type TfValue } from '../compiler/backends/tfjs/lowering.ts';
 import { TfjsExecutor } from '../compiler/backends/tfjs/tfjs-executor.ts';
 import { topoOrder, type Node, type Program } from '../compiler/ir/node.ts';
@@ -465,7 +466,7 @@ async function main(): Promise<void> {
   }
   for (const { name, executor } of rounded) if (name !== 'wasm') executor.dispose();
 
-  for (const backend of BACKENDS.filter((b) => b !== 'wasm' && b !== 'onnx')) {
+  for (const backend of BACKENDS.filter((b): b is TfjsBackend => b !== 'wasm' && b !== 'onnx')) {
     if (backend === 'cpu' && CPU_STEPS === 0) {
       notes.set(backend, 'skipped (--cpu-steps 0)');
       continue;

@@ -7,4 +7,4 @@
 export { bindInputSizes, type InputSignature } from '../compiler/backends/typescript/bind-input-sizes.ts';
 export { rowIds } from '../compiler/backends/typescript/row-ids.ts';
 export { hostEigh, type HostEigh } from '../compiler/backends/host/host-eigh.ts';
-export { InputShapeError } from '../compiler/backends/tfjs/bind-sizes.ts';
+export { InputShapeError } from '../compiler/backends/bind-sizes.ts';

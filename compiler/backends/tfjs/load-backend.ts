@@ -3,25 +3,16 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { BackendUnavailableError } from '../executor.ts';
 
-/** What `--backend` accepts. */
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
-export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
-
-/** The order `auto` tries, best first. */
-export const AUTO_ORDER: readonly ConcreteBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/** The TensorFlow.js backends dflc runs on (`auto` is create-executor.ts's, across executors). */
+export const TFJS_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type TfjsBackend = (typeof TFJS_BACKENDS)[number];
 
 export interface LoadedBackend {
-  /** What the user asked for. */
-  readonly requested: BackendChoice;
-  /** What was loaded. */
-  readonly backend: ConcreteBackend;
+  readonly backend: TfjsBackend;
   /** The name tfjs registers it under (`tensorflow` for both native packages). */
   readonly tfName: string;
   /** One line for the user, e.g. `wasm (SIMD, 1 thread)`. */
   readonly description: string;
-  /** For `auto`: why each better backend was not taken. */
-  readonly skipped: readonly { readonly backend: ConcreteBackend; readonly reason: string }[];
 }
 
 /** The optional native packages; names live in variables so that tsc and bundlers never require them. */
@@ -70,7 +61,7 @@ async function prepareWasm(): Promise<void> {
   wasmPathsSet = true;
 }
 
-async function activate(backend: ConcreteBackend, tfName: string): Promise<void> {
+async function activate(backend: TfjsBackend, tfName: string): Promise<void> {
   if (tf.findBackendFactory(tfName) === null) {
     throw new BackendUnavailableError(
       backend,
@@ -89,7 +80,7 @@ async function activate(backend: ConcreteBackend, tfName: string): Promise<void>
   if (!ok) throw new BackendUnavailableError(backend, `--backend ${backend}: initialising the tfjs backend '${tfName}' failed`);
 }
 
-async function loadOne(backend: ConcreteBackend, importer: ModuleImporter): Promise<{ tfName: string; description: string }> {
+async function loadOne(backend: TfjsBackend, importer: ModuleImporter): Promise<{ tfName: string; description: string }> {
   switch (backend) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -127,33 +118,18 @@ async function loadOne(backend: ConcreteBackend, importer: ModuleImporter): Prom
 }
 
 /**
- * Loads and activates the tfjs backend for `--backend choice`. The native ones (`tensorflow-gpu`,
- * `tensorflow`) are imported only here and only when asked for (or tried by `auto`); when absent,
- * a BackendUnavailableError says how to install them. `auto` takes the first of tensorflow-gpu,
- * tensorflow, wasm, cpu that loads and reports what it skipped and why.
+ * Loads and activates a tfjs backend. The native ones (`tensorflow-gpu`, `tensorflow`) are
+ * imported only here and only when asked for; when absent, a BackendUnavailableError says how to
+ * install them.
  *
  * tfjs has one active backend per process; executors re-activate theirs before each run.
  * `importer` replaces the dynamic import (tests use it to simulate absent packages).
  */
-export async function loadTfjsBackend(choice: BackendChoice = 'auto', importer: ModuleImporter = importModule): Promise<LoadedBackend> {
-  if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
-    throw new BackendUnavailableError(String(choice), `unknown backend '${choice}'; choose one of ${BACKEND_CHOICES.join(', ')}`);
+export async function loadTfjsBackend(backend: TfjsBackend, importer: ModuleImporter = importModule): Promise<LoadedBackend> {
+  if (!(TFJS_BACKENDS as readonly string[]).includes(backend)) {
+    throw new BackendUnavailableError(String(backend), `unknown tfjs backend '${backend}'; choose one of ${TFJS_BACKENDS.join(', ')}`);
   }
-  if (choice !== 'auto') {
-    const loaded = await loadOne(choice, importer);
-    return { requested: choice, backend: choice, ...loaded, skipped: [] };
-  }
-  const skipped: { backend: ConcreteBackend; reason: string }[] = [];
-  for (const backend of AUTO_ORDER) {
-    try {
-      const loaded = await loadOne(backend, importer);
-      return { requested: 'auto', backend, ...loaded, skipped };
-    } catch (error) {
-      if (!(error instanceof BackendUnavailableError)) throw error;
-      skipped.push({ backend, reason: error.message.split(';')[0] });
-    }
-  }
-  throw new BackendUnavailableError('auto', `no tfjs backend could be loaded:\n${skipped.map((s) => `  ${s.backend}: ${s.reason}`).join('\n')}`);
+  return { backend, ...(await loadOne(backend, importer)) };
 }
 
 /** Makes `tfName` the active tfjs backend again if another executor switched it. */
@@ -161,10 +137,4 @@ export async function ensureActive(tfName: string): Promise<void> {
   if (tf.engine().backendName !== tfName) {
     if (!(await tf.setBackend(tfName))) throw new BackendUnavailableError(tfName, `the tfjs backend '${tfName}' could not be re-activated`);
   }
-}
-
-/** One line for the user: `tfjs backend: wasm (SIMD, 1 thread); auto skipped tensorflow-gpu (...)`. */
-export function formatLoadedBackend(loaded: LoadedBackend): string {
-  const skipped = loaded.skipped.map((s) => `${s.backend} (${s.reason.replace(/^--backend \S+ /, '')})`).join(', ');
-  return `tfjs backend: ${loaded.description}${skipped === '' ? '' : `; auto skipped ${skipped}`}`;
 }

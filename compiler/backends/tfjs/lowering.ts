@@ -3,7 +3,7 @@ import { hostRowIds } from '../host-row-ids.ts';
 import type { Attrs, AttrValue, Node } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
 import type { OpName } from '../../ops/op-names.ts';
-import { hostEigh } from './host-eigh.ts';
+import { hostEigh } from '../host/host-eigh.ts';
 
 /** What a node computes to on tfjs: a tensor, or for `eigh` the pair [values, vectors]. */
 export type TfValue = tf.Tensor | readonly tf.Tensor[];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { topoOrder, type Node, type Program } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
 import type { OpName } from '../../ops/op-names.ts';
-import { bindSizes, InputShapeError } from './bind-sizes.ts';
+import { bindSizes, InputShapeError } from '../bind-sizes.ts';
 import { checkKernels } from './kernel-check.ts';
 import { tfjsLowerings, type LoweringContext, type TfjsLowering, type TfValue } from './lowering.ts';
 

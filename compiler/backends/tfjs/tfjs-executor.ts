@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Program } from '../../ir/node.ts';
 import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../executor.ts';
 import { checkLoop, LoopError, type LoopPlan } from '../run-loop.ts';
-import { InputShapeError } from './bind-sizes.ts';
-import { ensureActive, loadTfjsBackend, type BackendChoice, type LoadedBackend, type ModuleImporter } from './load-backend.ts';
+import { InputShapeError } from '../bind-sizes.ts';
+import { ensureActive, loadTfjsBackend, type LoadedBackend, type ModuleImporter, type TfjsBackend } from './load-backend.ts';
 import { runProgramTf } from './run-program.ts';
 
 /**
  * The TensorFlow.js executor: uploads the inputs, runs the program with `runProgramTf`, reads every
- * output back and frees every tensor it made. Create it with `TfjsExecutor.create(choice)`.
+ * output back and frees every tensor it made. Create it with `TfjsExecutor.create(backend)`.
  * Its `loop` keeps the carried state as tensors between steps (TfjsLoop).
  */
 export class TfjsExecutor implements Executor {
@@ -18,8 +18,8 @@ export class TfjsExecutor implements Executor {
   private constructor(readonly loaded: LoadedBackend) {}
 
   /** Loads the backend (see loadTfjsBackend) and returns an executor bound to it. */
-  static async create(choice: BackendChoice = 'auto', importer?: ModuleImporter): Promise<TfjsExecutor> {
-    return new TfjsExecutor(await loadTfjsBackend(choice, importer));
+  static async create(backend: TfjsBackend, importer?: ModuleImporter): Promise<TfjsExecutor> {
+    return new TfjsExecutor(await loadTfjsBackend(backend, importer));
   }
 
   get backend(): string {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ProgramInput } from '../../ir/node.ts';
 import { formatShape } from '../../ir/shape.ts';
-import { bindSizes, InputShapeError } from '../tfjs/bind-sizes.ts';
+import { bindSizes, InputShapeError } from '../bind-sizes.ts';
 
 /** One input of a generated module: its name as written in the source and its declared shape. */
 export type InputSignature = ProgramInput;
@@ -11,7 +11,7 @@ export type InputSignature = ProgramInput;
  * declared rank for every input in `signature`, that fixed dimensions match and that each
  * symbolic dimension has one size in all inputs, and returns the sizes of `dims`, in order (as a
  * tuple, so that `const [n, d] = ...` types each as a number). A failure is an InputShapeError
- * naming the input and the dimension, with the executor's wording (tfjs/bind-sizes.ts).
+ * naming the input and the dimension, with the executors' wording (backends/bind-sizes.ts).
  *
  * `given` is read by plain property access, as the generated code reads it, so that an input
  * named `__proto__` or `constructor` means the same thing here as there; a value that is not a

@@ -13,9 +13,9 @@ for (let i = 0; i < 20; i++) {
 }
 const before = held();
 const gc = (globalThis as { gc?: () => void }).gc!;
-for (let k = 0; k < 10 && held() > 0; k++) {
+for (let k = 0; k < 100 && held() >= before; k++) {
   gc();
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setTimeout(resolve, 20));
 }
 console.log(JSON.stringify({ before, after: held() }));
 executor.dispose();

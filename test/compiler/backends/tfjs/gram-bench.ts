@@ -14,7 +14,7 @@ import type { OpName } from '../../../../compiler/ops/op-names.ts';
 import { tfjsLowerings, type TfjsLowering } from '../../../../compiler/backends/tfjs/lowering.ts';
 import { runProgramTf } from '../../../../compiler/backends/tfjs/run-program.ts';
 import { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
-import type { BackendChoice } from '../../../../compiler/backends/tfjs/load-backend.ts';
+import type { TfjsBackend } from '../../../../compiler/backends/tfjs/load-backend.ts';
 
 const [n, d, repeats] = [Number(process.argv[2] ?? 4096), Number(process.argv[3] ?? 256), Number(process.argv[4] ?? 5)];
 
@@ -50,7 +50,7 @@ for (const [label, program] of programs) {
 const data = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 12.9898) * 0.5);
 const inputs = new Map([['Z', { shape: [n, d], data }]]);
 
-for (const backend of ['wasm', 'cpu'] as BackendChoice[]) {
+for (const backend of ['wasm', 'cpu'] as TfjsBackend[]) {
   const executor = await TfjsExecutor.create(backend);
   console.log(executor.loaded.description);
   for (const [label, program] of programs) {

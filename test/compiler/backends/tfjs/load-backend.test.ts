@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../../../../compiler/backends/executor.ts';
-import { formatLoadedBackend, loadTfjsBackend, type BackendChoice } from '../../../../compiler/backends/tfjs/load-backend.ts';
+import { loadTfjsBackend, type TfjsBackend } from '../../../../compiler/backends/tfjs/load-backend.ts';
 import { TfjsExecutor } from '../../../../compiler/backends/tfjs/tfjs-executor.ts';
 
 function installed(pkg: string): boolean {
@@ -14,14 +14,7 @@ function installed(pkg: string): boolean {
   }
 }
 
-/** An importer under which the native packages are absent, as on a machine without them. */
-const absent = async (specifier: string): Promise<unknown> => {
-  const error = new Error(`Cannot find package '${specifier}' imported from /work/main/compiler/backends/tfjs/load-backend.ts`);
-  (error as Error & { code: string }).code = 'ERR_MODULE_NOT_FOUND';
-  throw error;
-};
-
-async function failure(choice: BackendChoice, importer?: (s: string) => Promise<unknown>): Promise<BackendUnavailableError> {
+async function failure(choice: TfjsBackend, importer?: (s: string) => Promise<unknown>): Promise<BackendUnavailableError> {
   try {
     await loadTfjsBackend(choice, importer);
   } catch (error) {
@@ -61,19 +54,6 @@ describe('loading tfjs backends', () => {
     expect(error.message).toMatch(/not registered with this copy of @tensorflow\/tfjs-core/);
   });
 
-  it('auto falls back to wasm and reports what it skipped', async () => {
-    const loaded = await loadTfjsBackend('auto', absent);
-    expect(loaded.backend).toBe('wasm');
-    expect(loaded.requested).toBe('auto');
-    expect(loaded.skipped.map((s) => s.backend)).toEqual(['tensorflow-gpu', 'tensorflow']);
-    expect(loaded.skipped[1].reason).toBe('--backend tensorflow needs the package @tensorflow/tfjs-node, which is not installed');
-    expect(tf.getBackend()).toBe('wasm');
-    expect(formatLoadedBackend(loaded)).toBe(
-      'tfjs backend: wasm (SIMD, 1 thread); auto skipped tensorflow-gpu (needs the package @tensorflow/tfjs-node-gpu, ' +
-        'which is not installed), tensorflow (needs the package @tensorflow/tfjs-node, which is not installed)',
-    );
-  });
-
   it('wasm runs with SIMD, on one thread under Node', async () => {
     const loaded = await loadTfjsBackend('wasm');
     expect(loaded.description).toBe('wasm (SIMD, 1 thread)');
@@ -94,7 +74,7 @@ describe('loading tfjs backends', () => {
   });
 
   it('rejects an unknown backend name', async () => {
-    const error = await failure('webgl' as BackendChoice);
-    expect(error.message).toContain('auto, tensorflow-gpu, tensorflow, wasm, cpu');
+    const error = await failure('webgl' as TfjsBackend);
+    expect(error.message).toContain("unknown tfjs backend 'webgl'; choose one of tensorflow-gpu, tensorflow, wasm, cpu");
   });
 });

@@ -4,7 +4,7 @@ import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import type { Node, Program } from '../../../../compiler/ir/node.ts';
 import { tensor64 } from '../../../../compiler/ir/tensor.ts';
 import type { OpName } from '../../../../compiler/ops/op-names.ts';
-import { InputShapeError } from '../../../../compiler/backends/tfjs/bind-sizes.ts';
+import { InputShapeError } from '../../../../compiler/backends/bind-sizes.ts';
 import { ensureActive } from '../../../../compiler/backends/tfjs/load-backend.ts';
 import { tfjsLowerings, type TfjsLowering } from '../../../../compiler/backends/tfjs/lowering.ts';
 import { runProgramTf } from '../../../../compiler/backends/tfjs/run-program.ts';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bindInputSizes, type InputSignature } from '../../../../runtime/entry.ts';
-import { InputShapeError } from '../../../../compiler/backends/tfjs/bind-sizes.ts';
+import { InputShapeError } from '../../../../compiler/backends/bind-sizes.ts';
 
 const SIGNATURE: InputSignature[] = [
   { name: 'Z', shape: ['n', 'd'] },

@@ -1,5 +1,5 @@
-import type { Program } from '../../ir/node.ts';
-import { formatShape } from '../../ir/shape.ts';
+import type { Program } from '../ir/node.ts';
+import { formatShape } from '../ir/shape.ts';
 
 /** The arrays given to a run do not fit the program's inputs (missing, unknown, wrong shape). */
 export class InputShapeError extends Error {
