@@ -1,7 +1,7 @@
 import type { Node } from '../../ir/node.ts';
 import { sameShape } from '../../ir/shape.ts';
 import { GraphEmitter } from './graph-emitter.ts';
-import { onnxLowerings, scatterInto } from './lowering.ts';
+import { isHostOp, onnxLowerings, scatterInto } from './lowering.ts';
 import { encodeModel, type OnnxGraph, type OnnxValueInfo } from './onnx-model.ts';
 import type { Stage } from './stages.ts';
 
@@ -95,7 +95,7 @@ export function lowerStage(stage: Stage, name: string): LoweredStage {
   };
   for (const node of stage.nodes) {
     if (implicit.has(node.id) && values.has(node.inputs[0].id)) continue;
-    if (node.op === 'input' || node.op === 'eigh' || node.op === 'eigvals' || node.op === 'eigvecs') {
+    if (isHostOp(node.op)) {
       throw new TypeError(`onnx: '${node.op}' cannot be part of a graph (stages.ts keeps it on the host)`);
     }
     if (absorbed.has(node.id)) continue;

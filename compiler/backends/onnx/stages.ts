@@ -1,4 +1,5 @@
 import { topoOrder, type Node, type Program } from '../../ir/node.ts';
+import { isHostOp } from './lowering.ts';
 
 /**
  * ONNX has no eigendecomposition, so a program runs as a sequence of graphs ("stages") with the
@@ -24,10 +25,6 @@ export interface Stage {
 
 const FREE = -1;
 
-function isHostValue(node: Node): boolean {
-  return node.op === 'input' || node.op === 'eigh' || node.op === 'eigvals' || node.op === 'eigvecs';
-}
-
 export function planStages(program: Program): StagePlan {
   const order = topoOrder(program.outputs.map((o) => o.node));
   const stage = new Map<number, number>();
@@ -47,7 +44,7 @@ export function planStages(program: Program): StagePlan {
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i];
     if (node.op === 'eigh') require(node.inputs[0], stage.get(node.id)!);
-    if (isHostValue(node) || stage.get(node.id) === FREE) continue;
+    if (isHostOp(node.op) || stage.get(node.id) === FREE) continue;
     const at = need.get(node.id) ?? stage.get(node.id)!;
     stage.set(node.id, at);
     for (const input of node.inputs) require(input, at);
@@ -63,7 +60,7 @@ export function planStages(program: Program): StagePlan {
   };
   for (const node of order) {
     if (node.op === 'eigh') mark(hostAt, node.inputs[0], stage.get(node.id)!);
-    else if (!isHostValue(node)) for (const input of node.inputs) mark(readAt, input, Math.max(0, stage.get(node.id)!));
+    else if (!isHostOp(node.op)) for (const input of node.inputs) mark(readAt, input, Math.max(0, stage.get(node.id)!));
   }
   for (const output of program.outputs) mark(hostAt, output.node, count - 1);
 
@@ -71,7 +68,7 @@ export function planStages(program: Program): StagePlan {
   const reads: Set<Node>[] = Array.from({ length: count }, () => new Set());
   const writes: Set<Node>[] = Array.from({ length: count }, () => new Set());
   for (const node of order) {
-    if (isHostValue(node)) continue;
+    if (isHostOp(node.op)) continue;
     const own = stage.get(node.id)!;
     const host = hostAt.get(node.id) ?? new Set<number>();
     if (own === FREE) {
