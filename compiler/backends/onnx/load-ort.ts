@@ -1,7 +1,14 @@
 import { BackendUnavailableError } from '../executor.ts';
+import { bindingRuntime } from './binding-session.ts';
+import { cApiRuntime } from './c-api-session.ts';
+import type { OrtRuntime } from './ort-session.ts';
 
 /** The parts of onnxruntime-node's API that dflc uses, typed here so nothing else imports it statically. */
 export type Ort = typeof import('onnxruntime-node');
+
+/** How the executor reaches ONNX Runtime: its C API (no copies) or onnxruntime-node's JavaScript API. */
+export type OrtWay = 'c-api' | 'binding';
+export const ORT_WAYS: readonly OrtWay[] = ['c-api', 'binding'];
 
 let loading: Promise<Ort> | undefined;
 
@@ -12,13 +19,47 @@ let loading: Promise<Ort> | undefined;
 export function loadOrt(): Promise<Ort> {
   loading ??= import('onnxruntime-node').catch((error: unknown) => {
     loading = undefined;
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new BackendUnavailableError(
       'onnx',
-      `--backend onnx needs the package onnxruntime-node, which failed to load here (${reason}); ` +
+      `--backend onnx needs the package onnxruntime-node, which failed to load here (${firstLine(error)}); ` +
         `reinstall it with \`npm install onnxruntime-node\`, or run with --backend wasm (bundled, no native code)`,
       { cause: error },
     );
   });
   return loading;
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+const runtimes = new Map<OrtWay, Promise<OrtRuntime>>();
+
+function load(way: OrtWay): Promise<OrtRuntime> {
+  let runtime = runtimes.get(way);
+  if (runtime === undefined) {
+    runtime = way === 'binding' ? loadOrt().then(bindingRuntime) : cApiRuntime();
+    runtimes.set(way, runtime);
+    runtime.catch(() => runtimes.delete(way));
+  }
+  return runtime;
+}
+
+/**
+ * The way to ONNX Runtime: `way` if given (an error if it cannot load), otherwise the C API,
+ * falling back to onnxruntime-node's JavaScript API (same library, same results, slower) with the
+ * reason in the description.
+ */
+export async function loadOrtRuntime(way?: OrtWay): Promise<OrtRuntime> {
+  if (way === 'binding') return load('binding');
+  try {
+    return await load('c-api');
+  } catch (error) {
+    if (way === 'c-api') {
+      await loadOrt(); // a missing onnxruntime-node is the likelier cause; say so if it is
+      throw new BackendUnavailableError('onnx', `ONNX Runtime's C API could not be reached through koffi (${firstLine(error)})`, { cause: error });
+    }
+    const binding = await load('binding');
+    return { ...binding, description: `${binding.description}; C API unavailable: ${firstLine(error)}` };
+  }
 }

@@ -1,4 +1,3 @@
-import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { topoOrder, type Node, type Program } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
 import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../executor.ts';
@@ -7,7 +6,8 @@ import { checkLoop, LoopError } from '../run-loop.ts';
 import { bindSizes, InputShapeError } from '../bind-sizes.ts';
 import { hostEigh } from '../host/host-eigh.ts';
 import { compileStage, type CompiledStage } from './compile-stage.ts';
-import { loadOrt, type Ort } from './load-ort.ts';
+import { loadOrtRuntime, type OrtWay } from './load-ort.ts';
+import { OrtCallError, type OrtArray, type OrtRuntime, type StageSession } from './ort-session.ts';
 import { planStages, type StagePlan } from './stages.ts';
 
 /** ONNX Runtime refused or failed a run; the message is its own, prefixed with the stage. */
@@ -18,6 +18,8 @@ export class OnnxRuntimeError extends Error {
 export interface OnnxExecutorOptions {
   /** Threads inside one op (ORT's intra-op pool); default: ORT's choice, one per physical core. */
   readonly threads?: number;
+  /** How to reach ORT (load-ort.ts); default: the C API, else onnxruntime-node's JavaScript API. */
+  readonly way?: OrtWay;
 }
 
 /** An index input checked on the host before a run: ids must name rows of `rows`. */
@@ -30,7 +32,7 @@ interface IdCheck {
 interface Prepared {
   readonly plan: StagePlan;
   readonly stages: readonly CompiledStage[];
-  readonly sessions: readonly InferenceSession[];
+  readonly sessions: readonly StageSession[];
   readonly idChecks: readonly IdCheck[];
   /** eigvals / eigvecs nodes by the id of the eigh they select from. */
   readonly selections: ReadonlyMap<number, readonly Node[]>;
@@ -66,31 +68,32 @@ function selectionsOf(program: Program, plan: StagePlan): Map<number, Node[]> {
 /**
  * The ONNX Runtime executor (CPU execution provider): each program is compiled once into one ONNX
  * graph per stage (stages.ts) and one inference session each; symbolic dimensions are graph inputs,
- * so a session serves every batch size. Inputs are handed to ORT without copies; `eigh` runs on
- * the host in float64 between stages, as on tfjs.
+ * so a session serves every batch size. ORT reads inputs from the caller's arrays and writes
+ * outputs into arrays made here (or given, for a loop's state); `eigh` runs on the host in float64
+ * between stages, as on tfjs.
  */
 export class OnnxExecutor implements Executor {
   readonly backend = 'onnx';
   private readonly prepared = new WeakMap<Program, Promise<Prepared>>();
-  private readonly sessions = new Set<InferenceSession>();
+  private readonly sessions = new Set<StageSession>();
   // A program that is garbage takes its sessions (native memory) with it: an executor that
   // evaluates many programs does not accumulate them until dispose.
-  private readonly released = new FinalizationRegistry<readonly InferenceSession[]>((sessions) => this.release(sessions));
+  private readonly released = new FinalizationRegistry<readonly StageSession[]>((sessions) => this.release(sessions));
   private disposed = false;
 
   private constructor(
-    private readonly ort: Ort,
+    private readonly runtime: OrtRuntime,
     private readonly options: OnnxExecutorOptions,
   ) {}
 
   static async create(options: OnnxExecutorOptions = {}): Promise<OnnxExecutor> {
-    return new OnnxExecutor(await loadOrt(), options);
+    return new OnnxExecutor(await loadOrtRuntime(options.way), options);
   }
 
-  /** One line for the user, e.g. `onnx (onnxruntime-node 1.30.0, CPU, 2 threads)`. */
+  /** One line for the user, e.g. `onnx (onnxruntime 1.30.0 C API, CPU, 2 threads)`. */
   get description(): string {
     const threads = this.options.threads === undefined ? 'threads: one per core' : `${this.options.threads} thread${this.options.threads === 1 ? '' : 's'}`;
-    return `onnx (onnxruntime-node ${this.ort.env.versions.common}, CPU, ${threads})`;
+    return `onnx (${this.runtime.description}, CPU, ${threads})`;
   }
 
   private prepare(program: Program): Promise<Prepared> {
@@ -99,20 +102,10 @@ export class OnnxExecutor implements Executor {
       prepared = (async () => {
         const plan = planStages(program);
         const stages = plan.stages.map((stage, i) => compileStage(stage, `dflc_stage_${i}`));
-        const sessionOptions: InferenceSession.SessionOptions = {
-          graphOptimizationLevel: 'all',
-          executionMode: 'sequential',
-          interOpNumThreads: 1,
-          logSeverityLevel: 3,
-          // Idle pool threads sleep instead of spinning: between a program's graphs the host
-          // works (eigh, the next batch), and spinning workers take its core (2x slower steps on
-          // two cores in npm run bench:train).
-          extra: { session: { intra_op: { allow_spinning: '0' } } },
-          ...(this.options.threads === undefined ? {} : { intraOpNumThreads: this.options.threads }),
-        };
-        const sessions: InferenceSession[] = [];
+        const settings = this.options.threads === undefined ? {} : { threads: this.options.threads };
+        const sessions: StageSession[] = [];
         for (const stage of stages) {
-          const session = await this.ort.InferenceSession.create(stage.model, sessionOptions);
+          const session = await this.runtime.createSession(stage.model, settings);
           this.sessions.add(session);
           sessions.push(session);
         }
@@ -138,14 +131,14 @@ export class OnnxExecutor implements Executor {
   /**
    * Runs the stages and the host eigendecompositions between them; returns the value of every node
    * a stage wrote or the host made, by node id. `into` holds arrays that some written values are
-   * delivered into (ORT's preallocated outputs), instead of arrays of their own.
+   * delivered into, instead of arrays of their own.
    */
   private async execute(
     prepared: Prepared,
     inputs: ReadonlyMap<string, Float32Tensor>,
     bound: ReadonlyMap<string, number>,
-    into: ReadonlyMap<number, OrtTensor> = new Map(),
-  ): Promise<Map<number, OrtTensor>> {
+    into: ReadonlyMap<number, Float32Array> = new Map(),
+  ): Promise<Map<number, Float32Tensor>> {
     const dim = (d: Dim): number => {
       if (typeof d === 'number') return d;
       const size = bound.get(d);
@@ -154,46 +147,45 @@ export class OnnxExecutor implements Executor {
     };
     for (const check of prepared.idChecks) checkRowIds(check.op, inputs.get(check.input)!.data, dim(check.rows));
 
-    const { Tensor } = this.ort;
-    const wrap = (data: Float32Array, shape: readonly number[]) => new Tensor('float32', data, [...shape]);
-    const values = new Map<number, OrtTensor>();
-    const valueOf = (node: Node): OrtTensor => {
-      const value = values.get(node.id);
-      if (value !== undefined) return value;
-      if (node.op !== 'input') throw new TypeError(`onnx: no value for '${node.op}' node ${node.id}`);
-      const input = inputs.get(String(node.attrs.name))!;
-      const wrapped = wrap(input.data, input.shape);
-      values.set(node.id, wrapped);
-      return wrapped;
+    const values = new Map<number, Float32Tensor>();
+    const valueOf = (node: Node): Float32Tensor => {
+      const value = values.get(node.id) ?? (node.op === 'input' ? inputs.get(String(node.attrs.name)) : undefined);
+      if (value === undefined) throw new TypeError(`onnx: no value for '${node.op}' node ${node.id}`);
+      return value;
     };
     for (let s = 0; s < prepared.stages.length; s++) {
       const stage = prepared.stages[s];
-      const nodes = prepared.plan.stages[s].reads;
-      const feeds: Record<string, OrtTensor> = {};
-      for (const node of nodes) feeds[stage.readNames.get(node.id)!] = valueOf(node);
-      for (const [d, name] of stage.dimNames) feeds[name] = new Tensor('int64', BigInt64Array.of(BigInt(dim(d))), [1]);
+      const feeds: OrtArray[] = [];
+      for (const node of prepared.plan.stages[s].reads) {
+        const { shape, data } = valueOf(node);
+        feeds.push({ name: stage.readNames.get(node.id)!, data, dims: shape });
+      }
+      for (const [d, name] of stage.dimNames) feeds.push({ name, data: BigInt64Array.of(BigInt(dim(d))), dims: [1] });
       if (stage.writeNames.size > 0) {
-        const fetches: Record<string, OrtTensor | null> = {};
-        for (const [id, name] of stage.writeNames) fetches[name] = into.get(id) ?? null;
-        let results: InferenceSession.OnnxValueMapType;
-        try {
-          results = await prepared.sessions[s].run(feeds, fetches);
-        } catch (error) {
-          throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        const outputs: OrtArray[] = [];
+        for (const node of prepared.plan.stages[s].writes) {
+          const shape = node.shape.map(dim);
+          const data = into.get(node.id) ?? new Float32Array(shape.reduce((a, b) => a * b, 1));
+          values.set(node.id, { shape, data });
+          outputs.push({ name: stage.writeNames.get(node.id)!, data, dims: shape });
         }
-        for (const [id, name] of stage.writeNames) values.set(id, into.get(id) ?? (results[name] as OrtTensor));
+        try {
+          await prepared.sessions[s].run(feeds, outputs);
+        } catch (error) {
+          const message = error instanceof OrtCallError ? error.message : String(error);
+          throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${message}`, { cause: error });
+        }
       }
       for (const { node, after } of prepared.plan.eighs) {
         if (after !== s) continue;
-        const m = valueOf(node.inputs[0]);
         const k = dim(node.inputs[0].shape[0]);
-        const { values: lambda, vectors } = hostEigh(m.data as Float32Array, k);
+        const { values: lambda, vectors } = hostEigh(valueOf(node.inputs[0]).data, k);
         for (const selection of prepared.selections.get(node.id) ?? []) {
-          values.set(selection.id, selection.op === 'eigvals' ? wrap(Float32Array.from(lambda), [k]) : wrap(Float32Array.from(vectors), [k, k]));
+          values.set(selection.id, selection.op === 'eigvals' ? { shape: [k], data: Float32Array.from(lambda) } : { shape: [k, k], data: Float32Array.from(vectors) });
         }
       }
     }
-    for (const output of prepared.outputs) valueOf(output.node);
+    for (const output of prepared.outputs) values.set(output.node.id, valueOf(output.node));
     return values;
   }
 
@@ -206,10 +198,10 @@ export class OnnxExecutor implements Executor {
     const result = new Map<string, Float32Tensor>();
     for (const { name, node } of program.outputs) {
       const value = values.get(node.id)!;
-      let data = value.data as Float32Array;
+      let data = value.data;
       if (callerBuffers.has(data.buffer) || handedOut.has(data.buffer)) data = data.slice();
       handedOut.add(data.buffer);
-      result.set(name, { shape: value.dims.map(Number), data });
+      result.set(name, { shape: [...value.shape], data });
     }
     return result;
   }
@@ -217,9 +209,8 @@ export class OnnxExecutor implements Executor {
   /**
    * The state lives in two sets of arrays: a step reads one (ORT takes inputs without a copy) and
    * the carried outputs are delivered into the other, then they swap, so the state never travels
-   * through new arrays of the loop's own and a failed step leaves the current set untouched.
-   * onnxruntime-node (1.30) still copies each output on its way out, preallocated or not: about
-   * 1.5-2 ms a step for the EHR bench's 6.6 MB of state, its largest cost beyond PyTorch's.
+   * through new arrays and a failed step leaves the current set untouched. (Through the C API ORT
+   * writes straight into them; onnxruntime-node's binding also copies each output once more.)
    */
   async loop(program: Program, options: LoopOptions): Promise<ExecutorLoop> {
     const plan = checkLoop(program, options);
@@ -246,22 +237,21 @@ export class OnnxExecutor implements Executor {
         try {
           const all = new Map([...inputs, ...state]);
           const bound = this.bind(program, all, options.sizes);
-          const into = new Map<number, OrtTensor>();
+          const into = new Map<number, Float32Array>();
           for (const [id, inputNames] of feeds) {
-            const target = spare.get(inputNames[0])!;
-            if (inputNames.length === 1) into.set(id, new this.ort.Tensor('float32', target.data, [...target.shape]));
+            if (inputNames.length === 1) into.set(id, spare.get(inputNames[0])!.data);
           }
           const values = await this.execute(prepared, all, bound, into);
           if (current !== state) throw new LoopError('the loop was disposed during the step');
           for (const [output, input] of plan.carry) {
             const value = values.get(outputNode.get(output)!.id)!;
             const target = spare.get(input)!;
-            if (value.data !== target.data) target.data.set(value.data as Float32Array);
+            if (value.data !== target.data) target.data.set(value.data);
           }
           const result = new Map<string, Float32Tensor>();
           for (const name of read) {
             const value = values.get(outputNode.get(name)!.id)!;
-            result.set(name, { shape: value.dims.map(Number), data: (value.data as Float32Array).slice() });
+            result.set(name, { shape: [...value.shape], data: value.data.slice() });
           }
           const next = spare;
           spare = state;
@@ -278,9 +268,9 @@ export class OnnxExecutor implements Executor {
     };
   }
 
-  private release(sessions: Iterable<InferenceSession>): void {
+  private release(sessions: Iterable<StageSession>): void {
     for (const session of [...sessions]) {
-      if (this.sessions.delete(session)) void session.release();
+      if (this.sessions.delete(session)) session.release();
     }
   }
 

@@ -14,7 +14,7 @@ describe('createExecutor', () => {
   it('auto takes ONNX Runtime when the native tfjs packages are absent, and says what it skipped', async () => {
     const { executor, description } = await createExecutor('auto', { importer: absent });
     expect(executor.backend).toBe('onnx');
-    expect(description).toMatch(/^onnx \(onnxruntime-node [\d.]+, CPU, threads: one per core\); auto skipped /);
+    expect(description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, threads: one per core\); auto skipped /);
     expect(description).toContain(
       'auto skipped tensorflow-gpu (needs the package @tensorflow/tfjs-node-gpu, which is not installed), ' +
         'tensorflow (needs the package @tensorflow/tfjs-node, which is not installed)',
@@ -24,7 +24,7 @@ describe('createExecutor', () => {
 
   it('gives the backend asked for, with its threads, and describes it', async () => {
     const onnx = await createExecutor('onnx', { threads: 1 });
-    expect(onnx.description).toMatch(/^onnx \(onnxruntime-node [\d.]+, CPU, 1 thread\)$/);
+    expect(onnx.description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, 1 thread\)$/);
     onnx.executor.dispose();
     const wasm = await createExecutor('wasm');
     expect(wasm.description).toBe('tfjs wasm (SIMD, 1 thread)');

@@ -1,0 +1,50 @@
+/**
+ * What the ONNX executor needs from ONNX Runtime, whichever way it reaches it: a session per
+ * graph that reads its inputs from the caller's arrays and delivers its outputs into the caller's
+ * arrays. Two ways implement it: ORT's C API called directly (c-api-session.ts, no copies) and
+ * onnxruntime-node's JavaScript API (binding-session.ts, which copies every output once more).
+ */
+
+/** A graph input or output: a typed array and its dimensions, in row-major order. */
+export interface OrtArray {
+  readonly name: string;
+  readonly data: Float32Array | BigInt64Array;
+  readonly dims: readonly number[];
+}
+
+export interface SessionSettings {
+  /** Threads inside one op (ORT's intra-op pool); undefined: ORT's choice, one per physical core. */
+  readonly threads?: number;
+}
+
+export interface StageSession {
+  /**
+   * Runs the graph once. Every output named in `outputs` is written into its array, which must
+   * have the output's size; ORT's own error (a shape mismatch, a bad index) is thrown as it says it.
+   */
+  run(inputs: readonly OrtArray[], outputs: readonly OrtArray[]): Promise<void>;
+  /** Frees the native session; the session must not be run afterwards. */
+  release(): void;
+}
+
+/** The way to ONNX Runtime that an executor uses. */
+export interface OrtRuntime {
+  /** e.g. `onnxruntime 1.30.0 C API`, for the executor's one-line description. */
+  readonly description: string;
+  createSession(model: Uint8Array, settings: SessionSettings): Promise<StageSession>;
+}
+
+/** ORT refused or failed; the message is its own. */
+export class OrtCallError extends Error {
+  override name = 'OrtCallError';
+}
+
+/** Session options both ways set alike, so that they compute the same floats. */
+export const COMMON_CONFIG = {
+  /**
+   * Idle pool threads sleep instead of spinning: between a program's graphs the host works
+   * (eigh, the next batch), and spinning workers take its core (2x slower steps on two cores in
+   * npm run bench:train).
+   */
+  'session.intra_op.allow_spinning': '0',
+} as const;
