@@ -131,13 +131,15 @@ export class OnnxExecutor implements Executor {
   /**
    * Runs the stages and the host eigendecompositions between them; returns the value of every node
    * a stage wrote or the host made, by node id. `into` holds arrays that some written values are
-   * delivered into, instead of arrays of their own.
+   * delivered into, instead of arrays of their own; `scratch`, arrays from an earlier step to
+   * reuse for the other written values where the size still fits (and keeps the new ones).
    */
   private async execute(
     prepared: Prepared,
     inputs: ReadonlyMap<string, Float32Tensor>,
     bound: ReadonlyMap<string, number>,
     into: ReadonlyMap<number, Float32Array> = new Map(),
+    scratch?: Map<number, Float32Array>,
   ): Promise<Map<number, Float32Tensor>> {
     const dim = (d: Dim): number => {
       if (typeof d === 'number') return d;
@@ -165,7 +167,12 @@ export class OnnxExecutor implements Executor {
         const outputs: OrtArray[] = [];
         for (const node of prepared.plan.stages[s].writes) {
           const shape = node.shape.map(dim);
-          const data = into.get(node.id) ?? new Float32Array(shape.reduce((a, b) => a * b, 1));
+          const size = shape.reduce((a, b) => a * b, 1);
+          let data = into.get(node.id) ?? scratch?.get(node.id);
+          if (data?.length !== size) {
+            data = new Float32Array(size);
+            scratch?.set(node.id, data);
+          }
           values.set(node.id, { shape, data });
           outputs.push({ name: stage.writeNames.get(node.id)!, data, dims: shape });
         }
@@ -219,6 +226,10 @@ export class OnnxExecutor implements Executor {
     const copy = (t: Float32Tensor): Float32Tensor => ({ shape: [...t.shape], data: t.data.slice() });
     let current: Map<string, Float32Tensor> | undefined = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
     let spare = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
+    // Values a step writes that are neither carried nor handed out (they are read back as copies)
+    // live in arrays kept from step to step: a fresh set each step would cost page faults and
+    // collections for nothing.
+    const scratch = new Map<number, Float32Array>();
     // A node may feed several carried inputs or also be read; only a node feeding exactly one is
     // written in place, the rest are copied after the step.
     const feeds = new Map<number, string[]>();
@@ -241,7 +252,7 @@ export class OnnxExecutor implements Executor {
           for (const [id, inputNames] of feeds) {
             if (inputNames.length === 1) into.set(id, spare.get(inputNames[0])!.data);
           }
-          const values = await this.execute(prepared, all, bound, into);
+          const values = await this.execute(prepared, all, bound, into, scratch);
           if (current !== state) throw new LoopError('the loop was disposed during the step');
           for (const [output, input] of plan.carry) {
             const value = values.get(outputNode.get(output)!.id)!;
