@@ -18,8 +18,9 @@
  * norms, a few scalars (it also reads the embedding every 10th step). One PyTorch step is zero_grad + forward + backward +
  * Adam + loss.item(). Both start from the same state at step 1 and cycle
  * through the same batches; the first `--warmup` steps of each block are not timed. The timed steps
- * run in `--rounds` rounds that alternate dflc (ONNX Runtime on each of `--onnx-threads`, then
- * wasm) and PyTorch (1 thread, then 2), so a change of
+ * run in `--rounds` rounds that alternate dflc (ONNX Runtime on each of `--onnx-threads`, through
+ * each of `--onnx-ways`: its C API, then onnxruntime-node's binding; then wasm) and PyTorch
+ * (1 thread, then 2), so a change of
  * the machine's load hits both; medians are over all rounds. `cpu` (pure JS, slow) and the native
  * backends (when installed) run once, after the rounds; cpu for `--cpu-steps` timed steps.
  *
@@ -41,6 +42,7 @@ import { parseArgs } from 'node:util';
 import { BackendUnavailableError, type Executor, type Float32Tensor } from '../compiler/backends/executor.ts';
 import { bindSizes } from '../compiler/backends/bind-sizes.ts';
 import type { ConcreteBackend } from '../compiler/backends/create-executor.ts';
+import { ORT_WAYS, type OrtWay } from '../compiler/backends/onnx/load-ort.ts';
 import { OnnxExecutor } from '../compiler/backends/onnx/onnx-executor.ts';
 import type { TfjsBackend } from '../compiler/backends/tfjs/load-backend.ts';
 import { tfjsLowerings, type TfValue } from '../compiler/backends/tfjs/lowering.ts';
@@ -79,6 +81,7 @@ const { values: flags } = parseArgs({
     'profile-steps': { type: 'string', default: '3' },
     backends: { type: 'string', default: 'onnx,wasm,cpu,tensorflow,tensorflow-gpu' },
     'onnx-threads': { type: 'string', default: '1,2' },
+    'onnx-ways': { type: 'string', default: 'c-api,binding' },
     lr: { type: 'string', default: '0.001' },
     seed: { type: 'string', default: '1' },
     dir: { type: 'string' },
@@ -114,9 +117,16 @@ const TORCH_THREADS = flags['torch-threads']!.split(',').map((s) => Number(s.tri
 const BACKENDS = flags.backends!.split(',').map((s) => s.trim()) as ConcreteBackend[];
 const ONNX_THREADS = flags['onnx-threads']!.split(',').map((s) => Number(s.trim()));
 if (ONNX_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError(`--onnx-threads: a list of positive integers, got ${flags['onnx-threads']}`);
+const ONNX_WAYS = flags['onnx-ways']!.split(',').map((s) => s.trim()) as OrtWay[];
+if (ONNX_WAYS.some((w) => !ORT_WAYS.includes(w))) throw new RangeError(`--onnx-ways: a list of ${ORT_WAYS.join(', ')}, got ${flags['onnx-ways']}`);
 if (TORCH_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError(`--torch-threads: a list of positive integers, got ${flags['torch-threads']}`);
 
 type Inputs = Map<string, Float32Tensor>;
+
+/** `onnx 2T` through the C API (the executor's default way), `onnx 2T binding` through onnxruntime-node's. */
+function onnxName(threads: number, way: OrtWay): string {
+  return `onnx ${threads}T${way === 'c-api' ? '' : ` ${way}`}`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Data: a fixed set of random batches and the initial state.
@@ -430,15 +440,18 @@ async function main(): Promise<void> {
   const dflcMs = new Map<string, number[]>();
   const notes = new Map<string, string>();
   const torchMs = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
-  // The executors timed in rounds beside PyTorch: ONNX Runtime on each thread count, then wasm.
+  // The executors timed in rounds beside PyTorch: ONNX Runtime on each way and thread count, then wasm.
   const rounded: { name: string; executor: Executor }[] = [];
   if (BACKENDS.includes('onnx')) {
-    for (const threads of ONNX_THREADS) {
-      try {
-        rounded.push({ name: `onnx ${threads}T`, executor: await OnnxExecutor.create({ threads }) });
-      } catch (error) {
-        if (!(error instanceof BackendUnavailableError)) throw error;
-        notes.set(`onnx ${threads}T`, `skipped: ${error.message.split(';')[0].replace(/^--backend \S+:? ?/, '')}`);
+    for (const way of ONNX_WAYS) {
+      for (const threads of ONNX_THREADS) {
+        const name = onnxName(threads, way);
+        try {
+          rounded.push({ name, executor: await OnnxExecutor.create({ threads, way }) });
+        } catch (error) {
+          if (!(error instanceof BackendUnavailableError)) throw error;
+          notes.set(name, `skipped: ${error.message.split(';')[0].replace(/^--backend \S+:? ?/, '')}`);
+        }
       }
     }
   }
@@ -511,7 +524,7 @@ async function main(): Promise<void> {
       `${ms.length}${note === undefined ? '' : ` ${note}`}`,
     ]);
   };
-  const shown = BACKENDS.flatMap((b) => (b === 'onnx' ? ONNX_THREADS.map((t) => `onnx ${t}T`) : [b]));
+  const shown = BACKENDS.flatMap((b) => (b === 'onnx' ? ONNX_WAYS.flatMap((way) => ONNX_THREADS.map((t) => onnxName(t, way))) : [b]));
   for (const backend of shown) {
     const ms = dflcMs.get(backend);
     if (ms === undefined) rows.push([`dflc ${backend}`, notes.get(backend) ?? 'not run']);
