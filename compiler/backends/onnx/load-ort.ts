@@ -48,18 +48,21 @@ function load(way: OrtWay): Promise<OrtRuntime> {
 /**
  * The way to ONNX Runtime: `way` if given (an error if it cannot load), otherwise the C API,
  * falling back to onnxruntime-node's JavaScript API (same library, same results, slower) with the
- * reason in the description.
+ * reason in the description. `load` loads one way (the real loader outside tests).
  */
-export async function loadOrtRuntime(way?: OrtWay): Promise<OrtRuntime> {
+export async function pickOrtRuntime(way: OrtWay | undefined, load: (way: OrtWay) => Promise<OrtRuntime>): Promise<OrtRuntime> {
   if (way === 'binding') return load('binding');
   try {
     return await load('c-api');
   } catch (error) {
     if (way === 'c-api') {
-      await loadOrt(); // a missing onnxruntime-node is the likelier cause; say so if it is
       throw new BackendUnavailableError('onnx', `ONNX Runtime's C API could not be reached through koffi (${firstLine(error)})`, { cause: error });
     }
     const binding = await load('binding');
     return { ...binding, description: `${binding.description}; C API unavailable: ${firstLine(error)}` };
   }
+}
+
+export function loadOrtRuntime(way?: OrtWay): Promise<OrtRuntime> {
+  return pickOrtRuntime(way, load);
 }

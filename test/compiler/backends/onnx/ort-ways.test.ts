@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differentiate } from '../../../../compiler/autodiff.ts';
-import { loadOrtRuntime } from '../../../../compiler/backends/onnx/load-ort.ts';
+import { BackendUnavailableError } from '../../../../compiler/backends/executor.ts';
+import { loadOrtRuntime, pickOrtRuntime, type OrtWay } from '../../../../compiler/backends/onnx/load-ort.ts';
 import { encodeModel, type OnnxGraph } from '../../../../compiler/backends/onnx/onnx-model.ts';
 import { OnnxExecutor } from '../../../../compiler/backends/onnx/onnx-executor.ts';
 import { OrtCallError, type OrtRuntime } from '../../../../compiler/backends/onnx/ort-session.ts';
@@ -87,5 +88,23 @@ describe('a C API session', () => {
     await expect(session.run([{ name: 'x', data: Float32Array.of(1), dims: [4] }], [{ name: 'y', data: new Float32Array(4), dims: [4] }])).rejects.toThrow(OrtCallError);
     session.release();
     await expect(session.run([x], [{ name: 'y', data: new Float32Array(2), dims: [2] }])).rejects.toThrow('after release');
+  });
+});
+
+describe('picking the way', () => {
+  const fake = (description: string): OrtRuntime => ({ description, createSession: () => Promise.reject(new Error('not here')) });
+  const loader = (broken: readonly OrtWay[]) => (way: OrtWay) =>
+    broken.includes(way) ? Promise.reject(new Error(`${way} is broken\nstack`)) : Promise.resolve(fake(way));
+
+  it('takes the C API when it loads, the binding when asked', async () => {
+    expect((await pickOrtRuntime(undefined, loader([]))).description).toBe('c-api');
+    expect((await pickOrtRuntime('binding', loader(['c-api']))).description).toBe('binding');
+  });
+
+  it('falls back to the binding and says why, unless the C API was asked for', async () => {
+    expect((await pickOrtRuntime(undefined, loader(['c-api']))).description).toBe('binding; C API unavailable: c-api is broken');
+    await expect(pickOrtRuntime('c-api', loader(['c-api']))).rejects.toThrow(BackendUnavailableError);
+    await expect(pickOrtRuntime('c-api', loader(['c-api']))).rejects.toThrow("ONNX Runtime's C API could not be reached through koffi (c-api is broken)");
+    await expect(pickOrtRuntime(undefined, loader(['c-api', 'binding']))).rejects.toThrow('binding is broken');
   });
 });
