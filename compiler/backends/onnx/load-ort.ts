@@ -38,9 +38,10 @@ const runtimes = new Map<OrtWay, Promise<OrtRuntime>>();
 function load(way: OrtWay): Promise<OrtRuntime> {
   let runtime = runtimes.get(way);
   if (runtime === undefined) {
+    // A way that failed to load fails again (same library, same machine), and the C API's
+    // prototypes can be declared to koffi only once: both are loaded at most once.
     runtime = way === 'binding' ? loadOrt().then(bindingRuntime) : cApiRuntime();
     runtimes.set(way, runtime);
-    runtime.catch(() => runtimes.delete(way));
   }
   return runtime;
 }

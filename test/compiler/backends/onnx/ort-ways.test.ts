@@ -74,6 +74,11 @@ describe('a C API session', () => {
     const y = new Float32Array(3);
     await session.run([{ name: 'x', data: x, dims: [3] }], [{ name: 'y', data: y, dims: [3] }]);
     expect(Array.from(y)).toEqual([2, -4, 7]);
+    // Views into larger buffers, at an offset, on both sides.
+    const inputs = Float32Array.of(9, 9, 1, 2, 3, 9);
+    const outputs = new Float32Array(6);
+    await session.run([{ name: 'x', data: inputs.subarray(2, 5), dims: [3] }], [{ name: 'y', data: outputs.subarray(1, 4), dims: [3] }]);
+    expect(Array.from(outputs)).toEqual([0, 2, 4, 6, 0, 0]);
     await session.run([{ name: 'x', data: new Float32Array(0), dims: [0] }], [{ name: 'y', data: new Float32Array(0), dims: [0] }]);
     session.release();
   });
