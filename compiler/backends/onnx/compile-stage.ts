@@ -28,11 +28,13 @@ function absorbedScatters(stage: Stage): Set<number> {
   const uses = new Map<number, number>();
   for (const node of stage.nodes) for (const input of node.inputs) uses.set(input.id, (uses.get(input.id) ?? 0) + 1);
   const written = new Set(stage.writes.map((n) => n.id));
+  // Only a scatter this stage computes: one an earlier stage wrote arrives as a value.
+  const own = new Set(stage.nodes.map((n) => n.id));
   const absorbed = new Set<number>();
   for (const node of stage.nodes) {
     if (node.op !== 'add' || node.inputs[0] === node.inputs[1] || !sameShape(node.inputs[0].shape, node.inputs[1].shape)) continue;
     const scatter = node.inputs.find(
-      (input) => (input.op === 'scatter_add' || input.op === 'segment_pool') && uses.get(input.id) === 1 && !written.has(input.id) && !absorbed.has(input.id),
+      (input) => (input.op === 'scatter_add' || input.op === 'segment_pool') && own.has(input.id) && uses.get(input.id) === 1 && !written.has(input.id) && !absorbed.has(input.id),
     );
     if (scatter !== undefined) absorbed.add(scatter.id);
   }

@@ -104,8 +104,15 @@ export class OnnxExecutor implements Executor {
         const stages = plan.stages.map((stage, i) => compileStage(stage, `dflc_stage_${i}`));
         const settings = this.options.threads === undefined ? {} : { threads: this.options.threads };
         const sessions: StageSession[] = [];
-        for (const stage of stages) {
-          const session = await this.runtime.createSession(stage.model, settings);
+        for (const [s, stage] of stages.entries()) {
+          let session: StageSession;
+          try {
+            session = await this.runtime.createSession(stage.model, settings);
+          } catch (error) {
+            // ORT refusing a graph dflc made is dflc's bug: say which graph, in ORT's words.
+            const message = error instanceof OrtCallError ? error.message : String(error);
+            throw new OnnxRuntimeError(`onnxruntime refused the graph of stage ${s + 1} of ${stages.length}: ${message}`, { cause: error });
+          }
           this.sessions.add(session);
           sessions.push(session);
         }

@@ -92,6 +92,31 @@ describe('onnx runs', () => {
     for (const [name, w] of want) expect(Array.from(got.get(name)!.data), name).toEqual(Array.from(w.data));
   });
 
+  it('add a scatter computed before an eigh to a value after it (the scatter arrives as a value there)', async () => {
+    const b = new IrBuilder();
+    const values = b.make('input', [], { name: 'values', shape: ['m', 3] });
+    const ids = b.make('input', [], { name: 'ids', shape: ['m'] });
+    const scattered = b.make('scatter_add', [values, ids], { rows: 3 });
+    const eigen = b.make('eigh', [b.make('add', [scattered, b.make('transpose', [scattered])])]);
+    const v = b.make('eigvecs', [eigen]);
+    // V diag(λ) Vᵀ: the symmetric matrix back, whatever signs the eigenvectors come with.
+    const vectors = b.make('matmul', [b.make('matmul', [v, b.make('diag_embed', [b.make('eigvals', [eigen])])]), b.make('transpose', [v])]);
+    const p: Program = {
+      inputs: [
+        { name: 'values', shape: ['m', 3] },
+        { name: 'ids', shape: ['m'] },
+      ],
+      outputs: [{ name: 'out', node: b.make('sum', [b.make('mul', [b.make('add', [scattered, vectors]), b.make('add', [scattered, vectors])])]) }],
+    };
+    const inputs = new Map([
+      ['values', tensor64([4, 3], [1, 2, 0.5, -1, 3, 2, 0.25, 4, -2, 1.5, 0, 1])],
+      ['ids', tensor64([4], [0, 2, 1, 2])],
+    ]);
+    const want = evaluate(p, inputs, inferSizes(p, inputs)).get('out')!.data[0];
+    const got = await executor.run(p, new Map([...inputs].map(([name, t]) => [name, { shape: [...t.shape], data: Float32Array.from(t.data) }])));
+    expect(got.get('out')!.data[0]).toBeCloseTo(want, 4);
+  });
+
   it('release the sessions of programs that are garbage, without waiting for dispose', () => {
     const script = fileURLToPath(new URL('./release-sessions.script.ts', import.meta.url));
     const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8' });
