@@ -59,9 +59,9 @@ function libraryPath(): string {
 /** The C functions used, typed; each status-returning one returns null for success. */
 function bindFunctions(koffi: Koffi, table: readonly unknown[]) {
   const fn = <A extends unknown[], R>(slot: number, signature: string) => {
-    const proto = koffi.proto(signature);
-    const pointer = table[slot];
-    return (...args: A): R => koffi.call(pointer, proto, ...args) as R;
+    // A decoded function pointer is about 5x cheaper to call than koffi.call with its prototype.
+    const call = koffi.decode(table[slot], koffi.proto(signature)) as (...args: unknown[]) => unknown;
+    return (...args: A): R => call(...args) as R;
   };
   type Out = [Handle | null];
   return {
