@@ -1,4 +1,5 @@
 import { BackendUnavailableError, type Executor } from './executor.ts';
+import { ORT_WAYS, type OrtWay } from './onnx/load-ort.ts';
 import { OnnxExecutor } from './onnx/onnx-executor.ts';
 import type { ModuleImporter } from './tfjs/load-backend.ts';
 import { TfjsExecutor } from './tfjs/tfjs-executor.ts';
@@ -26,11 +27,30 @@ export interface CreateExecutorOptions {
   readonly threads?: number;
   /** Replaces the dynamic import of tfjs's optional native packages (tests). */
   readonly importer?: ModuleImporter;
+  /**
+   * How the onnx backend reaches ONNX Runtime (load-ort.ts). Default: the environment variable
+   * DFLC_ONNX_WAY (`c-api` or `binding`) if set, else the C API with the binding as fallback. The
+   * variable is the escape hatch for a machine where the C API misbehaves.
+   */
+  readonly onnxWay?: OrtWay;
+}
+
+/** DFLC_ONNX_WAY, checked. */
+function onnxWayFromEnvironment(value: string | undefined): OrtWay | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!(ORT_WAYS as readonly string[]).includes(value)) {
+    throw new BackendUnavailableError('onnx', `DFLC_ONNX_WAY must be one of ${ORT_WAYS.join(', ')}, not '${value}'`);
+  }
+  return value as OrtWay;
 }
 
 async function createOne(backend: ConcreteBackend, options: CreateExecutorOptions): Promise<{ executor: Executor; description: string }> {
   if (backend === 'onnx') {
-    const executor = await OnnxExecutor.create(options.threads === undefined ? {} : { threads: options.threads });
+    const way = options.onnxWay ?? onnxWayFromEnvironment(process.env.DFLC_ONNX_WAY);
+    const executor = await OnnxExecutor.create({
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(way === undefined ? {} : { way }),
+    });
     return { executor, description: executor.description };
   }
   const executor = await TfjsExecutor.create(backend, options.importer);

@@ -32,6 +32,24 @@ describe('createExecutor', () => {
     wasm.executor.dispose();
   });
 
+  it('reaches ONNX Runtime the way asked for, by option or by DFLC_ONNX_WAY, and refuses an unknown way', async () => {
+    const byOption = await createExecutor('onnx', { threads: 1, onnxWay: 'binding' });
+    expect(byOption.description).toMatch(/^onnx \(onnxruntime-node [\d.]+, CPU, 1 thread\)$/);
+    byOption.executor.dispose();
+    const before = process.env.DFLC_ONNX_WAY;
+    try {
+      process.env.DFLC_ONNX_WAY = 'binding';
+      const byEnvironment = await createExecutor('onnx', { threads: 1 });
+      expect(byEnvironment.description).toMatch(/^onnx \(onnxruntime-node /);
+      byEnvironment.executor.dispose();
+      process.env.DFLC_ONNX_WAY = 'napi';
+      await expect(createExecutor('onnx')).rejects.toThrow("DFLC_ONNX_WAY must be one of c-api, binding, not 'napi'");
+    } finally {
+      if (before === undefined) delete process.env.DFLC_ONNX_WAY;
+      else process.env.DFLC_ONNX_WAY = before;
+    }
+  });
+
   it('names every choice for an unknown backend, and the install hint for an absent one', async () => {
     await expect(createExecutor('webgl' as BackendChoice)).rejects.toThrow("unknown backend 'webgl'; choose one of auto, tensorflow-gpu, tensorflow, onnx, wasm, cpu");
     await expect(createExecutor('tensorflow', { importer: absent })).rejects.toThrow(BackendUnavailableError);
