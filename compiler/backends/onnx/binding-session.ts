@@ -1,6 +1,8 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { Ort } from './load-ort.ts';
 import { COMMON_CONFIG, OrtCallError, type OrtArray, type OrtRuntime, type SessionSettings, type StageSession } from './ort-session.ts';
+
+/** onnxruntime-node's module, as typed (it is only ever imported dynamically, by load-ort.ts). */
+type Ort = typeof import('onnxruntime-node');
 
 /**
  * ONNX Runtime through onnxruntime-node's JavaScript API. Inputs reach ORT without copies and
@@ -18,7 +20,7 @@ export function bindingRuntime(ort: Ort): OrtRuntime {
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
         interOpNumThreads: 1,
-        logSeverityLevel: 3,
+        logSeverityLevel: 4, // fatal only, as on the C API: failures reach the caller as errors
         extra: { session: { intra_op: { allow_spinning: COMMON_CONFIG['session.intra_op.allow_spinning'] } } },
         ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads }),
       };

@@ -3,22 +3,16 @@ import { bindingRuntime } from './binding-session.ts';
 import { cApiRuntime } from './c-api-session.ts';
 import type { OrtRuntime } from './ort-session.ts';
 
-/** The parts of onnxruntime-node's API that dflc uses, typed here so nothing else imports it statically. */
-export type Ort = typeof import('onnxruntime-node');
-
 /** How the executor reaches ONNX Runtime: its C API (no copies) or onnxruntime-node's JavaScript API. */
 export type OrtWay = 'c-api' | 'binding';
 export const ORT_WAYS: readonly OrtWay[] = ['c-api', 'binding'];
 
-let loading: Promise<Ort> | undefined;
-
 /**
- * onnxruntime-node, loaded on first use: it is a native addon of about 30 MB, which commands that
- * never execute a program (check, fmt, doc) should not pay for.
+ * onnxruntime-node's JavaScript API, imported on first use: it is a native addon of about 30 MB,
+ * which commands that never execute a program (check, fmt, doc) should not pay for.
  */
-export function loadOrt(): Promise<Ort> {
-  loading ??= import('onnxruntime-node').catch((error: unknown) => {
-    loading = undefined;
+function bindingWay(): Promise<OrtRuntime> {
+  return import('onnxruntime-node').then(bindingRuntime, (error: unknown) => {
     throw new BackendUnavailableError(
       'onnx',
       `--backend onnx needs the package onnxruntime-node, which failed to load here (${firstLine(error)}); ` +
@@ -26,7 +20,6 @@ export function loadOrt(): Promise<Ort> {
       { cause: error },
     );
   });
-  return loading;
 }
 
 function firstLine(error: unknown): string {
@@ -40,7 +33,7 @@ function load(way: OrtWay): Promise<OrtRuntime> {
   if (runtime === undefined) {
     // A way that failed to load fails again (same library, same machine), and the C API's
     // prototypes can be declared to koffi only once: both are loaded at most once.
-    runtime = way === 'binding' ? loadOrt().then(bindingRuntime) : cApiRuntime();
+    runtime = way === 'binding' ? bindingWay() : cApiRuntime();
     runtimes.set(way, runtime);
   }
   return runtime;

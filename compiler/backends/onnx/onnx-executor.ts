@@ -22,6 +22,11 @@ export interface OnnxExecutorOptions {
   readonly way?: OrtWay;
 }
 
+/** ORT's own words for a failure; anything else (a bug here) with its type. */
+function ortMessage(error: unknown): string {
+  return error instanceof OrtCallError ? error.message : String(error);
+}
+
 /** An index input checked on the host before a run: ids must name rows of `rows`. */
 interface IdCheck {
   readonly op: string;
@@ -110,8 +115,7 @@ export class OnnxExecutor implements Executor {
             session = await this.runtime.createSession(stage.model, settings);
           } catch (error) {
             // ORT refusing a graph dflc made is dflc's bug: say which graph, in ORT's words.
-            const message = error instanceof OrtCallError ? error.message : String(error);
-            throw new OnnxRuntimeError(`onnxruntime refused the graph of stage ${s + 1} of ${stages.length}: ${message}`, { cause: error });
+            throw new OnnxRuntimeError(`onnxruntime refused the graph of stage ${s + 1} of ${stages.length}: ${ortMessage(error)}`, { cause: error });
           }
           this.sessions.add(session);
           sessions.push(session);
@@ -186,8 +190,7 @@ export class OnnxExecutor implements Executor {
         try {
           await prepared.sessions[s].run(feeds, outputs);
         } catch (error) {
-          const message = error instanceof OrtCallError ? error.message : String(error);
-          throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${message}`, { cause: error });
+          throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${ortMessage(error)}`, { cause: error });
         }
       }
       for (const { node, after } of prepared.plan.eighs) {
