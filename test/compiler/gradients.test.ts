@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { differentiate } from '../../compiler/autodiff.ts';
 import { compileValueAndGrad, optimize } from '../../compiler/pipeline.ts';
-import { evaluate } from '../../compiler/backends/reference/evaluate.ts';
+import { evaluate, evaluateNodes } from '../../compiler/backends/reference/evaluate.ts';
 import type { Program } from '../../compiler/ir/node.ts';
-import { tensor64, type Tensor64 } from '../../compiler/ir/tensor.ts';
+import { isTuple, tensor64, type Tensor64 } from '../../compiler/ir/tensor.ts';
 import { forwardProgram } from '../helpers/compile-source.ts';
 import { normals } from '../helpers/linalg64.ts';
 import { randomObjective } from '../helpers/random-dfl.ts';
@@ -14,7 +14,11 @@ import { randomObjective } from '../helpers/random-dfl.ts';
  * finite differences of the float64 forward value. Method (as JAX's check_grads): in two random
  * unit directions v over all inputs, compare ⟨∇f, v⟩ with a central difference in v refined by
  * one Richardson step, error O(h⁴). Relative error ≤ 1e-6, where the denominator is floored at
- * 1e-6·(1 + |f|) so that a derivative that is 0 up to rounding does not divide by noise.
+ * 1e-6·(1 + |f|) so that a derivative that is 0 up to rounding does not divide by noise, and at
+ * 1e6 times the difference quotient's own rounding noise: f is computed to about eps·A, A the sum
+ * of the magnitudes of every value it computes, and the quotient divides such errors by h. Without
+ * it, sum(center(Z)) (identically 0, computed as a cancelling sum of about 40 magnitude) failed:
+ * analytic 0, numeric -1.6e-12.
  *
  * The optimised program (what users run) is checked at every size. The unoptimised one is
  * checked only for n ≥ d: for n < d its primal spectrum holds d − n eigenvalues that are zero
@@ -55,7 +59,10 @@ function directionalCheck(forward: Program, program: Program, inputs: Map<string
   const central = (h: number) => (f(shifted(inputs, direction, h)) - f(shifted(inputs, direction, -h))) / (2 * h);
   const h = 1e-3;
   const numeric = (4 * central(h / 2) - central(h)) / 3;
-  const scale = Math.max(Math.abs(analytic), Math.abs(numeric), 1e-6 * (1 + Math.abs(value)));
+  let magnitudes = 0;
+  for (const v of evaluateNodes(forward, inputs, sizes).values()) for (const t of isTuple(v) ? v : [v]) for (const x of t.data) magnitudes += Math.abs(x);
+  const noise = (2 * Number.EPSILON * magnitudes) / h;
+  const scale = Math.max(Math.abs(analytic), Math.abs(numeric), 1e-6 * (1 + Math.abs(value)), noise / 1e-6);
   return { analytic, numeric, value, error: Math.abs(analytic - numeric) / scale };
 }
 
