@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { hostEigh } from '../compiler/backends/host/host-eigh.ts';
+import { hostEigh } from '../runtime/executors/host/host-eigh.ts';
 
 const { values: flags } = parseArgs({
   options: {

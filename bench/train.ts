@@ -39,14 +39,14 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BackendUnavailableError, type Executor, type Float32Tensor } from '../compiler/backends/executor.ts';
-import { bindSizes } from '../compiler/backends/bind-sizes.ts';
-import type { ConcreteBackend } from '../compiler/backends/create-executor.ts';
-import { ORT_WAYS, type OrtWay } from '../compiler/backends/onnx/load-ort.ts';
-import { OnnxExecutor } from '../compiler/backends/onnx/onnx-executor.ts';
-import type { TfjsBackend } from '../compiler/backends/tfjs/load-backend.ts';
-import { tfjsLowerings, type TfValue } from '../compiler/backends/tfjs/lowering.ts';
-import { TfjsExecutor } from '../compiler/backends/tfjs/tfjs-executor.ts';
+import { BackendUnavailableError, type Executor, type Float32Tensor } from '../runtime/executors/executor.ts';
+import { bindSizes } from '../runtime/executors/bind-sizes.ts';
+import type { ConcreteBackend } from '../runtime/executors/create-executor.ts';
+import { ORT_WAYS, type OrtWay } from '../runtime/executors/onnx/load-ort.ts';
+import { OnnxExecutor } from '../runtime/executors/onnx/onnx-executor.ts';
+import type { TfjsBackend } from '../runtime/executors/tfjs/load-backend.ts';
+import { tfjsLowerings, type TfValue } from '../runtime/executors/tfjs/lowering.ts';
+import { TfjsExecutor } from '../runtime/executors/tfjs/tfjs-executor.ts';
 import { topoOrder, type Node, type Program } from '../compiler/ir/node.ts';
 import { formatShape } from '../compiler/ir/shape.ts';
 import { Rng } from '../runtime/data/prng.ts';
@@ -312,7 +312,7 @@ function quantile(xs: readonly number[], q: number): number {
 const median = (xs: readonly number[]) => quantile(xs, 0.5);
 
 // ---------------------------------------------------------------------------------------------
-// Profile: the executor's loop (compiler/backends/tfjs/run-program.ts) with a clock around every node.
+// Profile: the executor's loop (runtime/executors/tfjs/run-program.ts) with a clock around every node.
 
 interface Phases {
   upload: number;

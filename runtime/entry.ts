@@ -4,7 +4,7 @@
  * eigensolver for `eigh` nodes, and the id check of `gather`, `scatter_add` and `segment_pool`.
  * Everything else in a generated module is tfjs-core calls.
  */
-export { bindInputSizes, type InputSignature } from '../compiler/backends/typescript/bind-input-sizes.ts';
-export { rowIds } from '../compiler/backends/typescript/row-ids.ts';
-export { hostEigh, type HostEigh } from '../compiler/backends/host/host-eigh.ts';
-export { InputShapeError } from '../compiler/backends/bind-sizes.ts';
+export { bindInputSizes, type InputSignature } from './module-support/bind-input-sizes.ts';
+export { rowIds } from './module-support/row-ids.ts';
+export { hostEigh, type HostEigh } from './executors/host/host-eigh.ts';
+export { InputShapeError } from './executors/bind-sizes.ts';

@@ -1,4 +1,4 @@
-import type { Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Float32Tensor } from '../executors/executor.ts';
 import { Rng } from '../data/prng.ts';
 import type { Windows } from '../data/windows.ts';
 import { slotName, type Modality } from '../model/train-spec.ts';

@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Float32Tensor } from '../executors/executor.ts';
 import { atomicWrite } from '../io/atomic-write.ts';
 import { formatNpy, parseNpy } from '../io/npy.ts';
 

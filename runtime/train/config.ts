@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { suggest } from '../../grammar/suggest.ts';
-import { BACKEND_CHOICES } from '../../compiler/backends/create-executor.ts';
+import { BACKEND_CHOICES } from '../executors/create-executor.ts';
 import { FEATURIZER_DEFAULTS } from './featurizer.ts';
 
 /**

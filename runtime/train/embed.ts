@@ -1,4 +1,4 @@
-import type { Executor, Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Executor, Float32Tensor } from '../executors/executor.ts';
 import type { Program } from '../../compiler/ir/node.ts';
 import type { Windows } from '../data/windows.ts';
 import { fieldsOf, slotName, type Modality } from '../model/train-spec.ts';

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Float32Tensor } from '../executors/executor.ts';
 import type { ModelConfig, ParamSpec } from '../model/train-spec.ts';
 import { atomicWrite } from '../io/atomic-write.ts';
 

@@ -1,4 +1,4 @@
-import type { Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Float32Tensor } from '../executors/executor.ts';
 
 /**
  * What went non-finite in a training step, as one sentence for the user: the step, the loss, and

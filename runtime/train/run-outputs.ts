@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Executor, Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Executor, Float32Tensor } from '../executors/executor.ts';
 import type { Cohort } from '../data/cohort.ts';
 import { NO_SPLIT, SPLITS } from '../data/meds-schema.ts';
 import { atomicWrite } from '../io/atomic-write.ts';

@@ -1,6 +1,6 @@
-import type { Executor } from '../../compiler/backends/executor.ts';
+import type { Executor } from '../executors/executor.ts';
 import { objectiveName } from '../objective-name.ts';
-import { createExecutor } from '../../compiler/backends/create-executor.ts';
+import { createExecutor } from '../executors/create-executor.ts';
 import type { CheckedObjective } from '../objective.ts';
 import { beginSession } from './begin-session.ts';
 import type { RunConfig, SettingName, SettingSource } from './config.ts';

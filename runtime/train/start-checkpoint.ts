@@ -1,4 +1,4 @@
-import type { Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Float32Tensor } from '../executors/executor.ts';
 import { initParams } from '../model/params.ts';
 import type { TrainProgram } from '../model/train-spec.ts';
 import { readLatestCheckpoint, type Checkpoint, type TrainState } from './checkpoint.ts';

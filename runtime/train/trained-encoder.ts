@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Executor, Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Executor, Float32Tensor } from '../executors/executor.ts';
 import type { Cohort } from '../data/cohort.ts';
 import { buildWindows, type Windows } from '../data/windows.ts';
 import { buildEmbedProgram } from '../model/embed-program.ts';

@@ -1,4 +1,4 @@
-import type { Executor, ExecutorLoop, Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Executor, ExecutorLoop, Float32Tensor } from '../executors/executor.ts';
 import { gradSqName } from '../model/params.ts';
 import { round } from './round.ts';
 import type { TrainProgram } from '../model/train-spec.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Executor } from '../../compiler/backends/executor.ts';
+import type { Executor } from '../executors/executor.ts';
 import { batchInputs, epochOrder } from './batches.ts';
 import { latestCheckpointName, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import type { RunConfig } from './config.ts';

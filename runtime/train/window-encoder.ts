@@ -1,4 +1,4 @@
-import type { Float32Tensor } from '../../compiler/backends/executor.ts';
+import type { Float32Tensor } from '../executors/executor.ts';
 import type { Cohort } from '../data/cohort.ts';
 import { MICROS_PER_DAY } from '../data/time.ts';
 import type { Windows } from '../data/windows.ts';

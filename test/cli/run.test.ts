@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TfjsExecutor } from '../../compiler/backends/tfjs/tfjs-executor.ts';
+import { TfjsExecutor } from '../../runtime/executors/tfjs/tfjs-executor.ts';
 import { readCohort } from '../../runtime/data/meds-reader.ts';
 import { embedWindowHasData, lastWindowsWithData } from '../../runtime/train/embed.ts';
 import { embedWithEncoder, encoderWindows, loadTrainedEncoder } from '../../runtime/train/trained-encoder.ts';

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { tensor64, type Tensor64 } from '../../compiler/ir/tensor.ts';
 import { parseNpy } from '../../runtime/io/npy.ts';
 
-/** The shared conformance cases (../shared/conformance), read as they are. */
-export const CONFORMANCE_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
+/** The conformance cases, copied unchanged into test/fixtures/conformance (its README says whence). */
+export const CONFORMANCE_DIR = join(import.meta.dirname, '..', 'fixtures', 'conformance');
 
 export interface ConformanceCase {
   readonly name: string;

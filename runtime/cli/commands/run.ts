@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { relative, resolve } from 'node:path';
-import { BackendUnavailableError } from '../../../compiler/backends/executor.ts';
-import { BACKEND_CHOICES } from '../../../compiler/backends/create-executor.ts';
+import { BackendUnavailableError } from '../../executors/executor.ts';
+import { BACKEND_CHOICES } from '../../executors/create-executor.ts';
 import { DataError } from '../../data/data-error.ts';
 import { StreamBindingError } from '../../model/bind-streams.ts';
 import { ModelConfigError } from '../../model/params.ts';

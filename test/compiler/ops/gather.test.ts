@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differentiate } from '../../../compiler/autodiff.ts';
 import { evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
-import { tfjsLowerings } from '../../../compiler/backends/tfjs/lowering.ts';
-import type { Executor } from '../../../compiler/backends/executor.ts';
+import { tfjsLowerings } from '../../../runtime/executors/tfjs/lowering.ts';
+import type { Executor } from '../../../runtime/executors/executor.ts';
 import { IrBuilder, IrError } from '../../../compiler/ir/builder.ts';
 import type { Node, Program } from '../../../compiler/ir/node.ts';
 import type { Shape } from '../../../compiler/ir/shape.ts';
@@ -12,7 +12,7 @@ import { nodeFlops } from '../../../compiler/cost.ts';
 import { opDef } from '../../../compiler/ops/registry.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
 import { programOf, run, type Case } from './op-case.ts';
-import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, loadExecutors, relativeError, toFloat32, TOLERANCE } from '../backends/tfjs/helpers.ts';
+import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, loadExecutors, relativeError, toFloat32, TOLERANCE } from '../../runtime/executors/tfjs/helpers.ts';
 
 /**
  * gather (rows of a table) and scatter_add (rows summed into buckets), each other's transpose:

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differentiate } from '../../../compiler/autodiff.ts';
 import { evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
-import { tfjsLowerings } from '../../../compiler/backends/tfjs/lowering.ts';
-import type { Executor } from '../../../compiler/backends/executor.ts';
+import { tfjsLowerings } from '../../../runtime/executors/tfjs/lowering.ts';
+import type { Executor } from '../../../runtime/executors/executor.ts';
 import { nodeFlops } from '../../../compiler/cost.ts';
 import { IrBuilder, IrError } from '../../../compiler/ir/builder.ts';
 import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts';
@@ -10,7 +10,7 @@ import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
 import { programOf, run, type Case } from './op-case.ts';
-import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, relativeError, toFloat32, TOLERANCE } from '../backends/tfjs/helpers.ts';
+import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, relativeError, toFloat32, TOLERANCE } from '../../runtime/executors/tfjs/helpers.ts';
 
 /**
  * segment_pool (out[rows[i]] += weights[i] · table[ids[i]]): values against the hand formula and

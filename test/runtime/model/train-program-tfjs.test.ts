@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missingKernels } from '../../../compiler/backends/tfjs/kernel-check.ts';
-import type { Executor } from '../../../compiler/backends/executor.ts';
+import { missingKernels } from '../../../runtime/executors/tfjs/kernel-check.ts';
+import type { Executor } from '../../../runtime/executors/executor.ts';
 import { buildEmbedProgram } from '../../../runtime/model/embed-program.ts';
 import { dataInputName } from '../../../runtime/model/slot-embedding.ts';
 import { buildTrainProgram } from '../../../runtime/model/train-program.ts';
-import { EXECUTOR_BACKENDS, loadAllExecutors, reference, relativeError, roundToFloat32, toFloat32, TOLERANCE } from '../../compiler/backends/tfjs/helpers.ts';
+import { EXECUTOR_BACKENDS, loadAllExecutors, reference, relativeError, roundToFloat32, toFloat32, TOLERANCE } from '../executors/tfjs/helpers.ts';
 import { CARD, objectiveOf, stepInputs, TINY } from './helpers.ts';
 
 /**

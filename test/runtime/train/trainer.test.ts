@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../../../compiler/backends/executor.ts';
-import { loopOverRun } from '../../../compiler/backends/run-loop.ts';
+import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../../../runtime/executors/executor.ts';
+import { loopOverRun } from '../../../runtime/executors/run-loop.ts';
 import type { Node, Program } from '../../../compiler/ir/node.ts';
 import type { Shape } from '../../../compiler/ir/shape.ts';
 import type { TrainProgram } from '../../../runtime/model/train-spec.ts';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProgramTf } from '../../../../compiler/backends/tfjs/run-program.ts';
+import { runProgramTf } from '../../../../runtime/executors/tfjs/run-program.ts';
 import { emitModule } from '../../../../compiler/backends/typescript/emit-module.ts';
 import { FLOAT32_EPSILON } from '../../../../compiler/surface/guards.ts';
 import { printProgram } from '../../../../compiler/explain.ts';

@@ -1,0 +1,302 @@
+import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts';
+import type { Dim } from '../../../compiler/ir/shape.ts';
+import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../executor.ts';
+import { checkRowIds } from '../host-row-ids.ts';
+import { checkLoop, LoopError } from '../run-loop.ts';
+import { bindSizes, InputShapeError } from '../bind-sizes.ts';
+import { hostEigh } from '../host/host-eigh.ts';
+import { compileStage, type CompiledStage } from '../../../compiler/backends/onnx/compile-stage.ts';
+import { loadOrtRuntime, type OrtWay } from './load-ort.ts';
+import { OrtCallError, type OrtArray, type OrtRuntime, type StageSession } from './ort-session.ts';
+import { planStages, type StagePlan } from '../../../compiler/backends/onnx/stages.ts';
+
+/** ONNX Runtime refused or failed a run; the message is its own, prefixed with the stage. */
+export class OnnxRuntimeError extends Error {
+  override name = 'OnnxRuntimeError';
+}
+
+export interface OnnxExecutorOptions {
+  /** Threads inside one op (ORT's intra-op pool); default: ORT's choice, one per physical core. */
+  readonly threads?: number;
+  /** How to reach ORT (load-ort.ts); default: the C API, else onnxruntime-node's JavaScript API. */
+  readonly way?: OrtWay;
+}
+
+/** ORT's own words for a failure; anything else (a bug here) with its type. */
+function ortMessage(error: unknown): string {
+  return error instanceof OrtCallError ? error.message : String(error);
+}
+
+/** An index input checked on the host before a run: ids must name rows of `rows`. */
+interface IdCheck {
+  readonly op: string;
+  readonly input: string;
+  readonly rows: Dim;
+}
+
+interface Prepared {
+  readonly plan: StagePlan;
+  readonly stages: readonly CompiledStage[];
+  readonly sessions: readonly StageSession[];
+  readonly idChecks: readonly IdCheck[];
+  /** eigvals / eigvecs nodes by the id of the eigh they select from. */
+  readonly selections: ReadonlyMap<number, readonly Node[]>;
+  readonly outputs: Program['outputs'];
+}
+
+function idChecks(plan: StagePlan): IdCheck[] {
+  const checks: IdCheck[] = [];
+  const add = (op: string, ids: Node, rows: Dim) => {
+    if (ids.op === 'input') checks.push({ op, input: String(ids.attrs.name), rows });
+  };
+  for (const stage of plan.stages) {
+    for (const node of stage.nodes) {
+      if (node.op === 'gather') add('gather', node.inputs[1], node.inputs[0].shape[0]);
+      if (node.op === 'scatter_add') add('scatter_add', node.inputs[1], node.shape[0]);
+      if (node.op === 'segment_pool') {
+        add('segment_pool (ids)', node.inputs[1], node.inputs[0].shape[0]);
+        add('segment_pool (rows)', node.inputs[3], node.shape[0]);
+      }
+    }
+  }
+  return checks;
+}
+
+function selectionsOf(program: Program, plan: StagePlan): Map<number, Node[]> {
+  const selections = new Map<number, Node[]>(plan.eighs.map(({ node }) => [node.id, []]));
+  for (const node of topoOrder(program.outputs.map((o) => o.node))) {
+    if (node.op === 'eigvals' || node.op === 'eigvecs') selections.get(node.inputs[0].id)?.push(node);
+  }
+  return selections;
+}
+
+/**
+ * The ONNX Runtime executor (CPU execution provider): each program is compiled once into one ONNX
+ * graph per stage (stages.ts) and one inference session each; symbolic dimensions are graph inputs,
+ * so a session serves every batch size. ORT reads inputs from the caller's arrays and writes
+ * outputs into arrays made here (or given, for a loop's state); `eigh` runs on the host in float64
+ * between stages, as on tfjs.
+ */
+export class OnnxExecutor implements Executor {
+  readonly backend = 'onnx';
+  private readonly prepared = new WeakMap<Program, Promise<Prepared>>();
+  private readonly sessions = new Set<StageSession>();
+  // A program that is garbage takes its sessions (native memory) with it: an executor that
+  // evaluates many programs does not accumulate them until dispose.
+  private readonly released = new FinalizationRegistry<readonly StageSession[]>((sessions) => this.release(sessions));
+  private disposed = false;
+
+  private constructor(
+    private readonly runtime: OrtRuntime,
+    private readonly options: OnnxExecutorOptions,
+  ) {}
+
+  static async create(options: OnnxExecutorOptions = {}): Promise<OnnxExecutor> {
+    return new OnnxExecutor(await loadOrtRuntime(options.way), options);
+  }
+
+  /** One line for the user, e.g. `onnx (onnxruntime 1.30.0 C API, CPU, 2 threads)`. */
+  get description(): string {
+    const threads = this.options.threads === undefined ? 'threads: one per core' : `${this.options.threads} thread${this.options.threads === 1 ? '' : 's'}`;
+    return `onnx (${this.runtime.description}, CPU, ${threads})`;
+  }
+
+  private prepare(program: Program): Promise<Prepared> {
+    let prepared = this.prepared.get(program);
+    if (prepared === undefined) {
+      prepared = (async () => {
+        const plan = planStages(program);
+        const stages = plan.stages.map((stage, i) => compileStage(stage, `dflc_stage_${i}`));
+        const settings = this.options.threads === undefined ? {} : { threads: this.options.threads };
+        const sessions: StageSession[] = [];
+        for (const [s, stage] of stages.entries()) {
+          let session: StageSession;
+          try {
+            session = await this.runtime.createSession(stage.model, settings);
+          } catch (error) {
+            // ORT refusing a graph dflc made is dflc's bug: say which graph, in ORT's words.
+            throw new OnnxRuntimeError(`onnxruntime refused the graph of stage ${s + 1} of ${stages.length}: ${ortMessage(error)}`, { cause: error });
+          }
+          this.sessions.add(session);
+          sessions.push(session);
+        }
+        this.released.register(program, sessions);
+        return { plan, stages, sessions, idChecks: idChecks(plan), selections: selectionsOf(program, plan), outputs: program.outputs };
+      })();
+      this.prepared.set(program, prepared);
+      prepared.catch(() => this.prepared.delete(program));
+    }
+    return prepared;
+  }
+
+  /** Checks the arrays against the program and binds its symbolic dimensions. */
+  private bind(program: Program, inputs: ReadonlyMap<string, Float32Tensor>, sizes?: ReadonlyMap<string, number>): Map<string, number> {
+    if (this.disposed) throw new Error('OnnxExecutor: run after dispose');
+    for (const [name, input] of inputs) {
+      const size = input.shape.reduce((a, b) => a * b, 1);
+      if (input.data.length !== size) throw new InputShapeError(`input '${name}' has ${input.data.length} values for shape [${input.shape.join(', ')}]`);
+    }
+    return bindSizes(program, new Map([...inputs].map(([name, t]) => [name, t.shape])), sizes);
+  }
+
+  /**
+   * Runs the stages and the host eigendecompositions between them; returns the value of every node
+   * a stage wrote or the host made, by node id. `into` holds arrays that some written values are
+   * delivered into, instead of arrays of their own; `scratch`, arrays from an earlier step to
+   * reuse for the other written values where the size still fits (and keeps the new ones).
+   */
+  private async execute(
+    prepared: Prepared,
+    inputs: ReadonlyMap<string, Float32Tensor>,
+    bound: ReadonlyMap<string, number>,
+    into: ReadonlyMap<number, Float32Array> = new Map(),
+    scratch?: Map<number, Float32Array>,
+  ): Promise<Map<number, Float32Tensor>> {
+    const dim = (d: Dim): number => {
+      if (typeof d === 'number') return d;
+      const size = bound.get(d);
+      if (size === undefined) throw new InputShapeError(`dimension '${d}' is not bound by any input's shape`);
+      return size;
+    };
+    for (const check of prepared.idChecks) checkRowIds(check.op, inputs.get(check.input)!.data, dim(check.rows));
+
+    const values = new Map<number, Float32Tensor>();
+    const valueOf = (node: Node): Float32Tensor => {
+      const value = values.get(node.id) ?? (node.op === 'input' ? inputs.get(String(node.attrs.name)) : undefined);
+      if (value === undefined) throw new TypeError(`onnx: no value for '${node.op}' node ${node.id}`);
+      return value;
+    };
+    for (let s = 0; s < prepared.stages.length; s++) {
+      const stage = prepared.stages[s];
+      const feeds: OrtArray[] = [];
+      for (const node of prepared.plan.stages[s].reads) {
+        const { shape, data } = valueOf(node);
+        feeds.push({ name: stage.readNames.get(node.id)!, data, dims: shape });
+      }
+      for (const [d, name] of stage.dimNames) feeds.push({ name, data: BigInt64Array.of(BigInt(dim(d))), dims: [1] });
+      if (stage.writeNames.size > 0) {
+        const outputs: OrtArray[] = [];
+        for (const node of prepared.plan.stages[s].writes) {
+          const shape = node.shape.map(dim);
+          const size = shape.reduce((a, b) => a * b, 1);
+          let data = into.get(node.id) ?? scratch?.get(node.id);
+          if (data?.length !== size) {
+            data = new Float32Array(size);
+            scratch?.set(node.id, data);
+          }
+          values.set(node.id, { shape, data });
+          outputs.push({ name: stage.writeNames.get(node.id)!, data, dims: shape });
+        }
+        try {
+          await prepared.sessions[s].run(feeds, outputs);
+        } catch (error) {
+          throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${ortMessage(error)}`, { cause: error });
+        }
+      }
+      for (const { node, after } of prepared.plan.eighs) {
+        if (after !== s) continue;
+        const k = dim(node.inputs[0].shape[0]);
+        const { values: lambda, vectors } = hostEigh(valueOf(node.inputs[0]).data, k);
+        for (const selection of prepared.selections.get(node.id) ?? []) {
+          values.set(selection.id, selection.op === 'eigvals' ? { shape: [k], data: Float32Array.from(lambda) } : { shape: [k, k], data: Float32Array.from(vectors) });
+        }
+      }
+    }
+    for (const output of prepared.outputs) values.set(output.node.id, valueOf(output.node));
+    return values;
+  }
+
+  async run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>, sizes?: ReadonlyMap<string, number>): Promise<Map<string, Float32Tensor>> {
+    const bound = this.bind(program, inputs, sizes);
+    const prepared = await this.prepare(program);
+    const values = await this.execute(prepared, inputs, bound);
+    const callerBuffers = new Set<ArrayBufferLike>([...inputs.values()].map((t) => t.data.buffer));
+    const handedOut = new Set<ArrayBufferLike>();
+    const result = new Map<string, Float32Tensor>();
+    for (const { name, node } of program.outputs) {
+      const value = values.get(node.id)!;
+      let data = value.data;
+      if (callerBuffers.has(data.buffer) || handedOut.has(data.buffer)) data = data.slice();
+      handedOut.add(data.buffer);
+      result.set(name, { shape: [...value.shape], data });
+    }
+    return result;
+  }
+
+  /**
+   * The state lives in two sets of arrays: a step reads one (ORT takes inputs without a copy) and
+   * the carried outputs are delivered into the other, then they swap, so the state never travels
+   * through new arrays and a failed step leaves the current set untouched. (Through the C API ORT
+   * writes straight into them; onnxruntime-node's binding also copies each output once more.)
+   */
+  async loop(program: Program, options: LoopOptions): Promise<ExecutorLoop> {
+    const plan = checkLoop(program, options);
+    const prepared = await this.prepare(program);
+    const outputNode = new Map(program.outputs.map((o) => [o.name, o.node]));
+    const copy = (t: Float32Tensor): Float32Tensor => ({ shape: [...t.shape], data: t.data.slice() });
+    let current: Map<string, Float32Tensor> | undefined = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
+    let spare = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
+    // Values a step writes that are neither carried nor handed out (they are read back as copies)
+    // live in arrays kept from step to step: a fresh set each step would cost page faults and
+    // collections for nothing.
+    const scratch = new Map<number, Float32Array>();
+    // A node may feed several carried inputs or also be read; only a node feeding exactly one is
+    // written in place, the rest are copied after the step.
+    const feeds = new Map<number, string[]>();
+    for (const [output, input] of plan.carry) feeds.set(outputNode.get(output)!.id, [...(feeds.get(outputNode.get(output)!.id) ?? []), input]);
+    let busy = false;
+    const live = () => {
+      if (current === undefined) throw new LoopError('the loop is disposed');
+      return current;
+    };
+    return {
+      step: async (inputs, read) => {
+        const state = live();
+        plan.checkStep(inputs, read);
+        if (busy) throw new LoopError('step: the previous step has not finished');
+        busy = true;
+        try {
+          const all = new Map([...inputs, ...state]);
+          const bound = this.bind(program, all, options.sizes);
+          const into = new Map<number, Float32Array>();
+          for (const [id, inputNames] of feeds) {
+            if (inputNames.length === 1) into.set(id, spare.get(inputNames[0])!.data);
+          }
+          const values = await this.execute(prepared, all, bound, into, scratch);
+          if (current !== state) throw new LoopError('the loop was disposed during the step');
+          for (const [output, input] of plan.carry) {
+            const value = values.get(outputNode.get(output)!.id)!;
+            const target = spare.get(input)!;
+            if (value.data !== target.data) target.data.set(value.data);
+          }
+          const result = new Map<string, Float32Tensor>();
+          for (const name of read) {
+            const value = values.get(outputNode.get(name)!.id)!;
+            result.set(name, { shape: [...value.shape], data: value.data.slice() });
+          }
+          const next = spare;
+          spare = state;
+          current = next;
+          return result;
+        } finally {
+          busy = false;
+        }
+      },
+      state: async () => new Map([...live()].map(([name, t]) => [name, copy(t)])),
+      dispose: () => {
+        current = undefined;
+      },
+    };
+  }
+
+  private release(sessions: Iterable<StageSession>): void {
+    for (const session of [...sessions]) {
+      if (this.sessions.delete(session)) session.release();
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.release(this.sessions);
+  }
+}
