@@ -1,4 +1,5 @@
-import { IrError, type IrBuilder } from './ir/builder.ts';
+import { type IrBuilder } from './ir/builder.ts';
+import { IrError } from './ir/ir-error.ts';
 import { topoOrder, type Node, type Program, type ProgramOutput } from './ir/node.ts';
 import { rebuild } from './ir/rebuild.ts';
 import { formatShape, sameShape } from './ir/shape.ts';

@@ -1,7 +1,7 @@
 import type { Node, Program } from './ir/node.ts';
 import { topoOrder } from './ir/node.ts';
 import type { Dim, Shape } from './ir/shape.ts';
-import type { OpName } from './ops/op-names.ts';
+import type { OpName } from './ops/registry.ts';
 
 /**
  * FLOP estimates, as polynomials in the symbolic dimensions so that an unspecialised program

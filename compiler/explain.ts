@@ -1,12 +1,13 @@
 import { ASSUMED_OTHER_SIZE, ASSUMED_SIZES, programFlops } from './cost.ts';
-import type { AttrValue, Node, Program } from './ir/node.ts';
+import type { AttrValue, Program } from './ir/node.ts';
 import { topoOrder } from './ir/node.ts';
-import { formatShape, type Shape } from './ir/shape.ts';
 import type { PassLog } from './passes/pass.ts';
+import { formatValueType } from './ops/host-ops.ts';
+import type { OpName } from './ops/registry.ts';
 
 export interface ExplainJson {
-  /** One entry per node of the program, in evaluation order. `eigh`'s shape is its vectors'. */
-  readonly ops: { op: string; shape: (number | string)[] }[];
+  /** One entry per node of the program, in evaluation order. A host op's shape is that of its last part (`eigh`: its vectors). */
+  readonly ops: { op: OpName; shape: (number | string)[] }[];
   /** `pass/rule` of every rewrite that fired, in first-firing order, without repeats. */
   readonly rewrites: string[];
   /** The same with phases and counts. */
@@ -21,11 +22,6 @@ export interface ExplainJson {
 
 function formatAttr(value: AttrValue): string {
   return Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
-}
-
-function formatType(node: Node): string {
-  if (node.op === 'eigh') return `(${formatShape([node.shape[0]] as Shape)}, ${formatShape(node.shape)})`;
-  return formatShape(node.shape);
 }
 
 /**
@@ -54,7 +50,7 @@ export function printProgram(program: Program): string {
       if (shown.length > 0) attrs = `{${shown.join(', ')}}`;
     }
     const rhs = [node.op, [operands, attrs].filter((part) => part !== '').join(' ')].filter((part) => part !== '').join(' ');
-    lines.push(`${name} = ${rhs} : ${formatType(node)}`);
+    lines.push(`${name} = ${rhs} : ${formatValueType(node)}`);
   }
   for (const output of program.outputs) lines.push(`${output.name} = ${names.get(output.node.id)}`);
   return lines.join('\n');

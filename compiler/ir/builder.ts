@@ -1,13 +1,9 @@
 import { opDef } from '../ops/registry.ts';
 import { isShapeError } from '../ops/op-def.ts';
-import type { OpName } from '../ops/op-names.ts';
+import type { OpName } from '../ops/registry.ts';
 import type { AttrValue, Attrs, Node } from './node.ts';
 import { formatShape } from './shape.ts';
-
-/** An internal inconsistency in the IR: a compiler bug, never a user error. */
-export class IrError extends Error {
-  override name = 'IrError';
-}
+import { IrError } from './ir-error.ts';
 
 // JSON.stringify would write NaN and ±Infinity all as `null` and -0 as `0`; String keeps them apart.
 function scalarKey(value: number | string): string {

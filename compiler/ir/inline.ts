@@ -1,5 +1,6 @@
 import { DIMENSION_ATTRS } from '../passes/specialize.ts';
-import { IrError, type IrBuilder } from './builder.ts';
+import { type IrBuilder } from './builder.ts';
+import { IrError } from './ir-error.ts';
 import { topoOrder, type AttrValue, type Attrs, type Node, type Program } from './node.ts';
 import { formatShape, type Dim } from './shape.ts';
 

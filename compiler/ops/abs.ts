@@ -2,7 +2,6 @@ import { elementwiseUnary } from './elementwise.ts';
 
 /** |x|, entry by entry. */
 export const abs = elementwiseUnary({
-  name: 'abs',
   kernel: Math.abs,
   // d/dx |x| = sign(x); at 0 the subgradient 0.
   cotangent: (b, g, x) => b.make('mul', [g, b.make('sign', [x])]),

@@ -2,7 +2,6 @@ import { elementwiseBinary } from './elementwise.ts';
 
 /** x + y. */
 export const add = elementwiseBinary({
-  name: 'add',
   kernel: (x, y) => x + y,
   facts: { commutative: true, linear: true },
   // Both operands receive the cotangent unchanged (summed down where one was a scalar).

@@ -5,7 +5,6 @@ import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
 
 /** vector[r] -> matrix[r, attrs.cols]: the vector repeated as every column. */
 export const bcastCols = linearUnary({
-  name: 'bcast_cols',
   shape: ([x], attrs) => expectRank('bcast_cols', x, 1) ?? [x[0], dimAttr(attrs, 'cols')],
   evaluate: ([value], attrs, sizes) => {
     const x = asTensor(value);

@@ -5,7 +5,6 @@ import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
 
 /** vector[c] -> matrix[attrs.rows, c]: the vector repeated as every row. */
 export const bcastRows = linearUnary({
-  name: 'bcast_rows',
   shape: ([x], attrs) => expectRank('bcast_rows', x, 1) ?? [dimAttr(attrs, 'rows'), x[0]],
   evaluate: ([value], attrs, sizes) => {
     const x = asTensor(value);

@@ -4,7 +4,6 @@ import { expectRank, resolveShape, shapeAttr } from './shape-rules.ts';
 
 /** A scalar repeated over attrs.shape. */
 export const broadcast = linearUnary({
-  name: 'broadcast',
   shape: ([x], attrs) => expectRank('broadcast', x, 0) ?? shapeAttr(attrs),
   evaluate: ([value], attrs, sizes) => filled(resolveShape(shapeAttr(attrs), sizes), asTensor(value).data[0]),
   // Transpose: sum the cotangent back to a scalar.

@@ -10,7 +10,6 @@ function valueAttr(attrs: Attrs): number {
 
 /** A tensor of attrs.shape (dimensions may be symbolic) filled with attrs.value. */
 export const constOp: OpDef = {
-  name: 'const',
   arity: 0,
   shape: (_inputs, attrs) => (valueAttr(attrs), shapeAttr(attrs)),
   evaluate: (_inputs, attrs, sizes) => filled(resolveShape(shapeAttr(attrs), sizes), valueAttr(attrs)),

@@ -5,7 +5,6 @@ import { expectRank } from './shape-rules.ts';
 
 /** A diagonal matrix from a vector: vector[k] -> matrix[k, k], zero off the diagonal. */
 export const diagEmbed = linearUnary({
-  name: 'diag_embed',
   symmetricOutput: true,
   shape: ([x]) => expectRank('diag_embed', x, 1) ?? [x[0], x[0]],
   evaluate: ([value]) => {

@@ -5,7 +5,6 @@ import { expectSquare } from './shape-rules.ts';
 
 /** The diagonal of a square matrix: matrix[k, k] -> vector[k]. */
 export const diag = linearUnary({
-  name: 'diag',
   shape: ([x]) => expectSquare('diag', x) ?? [x[0]],
   evaluate: ([value]) => {
     const x = asTensor(value);

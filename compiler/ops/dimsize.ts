@@ -5,7 +5,6 @@ import { dimAttr, resolveDim } from './shape-rules.ts';
 
 /** The size of dimension attrs.dim as a scalar (`rows(M)`, `len(v)`). */
 export const dimsize: OpDef = {
-  name: 'dimsize',
   arity: 0,
   shape: (_inputs, attrs) => (dimAttr(attrs, 'dim'), SCALAR),
   evaluate: (_inputs, attrs, sizes) => tensor64([], [resolveDim(dimAttr(attrs, 'dim'), sizes)]),

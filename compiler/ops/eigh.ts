@@ -1,8 +1,8 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { IrError } from '../ir/builder.ts';
+import { IrError } from '../ir/ir-error.ts';
 import { tensor64, type Tensor64 } from '../ir/tensor.ts';
 import { asTensor, filled } from './elementwise.ts';
-import type { OpDef } from './op-def.ts';
+import type { HostFacts, OpDef } from './op-def.ts';
 import { expectSquare } from './shape-rules.ts';
 
 /** Largest |M - Mᵀ| entry, relative to the largest |M| entry, that still counts as symmetric. */
@@ -22,9 +22,10 @@ const FLUSH_BELOW = 1e-290;
  * scaled by a power of two to largest entry 1 (exact). A matrix further from symmetric than
  * rounding explains is an error; a non-finite entry gives NaN values and vectors.
  */
-export const eigh: OpDef = {
-  name: 'eigh',
+export const eigh: OpDef<HostFacts> = {
   arity: 1,
+  facts: { runsOnHost: true, noun: 'symmetric eigendecomposition' },
+  partShapes: (vectors) => [[vectors[0]], vectors],
   shape: ([m]) => expectSquare('eigh', m) ?? m,
   evaluate: ([value]) => decompose(asTensor(value)),
   // eigvals sends its gradient straight to eigh's input, and nothing differentiates eigenvectors,

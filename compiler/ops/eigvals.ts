@@ -1,7 +1,7 @@
-import { IrError } from '../ir/builder.ts';
+import { IrError } from '../ir/ir-error.ts';
 import type { Node } from '../ir/node.ts';
 import { isTuple } from '../ir/tensor.ts';
-import type { OpDef } from './op-def.ts';
+import type { OpDef, SelectorFacts } from './op-def.ts';
 import { expectSquare } from './shape-rules.ts';
 
 /** The `eigh` node a selector reads, checked: selectors over anything else are malformed IR. */
@@ -12,9 +12,9 @@ export function eighOf(node: Node): Node {
 }
 
 /** The eigenvalues of an `eigh` node, descending: vector[k]. */
-export const eigvals: OpDef = {
-  name: 'eigvals',
+export const eigvals: OpDef<SelectorFacts> = {
   arity: 1,
+  facts: { selectsPart: 0 },
   shape: ([e]) => expectSquare('eigvals', e) ?? [e[0]],
   evaluate: ([value]) => {
     if (!isTuple(value)) throw new TypeError('eigvals expects the tuple of an eigh node');

@@ -1,13 +1,13 @@
-import { IrError } from '../ir/builder.ts';
+import { IrError } from '../ir/ir-error.ts';
 import { isTuple } from '../ir/tensor.ts';
 import { eighOf } from './eigvals.ts';
-import type { OpDef } from './op-def.ts';
+import type { OpDef, SelectorFacts } from './op-def.ts';
 import { expectSquare } from './shape-rules.ts';
 
 /** The eigenvectors of an `eigh` node, as columns in the order of the eigenvalues: matrix[k, k]. */
-export const eigvecs: OpDef = {
-  name: 'eigvecs',
+export const eigvecs: OpDef<SelectorFacts> = {
   arity: 1,
+  facts: { selectsPart: 1 },
   shape: ([e]) => expectSquare('eigvecs', e) ?? e,
   evaluate: ([value]) => {
     if (!isTuple(value)) throw new TypeError('eigvecs expects the tuple of an eigh node');

@@ -2,7 +2,6 @@ import type { IrBuilder } from '../ir/builder.ts';
 import type { Attrs, Node } from '../ir/node.ts';
 import { formatShape, sameShape, type Shape } from '../ir/shape.ts';
 import { isTuple, tensor64, type Tensor64, type Value } from '../ir/tensor.ts';
-import type { OpName } from './op-names.ts';
 import type { Contribution, OpDef, OpFacts, ShapeError } from './op-def.ts';
 
 /** Helpers shared by the elementwise ops: shape rules, kernels and vjp structure written once. */
@@ -64,14 +63,12 @@ export type UnaryCotangent = (b: IrBuilder, g: Node, x: Node, out: Node) => Node
 
 /** An elementwise op of one input. `cotangent: null` declares that it has no gradient. */
 export function elementwiseUnary(spec: {
-  name: OpName;
   kernel: (x: number) => number;
   cotangent: UnaryCotangent | null;
   facts?: OpFacts;
 }): OpDef {
   const { cotangent } = spec;
   return {
-    name: spec.name,
     arity: 1,
     facts: { elementwise: true, symmetricOutput: true, ...spec.facts },
     shape: sameAsInput,
@@ -94,7 +91,6 @@ export type BinaryCotangents = (
 
 /** An elementwise op of two inputs: equal shapes, or a scalar on either side. */
 export function elementwiseBinary(spec: {
-  name: OpName;
   kernel: (x: number, y: number) => number;
   cotangents: BinaryCotangents | null;
   facts?: OpFacts;
@@ -102,7 +98,6 @@ export function elementwiseBinary(spec: {
 }): OpDef {
   const { cotangents } = spec;
   return {
-    name: spec.name,
     arity: 2,
     facts: { elementwise: true, symmetricOutput: true, ...spec.facts },
     shape: spec.shape ?? broadcastShapes,

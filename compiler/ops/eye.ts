@@ -4,7 +4,6 @@ import { dimAttr, resolveDim } from './shape-rules.ts';
 
 /** The identity matrix[attrs.n, attrs.n]. */
 export const eye: OpDef = {
-  name: 'eye',
   arity: 0,
   facts: { symmetricOutput: true },
   shape: (_inputs, attrs) => [dimAttr(attrs, 'n'), dimAttr(attrs, 'n')],

@@ -21,8 +21,8 @@ export function rowIndex(op: string, id: number, position: number, rows: number)
  * table row ids[i]. An embedding lookup. Linear in the table; the ids get no gradient.
  */
 export const gather: OpDef = {
-  name: 'gather',
   arity: 2,
+  facts: { readsRowIds: [{ input: 1, label: 'gather', rows: (node) => node.inputs[0].shape[0] }] },
   shape: ([table, ids]) => {
     const rankError = expectRank('gather', table, 2) ?? expectRank('gather', ids, 1);
     if (rankError !== undefined) {

@@ -1,10 +1,10 @@
-import type { OpDef } from './op-def.ts';
+import type { InputFacts, OpDef } from './op-def.ts';
 import { shapeAttr } from './shape-rules.ts';
 
 /** A program input, attrs {name, shape}. The interpreter binds it; it is never evaluated as a kernel. */
-export const input: OpDef = {
-  name: 'input',
+export const input: OpDef<InputFacts> = {
   arity: 0,
+  facts: { programInput: true },
   shape: (_inputs, attrs) => shapeAttr(attrs),
   evaluate: (_inputs, attrs) => {
     throw new Error(`input '${String(attrs.name)}' must be bound by the interpreter, not evaluated`);

@@ -5,7 +5,6 @@ import { tensor64 } from '../ir/tensor.ts';
 
 /** A @ B. The backward products use explicit transposes: no backend's transposed-operand path. */
 export const matmul: OpDef = {
-  name: 'matmul',
   arity: 2,
   facts: { linear: false },
   shape: ([a, b]) => {

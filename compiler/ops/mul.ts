@@ -2,7 +2,6 @@ import { elementwiseBinary } from './elementwise.ts';
 
 /** x * y, entry by entry. Bilinear: each operand's cotangent is g times the other operand. */
 export const mul = elementwiseBinary({
-  name: 'mul',
   kernel: (x, y) => x * y,
   facts: { commutative: true },
   cotangents: (b, g, x, y) => [b.make('mul', [g, y]), b.make('mul', [g, x])],

@@ -2,7 +2,6 @@ import { elementwiseUnary } from './elementwise.ts';
 
 /** -x, entry by entry. */
 export const neg = elementwiseUnary({
-  name: 'neg',
   kernel: (x) => -x,
   facts: { linear: true },
   // Its own transpose: x̄ = -g.

@@ -9,7 +9,6 @@ import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
  * checked at evaluation).
  */
 export const pad = linearUnary({
-  name: 'pad',
   shape: ([x], attrs) => {
     const length = dimAttr(attrs, 'length');
     if (typeof x[0] === 'number' && typeof length === 'number' && x[0] > length) {

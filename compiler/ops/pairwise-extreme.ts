@@ -8,9 +8,8 @@ import type { OpDef } from './op-def.ts';
  * reuses the forward output: it is 1 exactly where x was selected (x >= y for maximum, x <= y for
  * minimum), and y receives the rest.
  */
-export function pairwiseExtreme(name: 'maximum' | 'minimum', kernel: (x: number, y: number) => number): OpDef {
+export function pairwiseExtreme(kernel: (x: number, y: number) => number): OpDef {
   return elementwiseBinary({
-    name,
     kernel,
     facts: { commutative: true },
     cotangents: (b, g, x, _y, out) => {

@@ -12,7 +12,6 @@ export const LOG_GUARD = 1e-30;
  * a fractional one NaN).
  */
 export const pow = elementwiseBinary({
-  name: 'pow',
   kernel: Math.pow,
   shape: ([x, p]) => (p.length === 0 ? x : { error: `^ expects a scalar exponent, got ${formatShape(p)}` }),
   // x̄ = g·p·x^(p-1). p̄ = Σ g·out·log|x| (the real part for a negative base; guarded at 0).

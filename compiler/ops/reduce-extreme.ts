@@ -7,9 +7,8 @@ import type { OpDef } from './op-def.ts';
  * `max` and `min` over all entries. The gradient is split EVENLY among the entries equal to the
  * result: x̄ = eq(x, out) · g / Σ eq(x, out) (the scalar output broadcasts in `eq`).
  */
-export function reduceExtreme(name: 'max' | 'min', pick: (a: number, b: number) => number): OpDef {
+export function reduceExtreme(pick: (a: number, b: number) => number): OpDef {
   return {
-    name,
     arity: 1,
     shape: () => SCALAR,
     evaluate: ([value]) => {

@@ -12,8 +12,8 @@ import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
  * no gradient.
  */
 export const scatterAdd: OpDef = {
-  name: 'scatter_add',
   arity: 2,
+  facts: { readsRowIds: [{ input: 1, label: 'scatter_add', rows: (node) => node.shape[0] }] },
   shape: ([values, ids], attrs) => {
     const rows = dimAttr(attrs, 'rows');
     const rankError = expectRank('scatter_add', values, 2) ?? expectRank('scatter_add', ids, 1);

@@ -14,8 +14,13 @@ import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
  * names which list it is in: `segment_pool (ids): id 7 (entry 2) is not a row of a table with 4 rows`.
  */
 export const segmentPool: OpDef = {
-  name: 'segment_pool',
   arity: 4,
+  facts: {
+    readsRowIds: [
+      { input: 1, label: 'segment_pool (ids)', rows: (node) => node.inputs[0].shape[0] },
+      { input: 3, label: 'segment_pool (rows)', rows: (node) => node.shape[0] },
+    ],
+  },
   shape: ([table, ids, weights, rows], attrs) => {
     const buckets = dimAttr(attrs, 'rows');
     const rankError =

@@ -2,7 +2,6 @@ import { elementwiseUnary, scalar } from './elementwise.ts';
 
 /** 1/(1 + e^-x), with the exponential taken of -|x| only, so it never overflows. */
 export const sigmoid = elementwiseUnary({
-  name: 'sigmoid',
   kernel: (x) => {
     const e = Math.exp(-Math.abs(x));
     return x >= 0 ? 1 / (1 + e) : e / (1 + e);

@@ -9,7 +9,6 @@ import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
  * is checked at evaluation).
  */
 export const slice = linearUnary({
-  name: 'slice',
   shape: ([x], attrs) => {
     const length = dimAttr(attrs, 'length');
     if (typeof x[0] === 'number' && typeof length === 'number' && length > x[0]) {

@@ -5,7 +5,6 @@ import { elementwiseUnary } from './elementwise.ts';
  * marked `linear`, so that no pass treats it as an ordinary linear op and moves it away.
  */
 export const stopGradient = elementwiseUnary({
-  name: 'stop_gradient',
   kernel: (x) => x,
   cotangent: null,
 });

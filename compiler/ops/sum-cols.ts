@@ -5,7 +5,6 @@ import { expectRank } from './shape-rules.ts';
 
 /** Sums over the columns: matrix[r, c] -> vector[r] (a row sum for each row). */
 export const sumCols = linearUnary({
-  name: 'sum_cols',
   shape: ([x]) => expectRank('sum_cols', x, 2) ?? [x[0]],
   evaluate: ([value]) => {
     const x = asTensor(value);

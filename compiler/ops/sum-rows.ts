@@ -5,7 +5,6 @@ import { expectRank } from './shape-rules.ts';
 
 /** Sums over the rows: matrix[r, c] -> vector[c] (a column sum for each column). */
 export const sumRows = linearUnary({
-  name: 'sum_rows',
   shape: ([x]) => expectRank('sum_rows', x, 2) ?? [x[1]],
   evaluate: ([value]) => {
     const x = asTensor(value);

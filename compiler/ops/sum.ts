@@ -5,7 +5,6 @@ import { linearUnary } from './linear.ts';
 
 /** The sum of all entries: a scalar. */
 export const sum = linearUnary({
-  name: 'sum',
   shape: () => SCALAR,
   evaluate: ([value]) => {
     const x = asTensor(value);

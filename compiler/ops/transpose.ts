@@ -5,7 +5,6 @@ import { expectRank } from './shape-rules.ts';
 
 /** Mᵀ: matrix[r, c] -> matrix[c, r]. */
 export const transpose = linearUnary({
-  name: 'transpose',
   symmetricOutput: true,
   shape: ([x]) => expectRank('transpose', x, 2) ?? [x[1], x[0]],
   evaluate: ([value]) => {

@@ -1,4 +1,5 @@
-import { IrError, type IrBuilder } from '../ir/builder.ts';
+import { type IrBuilder } from '../ir/builder.ts';
+import { IrError } from '../ir/ir-error.ts';
 import type { Node } from '../ir/node.ts';
 import { formatShape, sameShape, type Dim, type Shape } from '../ir/shape.ts';
 

@@ -1,5 +1,5 @@
 import type { Node } from '../ir/node.ts';
-import type { OpName } from '../ops/op-names.ts';
+import type { OpName } from '../ops/registry.ts';
 import { opDef } from '../ops/registry.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { IrBuilder } from '../ir/builder.ts';
 import { topoOrder, type Node, type Program } from '../ir/node.ts';
 import { rebuild } from '../ir/rebuild.ts';
-import type { OpName } from '../ops/op-names.ts';
+import type { OpName } from '../ops/registry.ts';
 import { fitShape } from './ir-helpers.ts';
 import { FiredCounter, type Pass } from './pass.ts';
 import { matches, type Bindings, type OpPattern } from './pattern.ts';

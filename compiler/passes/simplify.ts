@@ -1,7 +1,8 @@
 import type { IrBuilder } from '../ir/builder.ts';
 import type { Node } from '../ir/node.ts';
 import { shapeSize } from '../ir/shape.ts';
-import { registeredOps } from '../ops/registry.ts';
+import type { OpDef } from '../ops/op-def.ts';
+import { OP_NAMES, opDef } from '../ops/registry.ts';
 import { constant, constValue, dimValue, isScalar, sizeValue } from './ir-helpers.ts';
 import type { Pass } from './pass.ts';
 import { isSymmetric } from './symmetry.ts';
@@ -171,10 +172,10 @@ const PADDING: readonly Rule[] = [
  */
 function unbroadcastRules(): Rule[] {
   const rows: Rule[] = [];
-  const allows = (def: (typeof registeredOps)[number], shapes: Node['shape'][]) => Array.isArray(def.shape(shapes, {}));
-  for (const def of registeredOps) {
+  const allows = (def: OpDef, shapes: Node['shape'][]) => Array.isArray(def.shape(shapes, {}));
+  for (const f of OP_NAMES) {
+    const def = opDef(f);
     if (!def.facts?.elementwise) continue;
-    const f = def.name;
     if (def.arity === 1) {
       rows.push(rule(`${f}-of-broadcast`, `${f}(broadcast(s)) = broadcast(${f}(s))`, op(f, [op('broadcast', [s])]), ({ s }, { b }) => b.make(f, [s])));
       continue;

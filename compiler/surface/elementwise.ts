@@ -1,4 +1,4 @@
-import type { OpName } from '../ops/op-names.ts';
+import type { OpName } from '../ops/registry.ts';
 import { guardedLog, guardedSqrt } from './guards.ts';
 import type { Primitive } from './primitive.ts';
 

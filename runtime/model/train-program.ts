@@ -1,5 +1,6 @@
 import { differentiate } from '../../compiler/autodiff.ts';
-import { IrBuilder, IrError } from '../../compiler/ir/builder.ts';
+import { IrBuilder } from '../../compiler/ir/builder.ts';
+import { IrError } from '../../compiler/ir/ir-error.ts';
 import { inlineProgram } from '../../compiler/ir/inline.ts';
 import type { Node, Program, ProgramInput, ProgramOutput } from '../../compiler/ir/node.ts';
 import { rebuild } from '../../compiler/ir/rebuild.ts';

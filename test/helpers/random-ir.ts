@@ -4,7 +4,7 @@ import { IrBuilder } from '../../compiler/ir/builder.ts';
 import { topoOrder, type Node, type Program, type ProgramInput } from '../../compiler/ir/node.ts';
 import { formatShape, SCALAR, type Dim, type Shape } from '../../compiler/ir/shape.ts';
 import { isTuple, tensor64, type Tensor64, type Value } from '../../compiler/ir/tensor.ts';
-import type { OpName } from '../../compiler/ops/op-names.ts';
+import type { OpName } from '../../compiler/ops/registry.ts';
 import { seededUniform } from './finite-diff.ts';
 
 /**

@@ -1,7 +1,8 @@
 import type { Node } from '../../ir/node.ts';
 import { sameShape } from '../../ir/shape.ts';
 import { GraphEmitter } from './graph-emitter.ts';
-import { isHostOp, onnxLowerings, scatterInto } from './lowering.ts';
+import { isGraphOp } from '../../ops/registry.ts';
+import { onnxLowerings, scatterInto } from './lowering.ts';
 import { encodeModel, type OnnxGraph, type OnnxValueInfo } from './onnx-model.ts';
 import type { Stage } from './stages.ts';
 
@@ -97,7 +98,7 @@ export function lowerStage(stage: Stage, name: string): LoweredStage {
   };
   for (const node of stage.nodes) {
     if (implicit.has(node.id) && values.has(node.inputs[0].id)) continue;
-    if (isHostOp(node.op)) {
+    if (!isGraphOp(node.op)) {
       throw new TypeError(`onnx: '${node.op}' cannot be part of a graph (stages.ts keeps it on the host)`);
     }
     if (absorbed.has(node.id)) continue;

@@ -2,6 +2,7 @@ import type { Node, Program } from '../../ir/node.ts';
 import { lowerStage } from './compile-stage.ts';
 import { encodeModel, type OnnxNode, type OnnxValueInfo } from './onnx-model.ts';
 import { planStages } from './stages.ts';
+import { countHostOps } from '../../ops/host-ops.ts';
 
 /** The program cannot be one self-contained ONNX model (it needs the host between graphs). */
 export class OnnxExportError extends Error {
@@ -11,15 +12,16 @@ export class OnnxExportError extends Error {
 /**
  * A program as one self-contained ONNX model (opset 18) that any ONNX runtime can load: graph
  * inputs and outputs carry the program's names as written (`Z_t+1`, `value`, `grad:Z`), symbolic
- * sizes are `dim_param`s read off the inputs' shapes at run time. A program with an `eigh` cannot
- * be one: ONNX has no symmetric eigendecomposition, and dflc runs it on the host between graphs.
+ * sizes are `dim_param`s read off the inputs' shapes at run time. A program with a host op (`eigh`)
+ * cannot be one: ONNX has no operator for it, and dflc runs it on the host between graphs.
  */
 export function exportOnnx(program: Program, name = 'dflc'): Uint8Array {
   const plan = planStages(program);
-  if (plan.eighs.length > 0) {
-    const count = plan.eighs.length;
+  if (plan.hostNodes.length > 0) {
+    const ops = plan.hostNodes.map(({ node }) => node.op);
+    const count = ops.length;
     throw new OnnxExportError(
-      `the program has ${count} symmetric eigendecomposition${count === 1 ? '' : 's'} (eigh), for which ONNX has no operator; ` +
+      `the program has ${countHostOps(ops)} (${[...new Set(ops)].join(', ')}), for which ONNX has no operator; ` +
         `dflc's own ONNX executor runs ${count === 1 ? 'it' : 'them'} on the host between graphs, so no single .onnx file computes it ` +
         `(objectives without spectra export; -o OUT.ts writes a TypeScript module that computes everything)`,
     );

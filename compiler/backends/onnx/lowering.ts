@@ -1,16 +1,14 @@
 import type { Attrs, Node } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
-import type { OpName } from '../../ops/op-names.ts';
+import type { GraphOpName } from '../../ops/registry.ts';
 import { fillValue, type GraphEmitter } from './graph-emitter.ts';
 
 /**
  * How each IR op becomes ONNX nodes (opset 18, float32). `lower` gets the names of the input values
- * and returns the name of the node's value. `input`, `eigh` and its selections are not here: the
- * executor feeds inputs and runs the eigendecomposition on the host between graphs (stages.ts).
+ * and returns the name of the node's value. Inputs, host ops and their selectors are not here
+ * (registry.ts, GraphOpName): the executor feeds inputs and runs host ops between graphs (stages.ts).
  */
 export type OnnxLowering = (e: GraphEmitter, inputs: readonly string[], node: Node) => string;
-
-export type HostOp = 'input' | 'eigh' | 'eigvals' | 'eigvecs';
 
 const FLOAT = 1;
 const INT64 = 7;
@@ -153,10 +151,6 @@ export const onnxLowering = {
   // gather, scale, scatter: ONNX has no fused segment sum; the [m, e] intermediate stays inside the graph.
   segment_pool: (e, [table, ids, weights, rows], node) =>
     scatterRows(e, pooledValues(e, table, ids, weights), rows, dimAttr(node.attrs, 'rows'), node.shape[1]),
-} satisfies Record<Exclude<OpName, HostOp>, OnnxLowering>;
+} satisfies Record<GraphOpName, OnnxLowering>;
 
-export const onnxLowerings: Readonly<Record<Exclude<OpName, HostOp>, OnnxLowering>> = onnxLowering;
-
-export function isHostOp(op: OpName): op is HostOp {
-  return op === 'input' || op === 'eigh' || op === 'eigvals' || op === 'eigvecs';
-}
+export const onnxLowerings: Readonly<Record<GraphOpName, OnnxLowering>> = onnxLowering;

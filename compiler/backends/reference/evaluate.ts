@@ -1,4 +1,4 @@
-import { IrError } from '../../ir/builder.ts';
+import { IrError } from '../../ir/ir-error.ts';
 import { topoOrder, type Node, type Program } from '../../ir/node.ts';
 import { bindShape, formatShape, sameShape, type Shape } from '../../ir/shape.ts';
 import { isTuple, type Tensor64, type Value } from '../../ir/tensor.ts';

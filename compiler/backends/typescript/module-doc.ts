@@ -1,4 +1,6 @@
 import type { ExplainJson } from '../../explain.ts';
+import { countHostOps } from '../../ops/host-ops.ts';
+import { runsOnHost } from '../../ops/registry.ts';
 import { blockCommentText } from './identifiers.ts';
 
 export interface ModuleDocFacts {
@@ -14,12 +16,12 @@ export interface ModuleDocFacts {
 
 /**
  * The comment at the top of a generated module: where it came from, the DFL source, and the
- * explain summary (ops, eigendecompositions, cost, rewrites). Every piece of it is comment-escaped,
+ * explain summary (ops, host ops such as eigendecompositions, cost, rewrites). Every piece of it is comment-escaped,
  * since the source, the file name and everything else may contain `*\/`.
  */
 export function moduleDoc(facts: ModuleDocFacts): string {
   const { explain } = facts;
-  const eigh = explain.ops.filter((op) => op.op === 'eigh').length;
+  const host = explain.ops.filter((op) => runsOnHost(op.op)).length;
   const assumed = Object.entries(explain.assumedSizes)
     .map(([dim, size]) => `${dim}=${size}`)
     .join(', ');
@@ -39,7 +41,7 @@ export function moduleDoc(facts: ModuleDocFacts): string {
     ...sourceLines.map((line) => (line.trim() === '' ? '' : `    ${line.trimEnd()}`)),
     '',
     `Optimised program: ${explain.ops.length} ops for the value and its gradients, ${facts.valueOps} for the value alone;`,
-    `${eigh} eigendecomposition${eigh === 1 ? '' : 's'}${eigh > 0 ? ', run on the host in float64' : ''}.`,
+    `${countHostOps(explain.ops.map((op) => op.op))}${host > 0 ? ', run on the host in float64' : ''}.`,
     cost,
     ...(rewrites.length === 0 ? ['Rewrites fired: none.'] : ['Rewrites fired:', '', ...rewrites]),
     '',

@@ -1,5 +1,7 @@
 import { topoOrder, type Node, type ProgramOutput } from '../../ir/node.ts';
-import { formatShape, type Shape } from '../../ir/shape.ts';
+import { formatShape } from '../../ir/shape.ts';
+import { formatValueType } from '../../ops/host-ops.ts';
+import { runsOnHost } from '../../ops/registry.ts';
 import { lineCommentText, numberLiteral, propertyAccess } from './identifiers.ts';
 import type { ModuleNames } from './module-names.ts';
 import { tsLowerings, type RuntimeHelper, type TsCode, type TsContext } from './ts-lowering.ts';
@@ -19,8 +21,7 @@ export interface StraightLine {
 }
 
 function describe(node: Node): string {
-  if (node.op === 'eigh') return `(${formatShape([node.shape[0]] as Shape)}, ${formatShape(node.shape)}) on the host, float64`;
-  return formatShape(node.shape);
+  return runsOnHost(node.op) ? `${formatValueType(node)} on the host, float64` : formatShape(node.shape);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AttrValue, Node } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
-import type { OpName } from '../../ops/op-names.ts';
+import type { OpName } from '../../ops/registry.ts';
 import { numberLiteral } from './identifiers.ts';
 
 /**

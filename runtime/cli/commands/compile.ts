@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { explain } from '../../../compiler/explain.ts';
+import { countHostOps } from '../../../compiler/ops/host-ops.ts';
 import { compileValueAndGrad, PASS_NAMES } from '../../../compiler/pipeline.ts';
 import { atomicWrite } from '../../io/atomic-write.ts';
 import { objectiveName } from '../../objective-name.ts';
@@ -122,9 +123,8 @@ Examples:
       return 0;
     }
     const ops = report.json.ops;
-    const eigh = ops.filter((o) => o.op === 'eigh').length;
     io.stdout(
-      `${file}: ${ops.length} ops, ${eigh} eigendecomposition${eigh === 1 ? '' : 's'}, ` +
+      `${file}: ${ops.length} ops, ${countHostOps(ops.map((o) => o.op))}, ` +
         `${checked.program.inputs.map((i) => i.name).join(', ')} -> value and gradients, ` +
         `~${report.json.flops.toExponential(2)} flops (--explain for the program)\n`,
     );

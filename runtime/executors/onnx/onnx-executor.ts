@@ -4,7 +4,8 @@ import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../exec
 import { checkRowIds } from '../host-row-ids.ts';
 import { checkLoop, LoopError } from '../run-loop.ts';
 import { bindSizes, InputShapeError } from '../bind-sizes.ts';
-import { hostEigh } from '../host/host-eigh.ts';
+import { hostKernels } from '../host/host-kernels.ts';
+import { isProgramInput, opDef, runsOnHost, selectedPart } from '../../../compiler/ops/registry.ts';
 import { compileStage, type CompiledStage } from '../../../compiler/backends/onnx/compile-stage.ts';
 import { loadOrtRuntime, type OrtWay } from './load-ort.ts';
 import { OrtCallError, type OrtArray, type OrtRuntime, type StageSession } from './ort-session.ts';
@@ -29,7 +30,7 @@ function ortMessage(error: unknown): string {
 
 /** An index input checked on the host before a run: ids must name rows of `rows`. */
 interface IdCheck {
-  readonly op: string;
+  readonly label: string;
   readonly input: string;
   readonly rows: Dim;
 }
@@ -39,23 +40,23 @@ interface Prepared {
   readonly stages: readonly CompiledStage[];
   readonly sessions: readonly StageSession[];
   readonly idChecks: readonly IdCheck[];
-  /** eigvals / eigvecs nodes by the id of the eigh they select from. */
+  /** Selector nodes by the id of the host-op node they select from. */
   readonly selections: ReadonlyMap<number, readonly Node[]>;
   readonly outputs: Program['outputs'];
 }
 
+/**
+ * The row-id inputs (facts.readsRowIds) that are program inputs: ORT's Gather and ScatterND would
+ * fail or write out of range on a bad id, so the host checks them first. (Ids computed inside a
+ * graph are not checked; DFL computes none.)
+ */
 function idChecks(plan: StagePlan): IdCheck[] {
   const checks: IdCheck[] = [];
-  const add = (op: string, ids: Node, rows: Dim) => {
-    if (ids.op === 'input') checks.push({ op, input: String(ids.attrs.name), rows });
-  };
   for (const stage of plan.stages) {
     for (const node of stage.nodes) {
-      if (node.op === 'gather') add('gather', node.inputs[1], node.inputs[0].shape[0]);
-      if (node.op === 'scatter_add') add('scatter_add', node.inputs[1], node.shape[0]);
-      if (node.op === 'segment_pool') {
-        add('segment_pool (ids)', node.inputs[1], node.inputs[0].shape[0]);
-        add('segment_pool (rows)', node.inputs[3], node.shape[0]);
+      for (const { input, label, rows } of opDef(node.op).facts?.readsRowIds ?? []) {
+        const ids = node.inputs[input];
+        if (isProgramInput(ids.op)) checks.push({ label, input: String(ids.attrs.name), rows: rows(node) });
       }
     }
   }
@@ -63,9 +64,9 @@ function idChecks(plan: StagePlan): IdCheck[] {
 }
 
 function selectionsOf(program: Program, plan: StagePlan): Map<number, Node[]> {
-  const selections = new Map<number, Node[]>(plan.eighs.map(({ node }) => [node.id, []]));
+  const selections = new Map<number, Node[]>(plan.hostNodes.map(({ node }) => [node.id, []]));
   for (const node of topoOrder(program.outputs.map((o) => o.node))) {
-    if (node.op === 'eigvals' || node.op === 'eigvecs') selections.get(node.inputs[0].id)?.push(node);
+    if (selectedPart(node.op) !== undefined) selections.get(node.inputs[0].id)?.push(node);
   }
   return selections;
 }
@@ -74,8 +75,8 @@ function selectionsOf(program: Program, plan: StagePlan): Map<number, Node[]> {
  * The ONNX Runtime executor (CPU execution provider): each program is compiled once into one ONNX
  * graph per stage (stages.ts) and one inference session each; symbolic dimensions are graph inputs,
  * so a session serves every batch size. ORT reads inputs from the caller's arrays and writes
- * outputs into arrays made here (or given, for a loop's state); `eigh` runs on the host in float64
- * between stages, as on tfjs.
+ * outputs into arrays made here (or given, for a loop's state); host ops (`eigh`) run on the host
+ * in float64 between stages (host-kernels.ts), as on tfjs.
  */
 export class OnnxExecutor implements Executor {
   readonly backend = 'onnx';
@@ -140,7 +141,7 @@ export class OnnxExecutor implements Executor {
   }
 
   /**
-   * Runs the stages and the host eigendecompositions between them; returns the value of every node
+   * Runs the stages and the host ops between them; returns the value of every node
    * a stage wrote or the host made, by node id. `into` holds arrays that some written values are
    * delivered into, instead of arrays of their own; `scratch`, arrays from an earlier step to
    * reuse for the other written values where the size still fits (and keeps the new ones).
@@ -158,11 +159,11 @@ export class OnnxExecutor implements Executor {
       if (size === undefined) throw new InputShapeError(`dimension '${d}' is not bound by any input's shape`);
       return size;
     };
-    for (const check of prepared.idChecks) checkRowIds(check.op, inputs.get(check.input)!.data, dim(check.rows));
+    for (const check of prepared.idChecks) checkRowIds(check.label, inputs.get(check.input)!.data, dim(check.rows));
 
     const values = new Map<number, Float32Tensor>();
     const valueOf = (node: Node): Float32Tensor => {
-      const value = values.get(node.id) ?? (node.op === 'input' ? inputs.get(String(node.attrs.name)) : undefined);
+      const value = values.get(node.id) ?? (isProgramInput(node.op) ? inputs.get(String(node.attrs.name)) : undefined);
       if (value === undefined) throw new TypeError(`onnx: no value for '${node.op}' node ${node.id}`);
       return value;
     };
@@ -193,13 +194,10 @@ export class OnnxExecutor implements Executor {
           throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${ortMessage(error)}`, { cause: error });
         }
       }
-      for (const { node, after } of prepared.plan.eighs) {
-        if (after !== s) continue;
-        const k = dim(node.inputs[0].shape[0]);
-        const { values: lambda, vectors } = hostEigh(valueOf(node.inputs[0]).data, k);
-        for (const selection of prepared.selections.get(node.id) ?? []) {
-          values.set(selection.id, selection.op === 'eigvals' ? { shape: [k], data: Float32Array.from(lambda) } : { shape: [k, k], data: Float32Array.from(vectors) });
-        }
+      for (const { node, after } of prepared.plan.hostNodes) {
+        if (after !== s || !runsOnHost(node.op)) continue;
+        const parts = hostKernels[node.op](node.inputs.map(valueOf));
+        for (const selection of prepared.selections.get(node.id) ?? []) values.set(selection.id, parts[selectedPart(selection.op)!]);
       }
     }
     for (const output of prepared.outputs) values.set(output.node.id, valueOf(output.node));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { topoOrder, type Program } from '../../../compiler/ir/node.ts';
-import type { OpName } from '../../../compiler/ops/op-names.ts';
+import type { OpName } from '../../../compiler/ops/registry.ts';
 import { tfjsLowerings, type TfjsLowering } from './lowering.ts';
 
 /** Kernels the executor itself runs, outside any op's lowering (cloning aliased outputs). */

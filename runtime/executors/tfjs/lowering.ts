@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { hostRowIds } from '../host-row-ids.ts';
 import type { Attrs, AttrValue, Node } from '../../../compiler/ir/node.ts';
 import type { Dim } from '../../../compiler/ir/shape.ts';
-import type { OpName } from '../../../compiler/ops/op-names.ts';
-import { hostEigh } from '../host/host-eigh.ts';
+import { OP_NAMES, runsOnHost, selectedPart, type HostOpName, type OpName, type SelectorOpName } from '../../../compiler/ops/registry.ts';
+import { hostKernels } from '../host/host-kernels.ts';
 
-/** What a node computes to on tfjs: a tensor, or for `eigh` the pair [values, vectors]. */
+/** What a node computes to on tfjs: a tensor, or for a host op (`eigh`) the tuple of its parts. */
 export type TfValue = tf.Tensor | readonly tf.Tensor[];
 
 /** What a lowering may ask of the run it is part of. */
@@ -33,8 +33,8 @@ function tensor(value: TfValue): tf.Tensor {
   return value as tf.Tensor;
 }
 
-function pair(value: TfValue): readonly tf.Tensor[] {
-  if (!Array.isArray(value)) throw new TypeError('tfjs lowering: expected the (values, vectors) pair of eigh');
+function tuple(value: TfValue): readonly tf.Tensor[] {
+  if (!Array.isArray(value)) throw new TypeError('tfjs lowering: expected the tuple of a host op');
   return value;
 }
 
@@ -102,9 +102,9 @@ function direct(kernel: string, f: (...xs: tf.Tensor[]) => tf.Tensor): TfjsLower
 /**
  * Every IR op on TensorFlow.js. Binary elementwise ops rely on tfjs broadcasting a rank-0 operand;
  * matmul never uses the transpose flags (the IR has explicit `transpose` nodes, and the wasm
- * backend is 10-40x slower with the flags); `eigh` runs on the host in float64.
+ * backend is 10-40x slower with the flags). Host ops and their selectors are not here (hostSide).
  */
-export const tfjsLowering = {
+const graphLowering = {
   input: { kernels: [], lower: (_inputs, attrs, ctx) => ctx.input(String(attrs.name)) },
   const: {
     kernels: [tf.Fill],
@@ -220,18 +220,6 @@ export const tfjsLowering = {
       }),
   },
   diag_embed: direct(tf.Diag, tf.diag),
-  // Read the small k x k matrix back, decompose it in float64 on the host, upload the results.
-  eigh: {
-    kernels: [],
-    lower: ([m]) => {
-      const x = tensor(m);
-      const k = x.shape[0];
-      const { values, vectors } = hostEigh(x.dataSync(), k);
-      return [tf.tensor1d(Float32Array.from(values), 'float32'), tf.tensor2d(Float32Array.from(vectors), [k, k], 'float32')];
-    },
-  },
-  eigvals: { kernels: [], lower: ([e]) => pair(e)[0] },
-  eigvecs: { kernels: [], lower: ([e]) => pair(e)[1] },
 
   pad: {
     kernels: [tf.PadV2],
@@ -300,7 +288,29 @@ export const tfjsLowering = {
       return tf.tensor2d(out, [buckets, width]);
     },
   },
-} satisfies Record<OpName, TfjsLowering>;
+} satisfies Record<Exclude<OpName, HostOpName | SelectorOpName>, TfjsLowering>;
 
-/** The table seen through its interface, for code that looks ops up by name. */
-export const tfjsLowerings: Readonly<Record<OpName, TfjsLowering>> = tfjsLowering;
+/**
+ * Host ops read their (small) inputs back, run their host kernel in float64 (host-kernels.ts) and
+ * upload the parts; selectors pick a part (facts.selectsPart). Built from the ops' facts, so a new
+ * host op needs no row here.
+ */
+function hostSide(): Record<HostOpName | SelectorOpName, TfjsLowering> {
+  const rows: Partial<Record<HostOpName | SelectorOpName, TfjsLowering>> = {};
+  for (const op of OP_NAMES) {
+    const part = selectedPart(op);
+    if (runsOnHost(op)) {
+      const kernel = hostKernels[op];
+      rows[op] = {
+        kernels: [],
+        lower: (inputs) => kernel(inputs.map(tensor).map((t) => ({ shape: t.shape, data: t.dataSync() as Float32Array }))).map((p) => tf.tensor(p.data, [...p.shape], 'float32')),
+      };
+    } else if (part !== undefined) {
+      rows[op as SelectorOpName] = { kernels: [], lower: ([value]) => tuple(value)[part] };
+    }
+  }
+  return rows as Record<HostOpName | SelectorOpName, TfjsLowering>;
+}
+
+/** Every IR op on TensorFlow.js (inputs included: the caller's tensors). */
+export const tfjsLowerings: Readonly<Record<OpName, TfjsLowering>> = { ...graphLowering, ...hostSide() };

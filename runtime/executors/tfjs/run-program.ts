@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts';
 import type { Dim } from '../../../compiler/ir/shape.ts';
-import type { OpName } from '../../../compiler/ops/op-names.ts';
+import type { OpName } from '../../../compiler/ops/registry.ts';
 import { bindSizes, InputShapeError } from '../bind-sizes.ts';
 import { checkKernels } from './kernel-check.ts';
 import { tfjsLowerings, type LoweringContext, type TfjsLowering, type TfValue } from './lowering.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { differentiate } from '../../../compiler/autodiff.ts';
 import { evaluate } from '../../../compiler/backends/reference/evaluate.ts';
-import { IrBuilder, IrError } from '../../../compiler/ir/builder.ts';
+import { IrBuilder } from '../../../compiler/ir/builder.ts';
+import { IrError } from '../../../compiler/ir/ir-error.ts';
 import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts';
 import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';

@@ -4,7 +4,7 @@ import { evaluate } from '../../../compiler/backends/reference/evaluate.ts';
 import { IrBuilder } from '../../../compiler/ir/builder.ts';
 import type { Node } from '../../../compiler/ir/node.ts';
 import { tensor64 } from '../../../compiler/ir/tensor.ts';
-import type { OpName } from '../../../compiler/ops/op-names.ts';
+import type { OpName } from '../../../compiler/ops/registry.ts';
 
 /** The gradient of `body(x)` with respect to x at `data` (x of shape `shape`). */
 function gradient(shape: number[], data: number[], body: (b: IrBuilder, x: Node) => Node): number[] {

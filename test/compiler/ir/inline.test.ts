@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../compiler/backends/reference/evaluate.ts';
-import { IrBuilder, IrError } from '../../../compiler/ir/builder.ts';
+import { IrBuilder } from '../../../compiler/ir/builder.ts';
+import { IrError } from '../../../compiler/ir/ir-error.ts';
 import { inlineProgram } from '../../../compiler/ir/inline.ts';
 import { topoOrder, type Program } from '../../../compiler/ir/node.ts';
 import { tensor64 } from '../../../compiler/ir/tensor.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor64, type Tensor64, type Value } from '../../../compiler/ir/tensor.ts';
 import type { Attrs } from '../../../compiler/ir/node.ts';
-import type { OpName } from '../../../compiler/ops/op-names.ts';
+import type { OpName } from '../../../compiler/ops/registry.ts';
 import { opDef } from '../../../compiler/ops/registry.ts';
 
 /** The float64 kernels at the edges of their domains: overflow, NaN, ties, odd scales. */

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { differentiate } from '../../../compiler/autodiff.ts';
 import { evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
-import { IrBuilder, IrError } from '../../../compiler/ir/builder.ts';
+import { IrBuilder } from '../../../compiler/ir/builder.ts';
+import { IrError } from '../../../compiler/ir/ir-error.ts';
 import type { Node, Program } from '../../../compiler/ir/node.ts';
 import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
-import { OP_NAMES, type OpName } from '../../../compiler/ops/op-names.ts';
+import { OP_NAMES, type OpName } from '../../../compiler/ops/registry.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
 
 /**

@@ -1,39 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { OP_NAMES } from '../../../compiler/ops/op-names.ts';
-import { opDef, registeredOps } from '../../../compiler/ops/registry.ts';
+import { isGraphOp, OP_NAMES, opDef, runsOnHost, selectedPart, type OpName } from '../../../compiler/ops/registry.ts';
+
+const named = (keep: (name: OpName) => boolean) => OP_NAMES.filter(keep).sort();
 
 describe('registry', () => {
-  it('has exactly one OpDef for every name in OP_NAMES, and nothing else', () => {
-    for (const name of OP_NAMES) {
-      expect(registeredOps.filter((def) => def.name === name), name).toHaveLength(1);
-      expect(opDef(name).name).toBe(name);
-    }
-    expect(registeredOps).toHaveLength(OP_NAMES.length);
-  });
-
-  it('lists the ops in the order of op-names.ts', () => {
-    expect(registeredOps.map((def) => def.name)).toEqual([...OP_NAMES]);
+  it('gives every name a definition', () => {
+    for (const name of OP_NAMES) expect(opDef(name), name).toBeDefined();
   });
 
   it('declares no gradient exactly for leaves and piecewise-constant ops', () => {
-    const withoutVjp = registeredOps.filter((def) => def.vjp === null).map((def) => def.name);
-    expect(withoutVjp.sort()).toEqual(['const', 'dimsize', 'eq', 'eye', 'input', 'sign', 'step', 'stop_gradient'].sort());
+    expect(named((n) => opDef(n).vjp === null)).toEqual(['const', 'dimsize', 'eq', 'eye', 'input', 'sign', 'step', 'stop_gradient'].sort());
   });
 
   it('marks exactly the commutative ops commutative', () => {
-    const commutative = registeredOps.filter((def) => def.facts?.commutative).map((def) => def.name);
-    expect(commutative.sort()).toEqual(['add', 'eq', 'maximum', 'minimum', 'mul']);
+    expect(named((n) => opDef(n).facts?.commutative === true)).toEqual(['add', 'eq', 'maximum', 'minimum', 'mul']);
   });
 
   it('marks as linear only ops that are linear in every input', () => {
-    const linear = registeredOps.filter((def) => def.facts?.linear).map((def) => def.name);
-    expect(linear.sort()).toEqual(
+    expect(named((n) => opDef(n).facts?.linear === true)).toEqual(
       ['add', 'bcast_cols', 'bcast_rows', 'broadcast', 'diag', 'diag_embed', 'neg', 'pad', 'slice', 'sub', 'sum', 'sum_cols', 'sum_rows', 'transpose'].sort(),
     );
   });
 
   it('gives leaves arity 0, elementwise binary ops arity 2', () => {
     for (const name of ['input', 'const', 'eye', 'dimsize'] as const) expect(opDef(name).arity).toBe(0);
-    for (const def of registeredOps.filter((d) => d.facts?.elementwise)) expect([1, 2]).toContain(def.arity);
+    for (const name of named((n) => opDef(n).facts?.elementwise === true)) expect([1, 2]).toContain(opDef(name).arity);
+  });
+
+  it('runs exactly eigh on the host, selected by eigvals (part 0) and eigvecs (part 1)', () => {
+    expect(named(runsOnHost)).toEqual(['eigh']);
+    expect(named((n) => selectedPart(n) !== undefined).map((n) => [n, selectedPart(n)])).toEqual([
+      ['eigvals', 0],
+      ['eigvecs', 1],
+    ]);
+    expect(named((n) => !isGraphOp(n))).toEqual(['eigh', 'eigvals', 'eigvecs', 'input']);
+  });
+
+  it('gives every host op the shapes of its tuple parts, and no other op', () => {
+    for (const name of OP_NAMES) expect(opDef(name).partShapes !== undefined, name).toBe(runsOnHost(name));
+    expect(opDef('eigh').partShapes!(['k', 'k'])).toEqual([['k'], ['k', 'k']]);
+  });
+
+  it('checks the row ids of exactly the indexing ops', () => {
+    const reads = named((n) => (opDef(n).facts?.readsRowIds?.length ?? 0) > 0);
+    expect(reads).toEqual(['gather', 'scatter_add', 'segment_pool']);
+    for (const name of reads) for (const { input } of opDef(name).facts!.readsRowIds!) expect(input).toBeLessThan(opDef(name).arity);
   });
 });

@@ -4,7 +4,8 @@ import { evaluate, inferSizes } from '../../../compiler/backends/reference/evalu
 import { tfjsLowerings } from '../../../runtime/executors/tfjs/lowering.ts';
 import type { Executor } from '../../../runtime/executors/executor.ts';
 import { nodeFlops } from '../../../compiler/cost.ts';
-import { IrBuilder, IrError } from '../../../compiler/ir/builder.ts';
+import { IrBuilder } from '../../../compiler/ir/builder.ts';
+import { IrError } from '../../../compiler/ir/ir-error.ts';
 import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts';
 import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';

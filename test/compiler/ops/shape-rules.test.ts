@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IrBuilder } from '../../../compiler/ir/builder.ts';
 import type { Node } from '../../../compiler/ir/node.ts';
 import type { Shape } from '../../../compiler/ir/shape.ts';
-import type { OpName } from '../../../compiler/ops/op-names.ts';
+import type { OpName } from '../../../compiler/ops/registry.ts';
 import type { Attrs } from '../../../compiler/ir/node.ts';
 
 /** Shape rules refuse with a message that prints the shapes and says what was expected. */

@@ -1,7 +1,7 @@
 import type { IrBuilder } from '../../../compiler/ir/builder.ts';
 import type { Node } from '../../../compiler/ir/node.ts';
 import type { Shape } from '../../../compiler/ir/shape.ts';
-import { registeredOps } from '../../../compiler/ops/registry.ts';
+import { OP_NAMES, opDef } from '../../../compiler/ops/registry.ts';
 import { input, scalarConst } from './fixtures.ts';
 
 /**
@@ -131,9 +131,9 @@ export const SIMPLIFY_CASES: Record<string, Case> = {
 };
 
 // The generated rows: elementwise ops over a broadcast operand.
-for (const def of registeredOps) {
+for (const f of OP_NAMES) {
+  const def = opDef(f);
   if (!def.facts?.elementwise) continue;
-  const f = def.name;
   if (def.arity === 1) {
     SIMPLIFY_CASES[`${f}-of-broadcast`] = (h) => h.m(f, bcastS(h));
   } else if (def.facts.commutative) {

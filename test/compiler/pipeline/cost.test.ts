@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COST, Flops, nodeFlops, programFlops } from '../../../compiler/cost.ts';
 import { IrBuilder } from '../../../compiler/ir/builder.ts';
-import { OP_NAMES } from '../../../compiler/ops/op-names.ts';
+import { OP_NAMES } from '../../../compiler/ops/registry.ts';
 import { input, programOf } from '../passes/fixtures.ts';
 
 describe('cost', () => {

@@ -19,7 +19,7 @@ const HOST = new Set(['input', 'eigh', 'eigvals', 'eigvecs']);
 function violation(program: Program, plan: StagePlan): string | undefined {
   const writtenAt = new Map<number, number[]>();
   plan.stages.forEach((stage, s) => stage.writes.forEach((n) => writtenAt.set(n.id, [...(writtenAt.get(n.id) ?? []), s])));
-  const eighAfter = new Map(plan.eighs.map((e) => [e.node.id, e.after]));
+  const eighAfter = new Map(plan.hostNodes.map((e) => [e.node.id, e.after]));
   const availableBy = (node: Node, s: number): boolean => {
     if (node.op === 'input') return true;
     if (node.op === 'eigvals' || node.op === 'eigvecs') return eighAfter.get(node.inputs[0].id)! < s;
@@ -35,7 +35,7 @@ function violation(program: Program, plan: StagePlan): string | undefined {
     for (const read of stage.reads) if (!availableBy(read, s)) return `stage ${s} reads ${read.op} ${read.id} before anyone makes it`;
     for (const write of stage.writes) if (!own.has(write.id)) return `stage ${s} writes ${write.op} ${write.id}, which it does not compute`;
   }
-  for (const { node, after } of plan.eighs) {
+  for (const { node, after } of plan.hostNodes) {
     const input = node.inputs[0];
     if (!(input.op === 'input' || availableBy(input, after + 1))) return `eigh ${node.id} runs after stage ${after}, before its input is written`;
   }
@@ -50,14 +50,14 @@ describe('planStages', () => {
   it('keeps a program without eigh in one stage', () => {
     const plan = planStages(differentiate(forwardProgram('ortho(Z)')));
     expect(plan.stages).toHaveLength(1);
-    expect(plan.eighs).toHaveLength(0);
+    expect(plan.hostNodes).toHaveLength(0);
   });
 
   it('splits the card objective at its one eigh, and nests eigh of eigh-dependent matrices', () => {
     const card = compileValueAndGrad(forwardProgram('balance(spectrum(Z)) + 0.5*ortho(Z) + consistent(Z_t, Z_t+1)')).program;
     const plan = planStages(card);
     expect(plan.stages).toHaveLength(2);
-    expect(plan.eighs.map((e) => e.after)).toEqual([0]);
+    expect(plan.hostNodes.map((e) => e.after)).toEqual([0]);
     expect(violation(card, plan)).toBeUndefined();
     const b = new IrBuilder();
     const z = b.make('input', [], { name: 'Z', shape: ['n', 'd'] });
@@ -67,7 +67,7 @@ describe('planStages', () => {
     const nestedProgram: Program = { inputs: [{ name: 'Z', shape: ['n', 'd'] }], outputs: [{ name: 'value', node: b.make('sum', [b.make('eigvals', [second])]) }] };
     const nested = planStages(nestedProgram);
     expect(nested.stages).toHaveLength(3);
-    expect(nested.eighs.map((e) => e.after)).toEqual([0, 1]);
+    expect(nested.hostNodes.map((e) => e.after)).toEqual([0, 1]);
     expect(violation(nestedProgram, nested)).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BindingError, evaluate, evaluateNodes, inferSizes } from '../../../../compiler/backends/reference/evaluate.ts';
-import { IrBuilder, IrError } from '../../../../compiler/ir/builder.ts';
+import { IrBuilder } from '../../../../compiler/ir/builder.ts';
+import { IrError } from '../../../../compiler/ir/ir-error.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
 import { tensor64 } from '../../../../compiler/ir/tensor.ts';
 import { exp } from '../../../../compiler/ops/exp.ts';

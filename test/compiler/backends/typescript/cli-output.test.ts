@@ -20,7 +20,7 @@ describe('dflc compile -o', () => {
     const result = await runCli(['compile', 'examples/card.dfl', '-o', rel(out)]);
     expect(result.stderr).toBe(`dflc compile: wrote ${rel(out)}\n`);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^examples\/card\.dfl: \d+ ops, 1 eigendecomposition, Z, Z_t, Z_t\+1 -> value and gradients/);
+    expect(result.stdout).toMatch(/^examples\/card\.dfl: \d+ ops, 1 symmetric eigendecomposition, Z, Z_t, Z_t\+1 -> value and gradients/);
     const source = readFileSync(join(REPO_ROOT, 'examples', 'card.dfl'), 'utf8');
     const { program, log } = compileValueAndGrad(checkObjective('examples/card.dfl', source, FLOAT32_EPSILON).program!);
     expect(readFileSync(out, 'utf8')).toBe(emitModule(program, { source, file: 'examples/card.dfl', log }));

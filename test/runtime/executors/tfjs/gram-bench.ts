@@ -10,7 +10,7 @@ import { compileValueAndGrad } from '../../../../compiler/pipeline.ts';
 import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import { topoOrder, type Program } from '../../../../compiler/ir/node.ts';
 import * as tf from '@tensorflow/tfjs-core';
-import type { OpName } from '../../../../compiler/ops/op-names.ts';
+import type { OpName } from '../../../../compiler/ops/registry.ts';
 import { tfjsLowerings, type TfjsLowering } from '../../../../runtime/executors/tfjs/lowering.ts';
 import { runProgramTf } from '../../../../runtime/executors/tfjs/run-program.ts';
 import { TfjsExecutor } from '../../../../runtime/executors/tfjs/tfjs-executor.ts';

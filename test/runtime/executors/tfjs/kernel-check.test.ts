@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
-import type { OpName } from '../../../../compiler/ops/op-names.ts';
+import type { OpName } from '../../../../compiler/ops/registry.ts';
 import { checkKernels, KernelUnavailableError, missingKernels } from '../../../../runtime/executors/tfjs/kernel-check.ts';
 import { loadTfjsBackend } from '../../../../runtime/executors/tfjs/load-backend.ts';
 import { tfjsLowerings, type TfjsLowering } from '../../../../runtime/executors/tfjs/lowering.ts';
 import { runProgramTf } from '../../../../runtime/executors/tfjs/run-program.ts';
-import { OP_NAMES } from '../../../../compiler/ops/op-names.ts';
+import { OP_NAMES } from '../../../../compiler/ops/registry.ts';
 
 /** The standard table, except that `exp` is lowered as if it needed the gather gradient's kernel. */
 const hypothetical: Record<OpName, TfjsLowering> = {

@@ -5,7 +5,7 @@ import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import type { Node, Program } from '../../../../compiler/ir/node.ts';
 import type { Shape } from '../../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../../compiler/ir/tensor.ts';
-import { OP_NAMES, type OpName } from '../../../../compiler/ops/op-names.ts';
+import { OP_NAMES, type OpName } from '../../../../compiler/ops/registry.ts';
 import { EXECUTOR_KERNELS } from '../../../../runtime/executors/tfjs/kernel-check.ts';
 import { tfjsLowerings } from '../../../../runtime/executors/tfjs/lowering.ts';
 import { runProgramTf } from '../../../../runtime/executors/tfjs/run-program.ts';

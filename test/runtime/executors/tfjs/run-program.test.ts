@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import type { Node, Program } from '../../../../compiler/ir/node.ts';
 import { tensor64 } from '../../../../compiler/ir/tensor.ts';
-import type { OpName } from '../../../../compiler/ops/op-names.ts';
+import type { OpName } from '../../../../compiler/ops/registry.ts';
 import { InputShapeError } from '../../../../runtime/executors/bind-sizes.ts';
 import { ensureActive } from '../../../../runtime/executors/tfjs/load-backend.ts';
 import { tfjsLowerings, type TfjsLowering } from '../../../../runtime/executors/tfjs/lowering.ts';
