@@ -1,7 +1,7 @@
-import { DIMENSION_ATTRS } from '../passes/specialize.ts';
+import { bindAttrDims } from './attrs.ts';
 import { type IrBuilder } from './builder.ts';
 import { IrError } from './ir-error.ts';
-import { topoOrder, type AttrValue, type Attrs, type Node, type Program } from './node.ts';
+import { topoOrder, type Node, type Program } from './node.ts';
 import { formatShape, type Dim } from './shape.ts';
 
 /**
@@ -40,7 +40,7 @@ export function inlineProgram(b: IrBuilder, program: Program, bindings: Readonly
       b.make(
         node.op,
         node.inputs.map((input) => mapped.get(input.id)!),
-        bindDims(node.attrs, dims),
+        bindAttrDims(node.attrs, dims),
       ),
     );
   }
@@ -74,23 +74,4 @@ function unifyShapes(program: Program, bindings: ReadonlyMap<string, Node>): Map
   return dims;
 }
 
-function bindDim(value: AttrValue, dims: ReadonlyMap<string, Dim>): AttrValue {
-  if (typeof value === 'string') return dims.get(value) ?? value;
-  if (Array.isArray(value)) return (value as readonly Dim[]).map((dim) => (typeof dim === 'string' ? dims.get(dim) ?? dim : dim));
-  return value;
-}
-
-/** The attributes with every bound symbolic dimension replaced; the same object when none is. */
-function bindDims(attrs: Attrs, dims: ReadonlyMap<string, Dim>): Attrs {
-  if (dims.size === 0) return attrs;
-  let out: Record<string, AttrValue> | undefined;
-  for (const key of DIMENSION_ATTRS) {
-    if (!(key in attrs)) continue;
-    const bound = bindDim(attrs[key], dims);
-    if (JSON.stringify(bound) === JSON.stringify(attrs[key])) continue;
-    out ??= { ...attrs };
-    out[key] = bound;
-  }
-  return out ?? attrs;
-}
 

@@ -24,7 +24,7 @@ export function formatShape(shape: Shape): string {
 }
 
 /** Replaces symbolic dimensions that `sizes` knows by their numbers. */
-export function bindShape(shape: Shape, sizes: ReadonlyMap<string, number>): Shape {
+export function bindShape(shape: Shape, sizes: ReadonlyMap<string, Dim>): Shape {
   return shape.map((dim) => (typeof dim === 'string' ? sizes.get(dim) ?? dim : dim));
 }
 

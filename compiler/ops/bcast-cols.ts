@@ -1,7 +1,8 @@
 import { tensor64 } from '../ir/tensor.ts';
 import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
-import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
+import { dimAttr } from '../ir/attrs.ts';
+import { expectRank, resolveDim } from './shape-rules.ts';
 
 /** vector[r] -> matrix[r, attrs.cols]: the vector repeated as every column. */
 export const bcastCols = linearUnary({

@@ -1,6 +1,7 @@
 import { asTensor, filled } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
-import { expectRank, resolveShape, shapeAttr } from './shape-rules.ts';
+import { shapeAttr } from '../ir/attrs.ts';
+import { expectRank, resolveShape } from './shape-rules.ts';
 
 /** A scalar repeated over attrs.shape. */
 export const broadcast = linearUnary({

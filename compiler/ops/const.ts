@@ -1,17 +1,12 @@
-import type { Attrs } from '../ir/node.ts';
 import { filled } from './elementwise.ts';
 import type { OpDef } from './op-def.ts';
-import { resolveShape, shapeAttr } from './shape-rules.ts';
-
-function valueAttr(attrs: Attrs): number {
-  if (typeof attrs.value !== 'number') throw new TypeError(`const needs a numeric 'value', got ${JSON.stringify(attrs.value)}`);
-  return attrs.value;
-}
+import { numberAttr, shapeAttr } from '../ir/attrs.ts';
+import { resolveShape } from './shape-rules.ts';
 
 /** A tensor of attrs.shape (dimensions may be symbolic) filled with attrs.value. */
 export const constOp: OpDef = {
   arity: 0,
-  shape: (_inputs, attrs) => (valueAttr(attrs), shapeAttr(attrs)),
-  evaluate: (_inputs, attrs, sizes) => filled(resolveShape(shapeAttr(attrs), sizes), valueAttr(attrs)),
+  shape: (_inputs, attrs) => (numberAttr(attrs, 'value'), shapeAttr(attrs)),
+  evaluate: (_inputs, attrs, sizes) => filled(resolveShape(shapeAttr(attrs), sizes), numberAttr(attrs, 'value')),
   vjp: null,
 };

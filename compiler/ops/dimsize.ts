@@ -1,7 +1,8 @@
 import { SCALAR } from '../ir/shape.ts';
 import { tensor64 } from '../ir/tensor.ts';
 import type { OpDef } from './op-def.ts';
-import { dimAttr, resolveDim } from './shape-rules.ts';
+import { dimAttr } from '../ir/attrs.ts';
+import { resolveDim } from './shape-rules.ts';
 
 /** The size of dimension attrs.dim as a scalar (`rows(M)`, `len(v)`). */
 export const dimsize: OpDef = {

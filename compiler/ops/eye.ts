@@ -1,6 +1,7 @@
 import { tensor64 } from '../ir/tensor.ts';
 import type { OpDef } from './op-def.ts';
-import { dimAttr, resolveDim } from './shape-rules.ts';
+import { dimAttr } from '../ir/attrs.ts';
+import { resolveDim } from './shape-rules.ts';
 
 /** The identity matrix[attrs.n, attrs.n]. */
 export const eye: OpDef = {

@@ -1,5 +1,5 @@
 import type { InputFacts, OpDef } from './op-def.ts';
-import { shapeAttr } from './shape-rules.ts';
+import { shapeAttr } from '../ir/attrs.ts';
 
 /** A program input, attrs {name, shape}. The interpreter binds it; it is never evaluated as a kernel. */
 export const input: OpDef<InputFacts> = {

@@ -2,7 +2,8 @@ import { formatShape } from '../ir/shape.ts';
 import { tensor64 } from '../ir/tensor.ts';
 import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
-import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
+import { dimAttr } from '../ir/attrs.ts';
+import { expectRank, resolveDim } from './shape-rules.ts';
 
 /**
  * vector[k] -> vector[attrs.length], zeros appended (k <= length; when either is symbolic this is

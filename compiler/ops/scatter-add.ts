@@ -3,7 +3,8 @@ import { tensor64 } from '../ir/tensor.ts';
 import type { OpDef } from './op-def.ts';
 import { asTensor } from './elementwise.ts';
 import { rowIndex } from './gather.ts';
-import { dimAttr, expectRank, resolveDim } from './shape-rules.ts';
+import { dimAttr } from '../ir/attrs.ts';
+import { expectRank, resolveDim } from './shape-rules.ts';
 
 /**
  * Sums rows into buckets: values[m, e], ids[m] (integers stored as floats), attrs {rows} ->

@@ -1,4 +1,3 @@
-import type { Attrs } from '../ir/node.ts';
 import { formatShape, type Dim, type Shape } from '../ir/shape.ts';
 import type { ShapeError } from './op-def.ts';
 
@@ -18,26 +17,6 @@ export function expectSquare(op: string, shape: Shape): ShapeError | undefined {
   if (rankError !== undefined) return rankError;
   if (shape[0] === shape[1]) return undefined;
   return { error: `${op} expects a square matrix, got ${formatShape(shape)}` };
-}
-
-function checkDim(value: unknown, what: string): Dim {
-  if (typeof value === 'string' && value.length > 0) return value;
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  throw new TypeError(`${what} must be a positive integer or a dimension name, got ${JSON.stringify(value)}`);
-}
-
-/** A dimension attribute (`n`, `dim`, `rows`, `cols`, `length`): a positive integer or a symbolic name. */
-export function dimAttr(attrs: Attrs, key: string): Dim {
-  return checkDim(attrs[key], `attribute '${key}'`);
-}
-
-/** The `shape` attribute, checked dimension by dimension. */
-export function shapeAttr(attrs: Attrs): Shape {
-  const value = attrs.shape;
-  if (!Array.isArray(value) || value.length > 2) {
-    throw new TypeError(`attribute 'shape' must be a list of at most 2 dimensions, got ${JSON.stringify(value)}`);
-  }
-  return value.map((dim: unknown, i: number) => checkDim(dim, `attribute 'shape' entry ${i}`));
 }
 
 /** The number a dimension has in `sizes`; an unbound symbolic dimension is an error. */

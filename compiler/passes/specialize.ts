@@ -1,29 +1,9 @@
-import type { AttrValue, Attrs, Program } from '../ir/node.ts';
+import type { Program } from '../ir/node.ts';
+import { bindAttrDims } from '../ir/attrs.ts';
 import { rebuild } from '../ir/rebuild.ts';
-import { bindShape, type Dim } from '../ir/shape.ts';
+import { bindShape } from '../ir/shape.ts';
 import { constant } from './ir-helpers.ts';
 import { FiredCounter, type PassResult } from './pass.ts';
-
-/** The attributes that hold dimensions (see compiler/ir/node.ts); no other attribute does. */
-export const DIMENSION_ATTRS: readonly string[] = ['shape', 'n', 'dim', 'rows', 'cols', 'length'];
-
-function bindDim(dim: AttrValue, sizes: ReadonlyMap<string, number>): AttrValue {
-  if (typeof dim === 'string') return sizes.get(dim) ?? dim;
-  if (Array.isArray(dim)) return bindShape(dim as readonly Dim[], sizes);
-  return dim;
-}
-
-function bindAttrs(attrs: Attrs, sizes: ReadonlyMap<string, number>): Attrs {
-  let out: Record<string, AttrValue> | undefined;
-  for (const key of DIMENSION_ATTRS) {
-    if (!(key in attrs)) continue;
-    const bound = bindDim(attrs[key], sizes);
-    if (JSON.stringify(bound) === JSON.stringify(attrs[key])) continue;
-    out ??= { ...attrs };
-    out[key] = bound;
-  }
-  return out ?? attrs;
-}
 
 /**
  * Binds symbolic dimensions to the numbers in `sizes`: program input shapes and every dimension
@@ -36,7 +16,7 @@ export function specialize(program: Program, sizes: ReadonlyMap<string, number>)
   }
   const fired = new FiredCounter();
   const { program: out } = rebuild(program, (b, node, inputs) => {
-    const attrs = bindAttrs(node.attrs, sizes);
+    const attrs = bindAttrDims(node.attrs, sizes);
     if (attrs !== node.attrs) fired.add('bind-dims');
     if (node.op === 'dimsize' && typeof attrs.dim === 'number') {
       fired.add('dimsize-to-const');

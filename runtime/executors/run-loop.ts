@@ -1,3 +1,4 @@
+import { bindDims } from '../../compiler/ir/bind-dims.ts';
 import type { Program } from '../../compiler/ir/node.ts';
 import { formatShape, sameShape } from '../../compiler/ir/shape.ts';
 import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from './executor.ts';
@@ -45,35 +46,18 @@ export function checkLoop(program: Program, options: LoopOptions): LoopPlan {
     }
   }
 
-  const sizes = new Map(options.sizes ?? []);
-  const boundBy = new Map([...sizes.keys()].map((dim) => [dim, 'the given sizes']));
   for (const name of options.initial.keys()) {
     if (!fedBy.has(name)) throw new LoopError(`initial: '${name}' is not a carried input; the carried inputs are ${quoted(fedBy.keys())}`);
   }
-  for (const name of fedBy.keys()) {
+  const sources = [...fedBy.keys()].map((name) => {
     const value = options.initial.get(name);
     if (value === undefined) throw new LoopError(`initial: no value for the carried input '${name}'`);
-    const declared = inputs.get(name)!.shape;
     if (value.data.length !== size(value.shape)) {
       throw new LoopError(`initial: '${name}' has ${value.data.length} values for shape [${value.shape.join(', ')}]`);
     }
-    const mismatch = () => new LoopError(`initial: '${name}' should be ${formatShape(declared)}, got an array of shape [${value.shape.join(', ')}]`);
-    if (value.shape.length !== declared.length) throw mismatch();
-    declared.forEach((dim, axis) => {
-      const actual = value.shape[axis];
-      if (typeof dim === 'number') {
-        if (dim !== actual) throw mismatch();
-        return;
-      }
-      const bound = sizes.get(dim);
-      if (bound === undefined) {
-        sizes.set(dim, actual);
-        boundBy.set(dim, `initial '${name}'`);
-      } else if (bound !== actual) {
-        throw new LoopError(`initial: '${name}' gives ${dim} = ${actual}, but ${dim} is ${bound} in ${boundBy.get(dim)}`);
-      }
-    });
-  }
+    return { label: `initial '${name}'`, declared: inputs.get(name)!.shape, actual: value.shape };
+  });
+  bindDims(sources, (message) => new LoopError(message), options.sizes);
 
   const carried = new Set(fedBy.keys());
   return {

@@ -71,7 +71,7 @@ describe('dflc value', () => {
     const other = join(CONFORMANCE_DIR, 'ortho_cov', 'Z.npy');
     const result = await runCli(['value', 'examples/card.dfl', '--f64', '--input', `Z=${join(CARD, 'Z.npy')}`, '--input', `Z_t=${join(CARD, 'Z_t.npy')}`, '--input', `Z_t+1=${other}`]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^dflc value: dimension n is \d+ in Z but \d+ in Z_t\+1\n$/);
+    expect(result.stderr).toMatch(/^dflc value: input 'Z_t\+1' gives n = \d+, but n is \d+ in input 'Z'\n$/);
   });
 
   it('rejects a file that is not an npy array, naming it', async () => {

@@ -58,13 +58,59 @@ const DIMS: readonly Dim[] = ['n', 'd', 2];
 const INPUT_NAMES = ['Z', 'Z_t', 'Z_t+1', 'A', 'B', 'C', 'D', 'E'];
 const CONSTANTS = [0.5, -1.25, 2, 3];
 
-/** The differentiable ops a random program may use: every op with a vjp, except `eigvecs`/`eigh` themselves. */
-export const DIFFERENTIABLE_OPS: readonly OpName[] = [
-  'neg', 'exp', 'log', 'sqrt', 'abs', 'square', 'relu', 'softplus', 'sigmoid',
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
-  'sum', 'max', 'min', 'sum_rows', 'sum_cols', 'broadcast', 'bcast_rows', 'bcast_cols',
-  'matmul', 'transpose', 'diag', 'diag_embed', 'eigvals', 'pad', 'slice',
-];
+/**
+ * For every op, whether random programs use it (`true`), or why not: the type checker asks about
+ * each new op, so that the gradient property test covers it or says why it cannot.
+ */
+const RANDOM_USE = {
+  input: 'a leaf: every program has inputs, no producer is needed',
+  const: 'a leaf: drawn among CONSTANTS',
+  eye: 'no gradient',
+  dimsize: 'no gradient',
+  neg: true,
+  exp: true,
+  log: true,
+  sqrt: true,
+  abs: true,
+  square: true,
+  relu: true,
+  softplus: true,
+  sigmoid: true,
+  sign: 'no gradient',
+  step: 'no gradient',
+  stop_gradient: 'finite differences see through it (the autodiff tests cover it)',
+  add: true,
+  sub: true,
+  mul: true,
+  div: true,
+  pow: true,
+  maximum: true,
+  minimum: true,
+  eq: 'no gradient',
+  sum: true,
+  max: true,
+  min: true,
+  sum_rows: true,
+  sum_cols: true,
+  broadcast: true,
+  bcast_rows: true,
+  bcast_cols: true,
+  matmul: true,
+  transpose: true,
+  diag: true,
+  diag_embed: true,
+  eigh: 'reached through eigvals, which differentiates it',
+  eigvals: true,
+  eigvecs: 'eigenvectors are not differentiable',
+  pad: true,
+  slice: true,
+  gather: 'needs integer ids (test/compiler/ops/gather.test.ts)',
+  scatter_add: 'needs integer ids (test/compiler/ops/gather.test.ts)',
+  segment_pool: 'needs integer ids (test/compiler/ops/segment-pool.test.ts)',
+} satisfies Record<OpName, true | string>;
+
+/** The differentiable ops a random program may use. */
+export const DIFFERENTIABLE_OPS: readonly OpName[] = (Object.keys(RANDOM_USE) as OpName[]).filter((op) => RANDOM_USE[op] === true);
 
 /** A relative distance to a kink, computed from the node values of one evaluation. */
 type Check = (value: (node: Node) => Tensor64) => number;

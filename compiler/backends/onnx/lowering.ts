@@ -1,4 +1,5 @@
-import type { Attrs, Node } from '../../ir/node.ts';
+import { dimAttr, numberAttr, shapeAttr } from '../../ir/attrs.ts';
+import type { Node } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
 import type { GraphOpName } from '../../ops/registry.ts';
 import { fillValue, type GraphEmitter } from './graph-emitter.ts';
@@ -12,20 +13,6 @@ export type OnnxLowering = (e: GraphEmitter, inputs: readonly string[], node: No
 
 const FLOAT = 1;
 const INT64 = 7;
-
-function dimAttr(attrs: Attrs, key: string): Dim {
-  const value = attrs[key];
-  if (typeof value !== 'number' && typeof value !== 'string') {
-    throw new TypeError(`onnx lowering: attribute '${key}' should be a dimension, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function shapeAttr(attrs: Attrs): Dim[] {
-  const value = attrs.shape;
-  if (!Array.isArray(value)) throw new TypeError(`onnx lowering: attribute 'shape' should be a list, got ${JSON.stringify(value)}`);
-  return [...value];
-}
 
 function one(op: string): OnnxLowering {
   return (e, inputs) => e.op(op, inputs);
@@ -78,7 +65,7 @@ function reduce(op: string, axes?: number): OnnxLowering {
 
 export const onnxLowering = {
   const: (e, _inputs, node) => {
-    const value = Number(node.attrs.value);
+    const value = numberAttr(node.attrs, 'value');
     const shape = shapeAttr(node.attrs);
     return shape.length === 0 ? e.scalar(value) : e.op('ConstantOfShape', [e.shape(shape)], { value: fillValue(value) });
   },

@@ -1,5 +1,6 @@
 import { IrError } from '../../ir/ir-error.ts';
 import { topoOrder, type Node, type Program } from '../../ir/node.ts';
+import { bindDims } from '../../ir/bind-dims.ts';
 import { bindShape, formatShape, sameShape, type Shape } from '../../ir/shape.ts';
 import { isTuple, type Tensor64, type Value } from '../../ir/tensor.ts';
 import { opDef } from '../../ops/registry.ts';
@@ -32,66 +33,34 @@ function checkNames(program: Program, inputs: ReadonlyMap<string, Tensor64>): vo
   throw new BindingError(`${parts.join('; ')}: the objective needs ${describeInputs(program) || 'no inputs'}`);
 }
 
-function rankError(name: string, declared: Shape, array: Tensor64): BindingError {
-  return new BindingError(
-    `input ${name} must be a ${formatShape(declared)}, got an array of shape [${array.shape.join(', ')}]`,
-  );
+/**
+ * The arrays bound to the program's inputs, checked against `known` sizes. Binding is shape
+ * bookkeeping, not arithmetic, so the oracle shares it (compiler/ir/bind-dims.ts) with the
+ * executors without giving up its independence from them.
+ */
+function bindInputs(program: Program, inputs: ReadonlyMap<string, Tensor64>, known?: ReadonlyMap<string, number>): Map<string, number> {
+  checkNames(program, inputs);
+  const sources = program.inputs.map(({ name, shape }) => ({ label: `input '${name}'`, declared: shape, actual: inputs.get(name)!.shape }));
+  return bindDims(sources, (message) => new BindingError(message), known);
 }
 
 /**
  * The sizes of the program's symbolic dimensions, read from the input arrays. Every input must
  * be given, nothing else, and a dimension must have one size in all of them: otherwise a
- * BindingError, e.g. "dimension d is 8 in Z but 6 in Z_t+1".
+ * BindingError, e.g. "input 'Z_t+1' gives d = 6, but d is 8 in input 'Z'".
  */
 export function inferSizes(program: Program, inputs: ReadonlyMap<string, Tensor64>): Map<string, number> {
-  checkNames(program, inputs);
-  const sizes = new Map<string, number>();
-  const boundBy = new Map<string, string>();
-  for (const { name, shape } of program.inputs) {
-    const array = inputs.get(name)!;
-    if (array.shape.length !== shape.length) throw rankError(name, shape, array);
-    shape.forEach((dim, axis) => {
-      const actual = array.shape[axis];
-      if (typeof dim === 'number') {
-        if (dim !== actual) {
-          throw new BindingError(`input ${name} must be a ${formatShape(shape)}, but its axis ${axis} has size ${actual}`);
-        }
-        return;
-      }
-      const known = sizes.get(dim);
-      if (known === undefined) {
-        sizes.set(dim, actual);
-        boundBy.set(dim, name);
-      } else if (known !== actual) {
-        throw new BindingError(`dimension ${dim} is ${known} in ${boundBy.get(dim)} but ${actual} in ${name}`);
-      }
-    });
-  }
-  return sizes;
+  return bindInputs(program, inputs);
 }
 
-/** Checks an input array against its declared shape under `sizes`. */
-function checkBinding(name: string, shape: Shape, array: Tensor64, sizes: ReadonlyMap<string, number>): void {
-  if (array.shape.length !== shape.length) throw rankError(name, shape, array);
-  shape.forEach((dim, axis) => {
-    const expected = typeof dim === 'number' ? dim : sizes.get(dim);
-    if (expected === undefined) throw new BindingError(`dimension ${dim} of input ${name} has no size`);
-    if (expected !== array.shape[axis]) {
-      throw new BindingError(
-        `input ${name} must be a ${formatShape(shape)} with ${dim} = ${expected}, but its axis ${axis} has size ${array.shape[axis]}`,
-      );
-    }
-  });
-}
-
-/** What a node's value must look like: one tensor of its shape, or eigh's [values, vectors]. */
-function expectedShapes(node: Node, value: Value): Shape[] {
-  return isTuple(value) ? [[node.shape[0]], node.shape] : [node.shape];
+/** What a node's value must look like: one tensor of its shape, or a host op's tuple of parts. */
+function expectedShapes(node: Node): readonly Shape[] {
+  return opDef(node.op).partShapes?.(node.shape) ?? [node.shape];
 }
 
 function checkResult(node: Node, value: Value, sizes: ReadonlyMap<string, number>): void {
   const tensors = isTuple(value) ? value : [value];
-  const shapes = expectedShapes(node, value);
+  const shapes = expectedShapes(node);
   const fits = (tensor: Tensor64, shape: Shape): boolean =>
     sameShape(tensor.shape, bindShape(shape, sizes)) && tensor.data.length === tensor.shape.reduce((a, b) => a * b, 1);
   if (tensors.length !== shapes.length || tensors.some((tensor, i) => !fits(tensor, shapes[i]))) {
@@ -106,9 +75,10 @@ export function evaluateNodes(
   inputs: ReadonlyMap<string, Tensor64>,
   sizes: ReadonlyMap<string, number>,
 ): Map<number, Value> {
-  checkNames(program, inputs);
-  const declared = new Map(program.inputs.map((input) => [input.name, input.shape]));
-  for (const [name, shape] of declared) checkBinding(name, shape, inputs.get(name)!, sizes);
+  for (const dim of bindInputs(program, inputs, sizes).keys()) {
+    if (!sizes.has(dim)) throw new BindingError(`dimension ${dim} of the inputs has no size among the sizes given`);
+  }
+  const declared = new Set(program.inputs.map((input) => input.name));
   const values = new Map<number, Value>();
   for (const node of topoOrder(program.outputs.map((output) => output.node))) {
     let value: Value;

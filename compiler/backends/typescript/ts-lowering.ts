@@ -1,4 +1,5 @@
-import type { AttrValue, Node } from '../../ir/node.ts';
+import { dimAttr, numberAttr, shapeAttr } from '../../ir/attrs.ts';
+import type { Node } from '../../ir/node.ts';
 import type { Dim } from '../../ir/shape.ts';
 import type { OpName } from '../../ops/registry.ts';
 import { numberLiteral } from './identifiers.ts';
@@ -37,26 +38,6 @@ export type TsLowering = (args: readonly string[], node: Node, ctx: TsContext) =
 
 const tensor = (expr: string): TsCode => ({ kind: 'tensor', expr });
 
-function attrDim(node: Node, key: string): Dim {
-  const value: AttrValue | undefined = node.attrs[key];
-  if (typeof value !== 'number' && typeof value !== 'string') {
-    throw new TypeError(`typescript backend: attribute '${key}' of ${node.op} should be a dimension, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function attrShape(node: Node): readonly Dim[] {
-  const value: AttrValue | undefined = node.attrs.shape;
-  if (!Array.isArray(value)) throw new TypeError(`typescript backend: attribute 'shape' of ${node.op} should be a list`);
-  return value;
-}
-
-function attrNumber(node: Node, key: string): number {
-  const value = node.attrs[key];
-  if (typeof value !== 'number') throw new TypeError(`typescript backend: attribute '${key}' of ${node.op} should be a number`);
-  return value;
-}
-
 function shapeList(shape: readonly Dim[], ctx: TsContext): string {
   return `[${shape.map((d) => ctx.dim(d)).join(', ')}]`;
 }
@@ -82,12 +63,12 @@ const same: TsLowering = () => ({ kind: 'alias', input: 0 });
 export const tsLowering = {
   input: (_args, node, ctx) => ({ kind: 'borrowed', expr: ctx.input(String(node.attrs.name)) }),
   const: (_args, node, ctx) => {
-    const shape = attrShape(node);
-    const value = numberLiteral(attrNumber(node, 'value'));
+    const shape = shapeAttr(node.attrs);
+    const value = numberLiteral(numberAttr(node.attrs, 'value'));
     return tensor(shape.length === 0 ? `tf.scalar(${value})` : `tf.fill(${shapeList(shape, ctx)}, ${value})`);
   },
-  eye: (_args, node, ctx) => tensor(`tf.diag(tf.ones([${ctx.dim(attrDim(node, 'n'))}]))`),
-  dimsize: (_args, node, ctx) => tensor(`tf.scalar(${ctx.dim(attrDim(node, 'dim'))})`),
+  eye: (_args, node, ctx) => tensor(`tf.diag(tf.ones([${ctx.dim(dimAttr(node.attrs, 'n'))}]))`),
+  dimsize: (_args, node, ctx) => tensor(`tf.scalar(${ctx.dim(dimAttr(node.attrs, 'dim'))})`),
 
   neg: call('neg'),
   exp: call('exp'),
@@ -121,16 +102,16 @@ export const tsLowering = {
   sum_cols: call('sum', '1'),
 
   broadcast: ([x], node, ctx) => {
-    const shape = attrShape(node);
+    const shape = shapeAttr(node.attrs);
     return shape.length === 0 ? { kind: 'alias', input: 0 } : tensor(`tf.mul(tf.ones(${shapeList(shape, ctx)}), ${x})`);
   },
   bcast_rows: ([v], node, ctx) => {
     const [length] = node.inputs[0].shape;
-    return tensor(`tf.matMul(tf.ones([${ctx.dim(attrDim(node, 'rows'))}, 1]), tf.reshape(${v}, [1, ${ctx.dim(length)}]))`);
+    return tensor(`tf.matMul(tf.ones([${ctx.dim(dimAttr(node.attrs, 'rows'))}, 1]), tf.reshape(${v}, [1, ${ctx.dim(length)}]))`);
   },
   bcast_cols: ([v], node, ctx) => {
     const [length] = node.inputs[0].shape;
-    return tensor(`tf.matMul(tf.reshape(${v}, [${ctx.dim(length)}, 1]), tf.ones([1, ${ctx.dim(attrDim(node, 'cols'))}]))`);
+    return tensor(`tf.matMul(tf.reshape(${v}, [${ctx.dim(length)}, 1]), tf.ones([1, ${ctx.dim(dimAttr(node.attrs, 'cols'))}]))`);
   },
 
   matmul: call('matMul'),
@@ -151,8 +132,8 @@ export const tsLowering = {
     return tensor(`tf.tensor2d(Float32Array.from(${e}.vectors), [${k}, ${k}])`);
   },
 
-  pad: ([v], node, ctx) => tensor(`tf.pad(${v}, [[0, ${difference(attrDim(node, 'length'), node.inputs[0].shape[0], ctx)}]])`),
-  slice: ([v], node, ctx) => tensor(`tf.slice(${v}, [0], [${ctx.dim(attrDim(node, 'length'))}])`),
+  pad: ([v], node, ctx) => tensor(`tf.pad(${v}, [[0, ${difference(dimAttr(node.attrs, 'length'), node.inputs[0].shape[0], ctx)}]])`),
+  slice: ([v], node, ctx) => tensor(`tf.slice(${v}, [0], [${ctx.dim(dimAttr(node.attrs, 'length'))}])`),
 
   // Ids are integers stored as floats, checked and rounded on the host by the runtime's rowIds.
   gather: ([table, ids], node, ctx) =>

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hostRowIds } from '../host-row-ids.ts';
-import type { Attrs, AttrValue, Node } from '../../../compiler/ir/node.ts';
+import { dimAttr, numberAttr, shapeAttr } from '../../../compiler/ir/attrs.ts';
+import type { Attrs, Node } from '../../../compiler/ir/node.ts';
 import type { Dim } from '../../../compiler/ir/shape.ts';
 import { OP_NAMES, runsOnHost, selectedPart, type HostOpName, type OpName, type SelectorOpName } from '../../../compiler/ops/registry.ts';
 import { hostKernels } from '../host/host-kernels.ts';
@@ -35,26 +36,6 @@ function tensor(value: TfValue): tf.Tensor {
 
 function tuple(value: TfValue): readonly tf.Tensor[] {
   if (!Array.isArray(value)) throw new TypeError('tfjs lowering: expected the tuple of a host op');
-  return value;
-}
-
-function dimAttr(attrs: Attrs, key: string): Dim {
-  const value = attrs[key];
-  if (typeof value !== 'number' && typeof value !== 'string') {
-    throw new TypeError(`tfjs lowering: attribute '${key}' should be a dimension, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function shapeAttr(attrs: Attrs, ctx: LoweringContext): number[] {
-  const value: AttrValue | undefined = attrs.shape;
-  if (!Array.isArray(value)) throw new TypeError(`tfjs lowering: attribute 'shape' should be a list, got ${JSON.stringify(value)}`);
-  return value.map((d) => ctx.dim(d));
-}
-
-function numberAttr(attrs: Attrs, key: string): number {
-  const value = attrs[key];
-  if (typeof value !== 'number') throw new TypeError(`tfjs lowering: attribute '${key}' should be a number, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -109,7 +90,7 @@ const graphLowering = {
   const: {
     kernels: [tf.Fill],
     lower: (_inputs, attrs, ctx) => {
-      const shape = shapeAttr(attrs, ctx);
+      const shape = shapeAttr(attrs).map((d) => ctx.dim(d));
       const value = numberAttr(attrs, 'value');
       return shape.length === 0 ? tf.scalar(value, 'float32') : tf.fill(shape, value, 'float32');
     },
@@ -185,7 +166,7 @@ const graphLowering = {
   broadcast: {
     kernels: [tf.Fill, tf.Multiply],
     lower: ([x], attrs, ctx) => {
-      const shape = shapeAttr(attrs, ctx);
+      const shape = shapeAttr(attrs).map((d) => ctx.dim(d));
       return shape.length === 0 ? tensor(x) : tf.tidy(() => tf.mul(tf.ones(shape), tensor(x)));
     },
   },

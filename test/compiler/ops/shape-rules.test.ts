@@ -56,6 +56,6 @@ describe('shape rules', () => {
   it('malformed dimension attributes are internal errors', () => {
     const b = new IrBuilder();
     expect(() => b.make('eye', [], { n: 0 })).toThrow("attribute 'n' must be a positive integer or a dimension name");
-    expect(() => b.make('const', [], { value: 'x', shape: [] })).toThrow("const needs a numeric 'value'");
+    expect(() => b.make('const', [], { value: 'x', shape: [] })).toThrow("attribute 'value' must be a number");
   });
 });

@@ -59,7 +59,7 @@ describe('checkLoop', () => {
     initial.delete('M');
     fails({ initial }, "initial: no value for the carried input 'M'");
     fails({ initial: new Map([...momentumInitial(), ['lr', { shape: [], data: Float32Array.of(1) }]]) }, "initial: 'lr' is not a carried input; the carried inputs are 'W', 'M'");
-    fails({ initial: new Map([...momentumInitial(), ['W', { shape: [2, 3], data: new Float32Array(6) }]]) }, "initial: 'W' should be matrix[3, 2], got an array of shape [2, 3]");
+    fails({ initial: new Map([...momentumInitial(), ['W', { shape: [2, 3], data: new Float32Array(6) }]]) }, "initial 'W' should be matrix[3, 2], got an array of shape [2, 3]");
     fails({ initial: new Map([...momentumInitial(), ['W', { shape: [3, 2], data: new Float32Array(5) }]]) }, "initial: 'W' has 5 values for shape [3, 2]");
   });
 
@@ -77,9 +77,9 @@ describe('checkLoop', () => {
     const rows = (n: number) => ({ shape: [n, 2], data: new Float32Array(2 * n) });
     const carry = new Map([['A_next', 'A'], ['B_next', 'B']]);
     expect(() => checkLoop(p, { carry, initial: new Map([['A', rows(4)], ['B', rows(4)]]) })).not.toThrow();
-    expect(() => checkLoop(p, { carry, initial: new Map([['A', rows(4)], ['B', rows(5)]]) })).toThrow("initial: 'B' gives n = 5, but n is 4 in initial 'A'");
+    expect(() => checkLoop(p, { carry, initial: new Map([['A', rows(4)], ['B', rows(5)]]) })).toThrow("initial 'B' gives n = 5, but n is 4 in initial 'A'");
     expect(() => checkLoop(p, { carry, initial: new Map([['A', rows(4)], ['B', rows(4)]]), sizes: new Map([['n', 3]]) })).toThrow(
-      "initial: 'A' gives n = 4, but n is 3 in the given sizes",
+      "initial 'A' gives n = 4, but n is 3 in the given sizes",
     );
   });
 
