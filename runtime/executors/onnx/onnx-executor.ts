@@ -38,7 +38,8 @@ interface IdCheck {
 interface Prepared {
   readonly plan: StagePlan;
   readonly stages: readonly CompiledStage[];
-  readonly sessions: readonly StageSession[];
+  /** One per stage; none for a stage that computes nothing (ORT refuses a graph without outputs). */
+  readonly sessions: readonly (StageSession | undefined)[];
   readonly idChecks: readonly IdCheck[];
   /** Selector nodes by the id of the host-op node they select from. */
   readonly selections: ReadonlyMap<number, readonly Node[]>;
@@ -109,8 +110,12 @@ export class OnnxExecutor implements Executor {
         const plan = planStages(program);
         const stages = plan.stages.map((stage, i) => compileStage(stage, `dflc_stage_${i}`));
         const settings = this.options.threads === undefined ? {} : { threads: this.options.threads };
-        const sessions: StageSession[] = [];
+        const sessions: (StageSession | undefined)[] = [];
         for (const [s, stage] of stages.entries()) {
+          if (stage.writeNames.size === 0) {
+            sessions.push(undefined);
+            continue;
+          }
           let session: StageSession;
           try {
             session = await this.runtime.createSession(stage.model, settings);
@@ -121,7 +126,7 @@ export class OnnxExecutor implements Executor {
           this.sessions.add(session);
           sessions.push(session);
         }
-        this.released.register(program, sessions);
+        this.released.register(program, sessions.filter((session) => session !== undefined));
         return { plan, stages, sessions, idChecks: idChecks(plan), selections: selectionsOf(program, plan), outputs: program.outputs };
       })();
       this.prepared.set(program, prepared);
@@ -189,7 +194,7 @@ export class OnnxExecutor implements Executor {
           outputs.push({ name: stage.writeNames.get(node.id)!, data, dims: shape });
         }
         try {
-          await prepared.sessions[s].run(feeds, outputs);
+          await prepared.sessions[s]!.run(feeds, outputs);
         } catch (error) {
           throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${ortMessage(error)}`, { cause: error });
         }
