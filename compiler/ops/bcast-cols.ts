@@ -3,9 +3,11 @@ import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
 import { dimAttr } from '../ir/attrs.ts';
 import { expectRank, resolveDim } from './shape-rules.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /** vector[r] -> matrix[r, attrs.cols]: the vector repeated as every column. */
 export const bcastCols = linearUnary({
+  cost: noFlops,
   shape: ([x], attrs) => expectRank('bcast_cols', x, 1) ?? [x[0], dimAttr(attrs, 'cols')],
   evaluate: ([value], attrs, sizes) => {
     const x = asTensor(value);

@@ -3,9 +3,11 @@ import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
 import { dimAttr } from '../ir/attrs.ts';
 import { expectRank, resolveDim } from './shape-rules.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /** vector[c] -> matrix[attrs.rows, c]: the vector repeated as every row. */
 export const bcastRows = linearUnary({
+  cost: noFlops,
   shape: ([x], attrs) => expectRank('bcast_rows', x, 1) ?? [dimAttr(attrs, 'rows'), x[0]],
   evaluate: ([value], attrs, sizes) => {
     const x = asTensor(value);

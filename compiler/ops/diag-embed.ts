@@ -2,9 +2,11 @@ import { tensor64 } from '../ir/tensor.ts';
 import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
 import { expectRank } from './shape-rules.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /** A diagonal matrix from a vector: vector[k] -> matrix[k, k], zero off the diagonal. */
 export const diagEmbed = linearUnary({
+  cost: noFlops,
   symmetricOutput: true,
   shape: ([x]) => expectRank('diag_embed', x, 1) ?? [x[0], x[0]],
   evaluate: ([value]) => {

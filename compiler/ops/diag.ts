@@ -2,9 +2,11 @@ import { tensor64 } from '../ir/tensor.ts';
 import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
 import { expectSquare } from './shape-rules.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /** The diagonal of a square matrix: matrix[k, k] -> vector[k]. */
 export const diag = linearUnary({
+  cost: noFlops,
   shape: ([x]) => expectSquare('diag', x) ?? [x[0]],
   evaluate: ([value]) => {
     const x = asTensor(value);

@@ -4,6 +4,7 @@ import { tensor64, type Tensor64 } from '../ir/tensor.ts';
 import { asTensor, filled } from './elementwise.ts';
 import type { HostFacts, OpDef } from './op-def.ts';
 import { expectSquare } from './shape-rules.ts';
+import { Flops } from '../ir/flops.ts';
 
 /** Largest |M - Mᵀ| entry, relative to the largest |M| entry, that still counts as symmetric. */
 const SYMMETRY_TOLERANCE = 1e-8;
@@ -30,6 +31,8 @@ export const eigh: OpDef<HostFacts> = {
   evaluate: ([value]) => decompose(asTensor(value)),
   // eigvals sends its gradient straight to eigh's input, and nothing differentiates eigenvectors,
   // so a cotangent reaching eigh itself means the backward pass went wrong.
+  // Symmetric QR with eigenvectors: about 9k³ (Golub and Van Loan, Matrix Computations, 8.3).
+  cost: (node) => Flops.dim(node.shape[0]).times(Flops.dim(node.shape[0])).times(Flops.dim(node.shape[0])).scale(9),
   vjp: () => {
     throw new IrError(
       'eigh received a cotangent: gradients of eigenvalues go through eigvals to the matrix, and eigenvectors are not differentiable',

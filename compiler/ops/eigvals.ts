@@ -3,6 +3,7 @@ import type { Node } from '../ir/node.ts';
 import { isTuple } from '../ir/tensor.ts';
 import type { OpDef, SelectorFacts } from './op-def.ts';
 import { expectSquare } from './shape-rules.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /** The `eigh` node a selector reads, checked: selectors over anything else are malformed IR. */
 export function eighOf(node: Node): Node {
@@ -22,6 +23,7 @@ export const eigvals: OpDef<SelectorFacts> = {
   },
   // For distinct eigenvalues dλᵢ = vᵢᵀ dM vᵢ, so M̄ = V diag(g) Vᵀ = (V · bcast_rows(g)) Vᵀ, with
   // V = eigvecs of the same eigh node. The contribution goes straight to eigh's INPUT.
+  cost: noFlops,
   vjp: (b, node, g) => {
     const source = eighOf(node);
     const vectors = b.make('eigvecs', [source]);

@@ -1,4 +1,5 @@
 import type { IrBuilder } from '../ir/builder.ts';
+import { flopPerOutput, type CostRule } from '../ir/flops.ts';
 import type { Attrs, Node } from '../ir/node.ts';
 import { formatShape, sameShape, type Shape } from '../ir/shape.ts';
 import { isTuple, tensor64, type Tensor64, type Value } from '../ir/tensor.ts';
@@ -66,6 +67,8 @@ export function elementwiseUnary(spec: {
   kernel: (x: number) => number;
   cotangent: UnaryCotangent | null;
   facts?: OpFacts;
+  /** Default: one flop per entry. */
+  cost?: CostRule;
 }): OpDef {
   const { cotangent } = spec;
   return {
@@ -73,6 +76,7 @@ export function elementwiseUnary(spec: {
     facts: { elementwise: true, symmetricOutput: true, ...spec.facts },
     shape: sameAsInput,
     evaluate: mapUnary(spec.kernel),
+    cost: spec.cost ?? flopPerOutput,
     vjp: cotangent === null ? null : (b, node, g) => [[node.inputs[0], cotangent(b, g, node.inputs[0], node)]],
   };
 }
@@ -102,6 +106,7 @@ export function elementwiseBinary(spec: {
     facts: { elementwise: true, symmetricOutput: true, ...spec.facts },
     shape: spec.shape ?? broadcastShapes,
     evaluate: mapBinary(spec.kernel),
+    cost: flopPerOutput,
     vjp:
       cotangents === null
         ? null

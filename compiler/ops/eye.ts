@@ -2,6 +2,7 @@ import { tensor64 } from '../ir/tensor.ts';
 import type { OpDef } from './op-def.ts';
 import { dimAttr } from '../ir/attrs.ts';
 import { resolveDim } from './shape-rules.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /** The identity matrix[attrs.n, attrs.n]. */
 export const eye: OpDef = {
@@ -14,5 +15,6 @@ export const eye: OpDef = {
     for (let i = 0; i < n; i++) out.data[i * n + i] = 1;
     return out;
   },
+  cost: noFlops,
   vjp: null,
 };

@@ -3,6 +3,7 @@ import { tensor64 } from '../ir/tensor.ts';
 import type { OpDef } from './op-def.ts';
 import { asTensor } from './elementwise.ts';
 import { expectRank } from './shape-rules.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /**
  * The row of a table that an id (an integer stored in a float) names: rounded, and an error when
@@ -43,6 +44,8 @@ export const gather: OpDef = {
   },
   // Transpose in the table: each cotangent row is added back to the row it was read from,
   // scatter_add(g, ids) {rows: V} (rows read twice receive both).
+  // A row lookup moves data.
+  cost: noFlops,
   vjp: (b, node, g) => {
     const [table, ids] = node.inputs;
     return [[table, b.make('scatter_add', [g, ids], { rows: table.shape[0] })]];

@@ -1,5 +1,6 @@
 import type { InputFacts, OpDef } from './op-def.ts';
 import { shapeAttr } from '../ir/attrs.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /** A program input, attrs {name, shape}. The interpreter binds it; it is never evaluated as a kernel. */
 export const input: OpDef<InputFacts> = {
@@ -9,5 +10,6 @@ export const input: OpDef<InputFacts> = {
   evaluate: (_inputs, attrs) => {
     throw new Error(`input '${String(attrs.name)}' must be bound by the interpreter, not evaluated`);
   },
+  cost: noFlops,
   vjp: null,
 };

@@ -2,6 +2,7 @@ import type { OpDef } from './op-def.ts';
 import { formatShape, sameDim } from '../ir/shape.ts';
 import { asTensor } from './elementwise.ts';
 import { tensor64 } from '../ir/tensor.ts';
+import { Flops } from '../ir/flops.ts';
 
 /** A @ B. The backward products use explicit transposes: no backend's transposed-operand path. */
 export const matmul: OpDef = {
@@ -32,6 +33,8 @@ export const matmul: OpDef = {
     return out;
   },
   // d(A@B) = dA@B + A@dB, so Ā = G Bᵀ and B̄ = Aᵀ G.
+  // [r, k] @ [k, c]: r·c dot products of length k, a multiply and an add each.
+  cost: (node) => Flops.size(node.inputs[0].shape).times(Flops.dim(node.inputs[1].shape[1])).scale(2),
   vjp: (b, node, g) => {
     const [x, y] = node.inputs;
     return [

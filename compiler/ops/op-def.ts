@@ -1,4 +1,5 @@
 import type { IrBuilder } from '../ir/builder.ts';
+import type { CostRule } from '../ir/flops.ts';
 import type { Attrs, Node } from '../ir/node.ts';
 import type { Dim, Shape } from '../ir/shape.ts';
 import type { Value } from '../ir/tensor.ts';
@@ -88,4 +89,6 @@ export interface OpDef<F extends OpFacts = OpFacts> {
    * when the op has no gradient (leaves, `stop_gradient`, comparison ops).
    */
   readonly vjp: ((b: IrBuilder, node: Node, g: Node) => readonly Contribution[]) | null;
+  /** FLOPs of one node, a polynomial in its dimensions (conventions in compiler/cost.ts). */
+  readonly cost: CostRule;
 }

@@ -4,12 +4,14 @@ import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
 import { dimAttr } from '../ir/attrs.ts';
 import { expectRank, resolveDim } from './shape-rules.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /**
  * vector[k] -> vector[attrs.length], zeros appended (k <= length; when either is symbolic this is
  * checked at evaluation).
  */
 export const pad = linearUnary({
+  cost: noFlops,
   shape: ([x], attrs) => {
     const length = dimAttr(attrs, 'length');
     if (typeof x[0] === 'number' && typeof length === 'number' && x[0] > length) {

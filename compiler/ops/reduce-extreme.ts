@@ -1,3 +1,4 @@
+import { flopPerInput } from '../ir/flops.ts';
 import { SCALAR } from '../ir/shape.ts';
 import { tensor64 } from '../ir/tensor.ts';
 import { asTensor } from './elementwise.ts';
@@ -17,6 +18,7 @@ export function reduceExtreme(pick: (a: number, b: number) => number): OpDef {
       for (let i = 1; i < x.data.length; i++) best = pick(best, x.data[i]);
       return tensor64([], [best]);
     },
+    cost: flopPerInput,
     vjp: (b, node, g) => {
       const x = node.inputs[0];
       const mask = b.make('eq', [x, node]);

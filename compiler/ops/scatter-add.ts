@@ -5,6 +5,7 @@ import { asTensor } from './elementwise.ts';
 import { rowIndex } from './gather.ts';
 import { dimAttr } from '../ir/attrs.ts';
 import { expectRank, resolveDim } from './shape-rules.ts';
+import { flopPerInput } from '../ir/flops.ts';
 
 /**
  * Sums rows into buckets: values[m, e], ids[m] (integers stored as floats), attrs {rows} ->
@@ -39,6 +40,8 @@ export const scatterAdd: OpDef = {
     return out;
   },
   // Transpose in the values: every value row receives the cotangent of the row it was added to.
+  // Each of the m·e values is added once.
+  cost: flopPerInput,
   vjp: (b, node, g) => {
     const [values, ids] = node.inputs;
     return [[values, b.make('gather', [g, ids])]];

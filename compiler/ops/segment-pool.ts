@@ -5,6 +5,7 @@ import { asTensor } from './elementwise.ts';
 import { rowIndex } from './gather.ts';
 import { dimAttr } from '../ir/attrs.ts';
 import { expectRank, resolveDim } from './shape-rules.ts';
+import { Flops } from '../ir/flops.ts';
 
 /**
  * Weighted pooling of table rows into buckets: table[V, e], ids[m], weights[m], rows[m] (ids and
@@ -51,6 +52,8 @@ export const segmentPool: OpDef = {
     }
     return out;
   },
+  // A multiply and an add for each of the m·e looked-up values.
+  cost: (node) => Flops.dim(node.inputs[1].shape[0]).times(Flops.dim(node.inputs[0].shape[1])).scale(2),
   vjp: (b, node, g) => {
     const [table, ids, weights, rows] = node.inputs;
     return [

@@ -1,3 +1,4 @@
+import { noFlops } from '../ir/flops.ts';
 import { elementwiseUnary } from './elementwise.ts';
 
 /**
@@ -5,6 +6,7 @@ import { elementwiseUnary } from './elementwise.ts';
  * marked `linear`, so that no pass treats it as an ordinary linear op and moves it away.
  */
 export const stopGradient = elementwiseUnary({
+  cost: noFlops,
   kernel: (x) => x,
   cotangent: null,
 });

@@ -2,9 +2,11 @@ import { tensor64 } from '../ir/tensor.ts';
 import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
 import { expectRank } from './shape-rules.ts';
+import { flopPerInput } from '../ir/flops.ts';
 
 /** Sums over the columns: matrix[r, c] -> vector[r] (a row sum for each row). */
 export const sumCols = linearUnary({
+  cost: flopPerInput,
   shape: ([x]) => expectRank('sum_cols', x, 2) ?? [x[0]],
   evaluate: ([value]) => {
     const x = asTensor(value);

@@ -2,9 +2,11 @@ import { tensor64 } from '../ir/tensor.ts';
 import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
 import { expectRank } from './shape-rules.ts';
+import { flopPerInput } from '../ir/flops.ts';
 
 /** Sums over the rows: matrix[r, c] -> vector[c] (a column sum for each column). */
 export const sumRows = linearUnary({
+  cost: flopPerInput,
   shape: ([x]) => expectRank('sum_rows', x, 2) ?? [x[1]],
   evaluate: ([value]) => {
     const x = asTensor(value);

@@ -2,9 +2,11 @@ import { tensor64 } from '../ir/tensor.ts';
 import { asTensor } from './elementwise.ts';
 import { linearUnary } from './linear.ts';
 import { expectRank } from './shape-rules.ts';
+import { noFlops } from '../ir/flops.ts';
 
 /** Mᵀ: matrix[r, c] -> matrix[c, r]. */
 export const transpose = linearUnary({
+  cost: noFlops,
   symmetricOutput: true,
   shape: ([x]) => expectRank('transpose', x, 2) ?? [x[1], x[0]],
   evaluate: ([value]) => {
