@@ -1,4 +1,5 @@
 import { bindAttrDims } from './attrs.ts';
+import { bindDims } from './bind-dims.ts';
 import { type IrBuilder } from './builder.ts';
 import { IrError } from './ir-error.ts';
 import { topoOrder, type Node, type Program } from './node.ts';
@@ -49,29 +50,11 @@ export function inlineProgram(b: IrBuilder, program: Program, bindings: Readonly
 
 /** Symbolic dimension of `program` -> the dimension it takes, from the bound nodes' shapes. */
 function unifyShapes(program: Program, bindings: ReadonlyMap<string, Node>): Map<string, Dim> {
-  const dims = new Map<string, Dim>();
-  const boundBy = new Map<string, string>();
-  for (const { name, shape } of program.inputs) {
-    const node = bindings.get(name)!;
-    const mismatch = (why: string) =>
-      new IrError(`inline: input ${name} is declared ${formatShape(shape)} but is bound to a ${formatShape(node.shape)}${why}`);
-    if (shape.length !== node.shape.length) throw mismatch('');
-    shape.forEach((dim, axis) => {
-      const actual = node.shape[axis];
-      if (typeof dim === 'number') {
-        if (dim !== actual) throw mismatch(` (axis ${axis})`);
-        return;
-      }
-      const known = dims.get(dim);
-      if (known === undefined) {
-        dims.set(dim, actual);
-        boundBy.set(dim, name);
-      } else if (known !== actual) {
-        throw mismatch(`: ${dim} is ${known} in ${boundBy.get(dim)} but ${actual} here`);
-      }
-    });
-  }
-  return dims;
+  const sources = program.inputs.map(({ name, shape }) => {
+    const bound = bindings.get(name)!.shape;
+    return { label: `input ${name}`, declared: shape, actual: bound, found: `a node of type ${formatShape(bound)}` };
+  });
+  return bindDims<Dim>(sources, (message) => new IrError(`inline: ${message}`));
 }
 
 

@@ -1,12 +1,12 @@
-import { evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
-import { IrBuilder } from '../../../compiler/ir/builder.ts';
-import type { Node, Program } from '../../../compiler/ir/node.ts';
-import type { Shape } from '../../../compiler/ir/shape.ts';
-import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
-import type { OpName } from '../../../compiler/ops/registry.ts';
-import type { Float32Tensor } from '../../../runtime/executors/executor.ts';
-import { alignColumns } from '../../helpers/align-columns.ts';
-import { seededUniform as seeded } from '../../helpers/finite-diff.ts';
+import { evaluate, inferSizes } from '../../compiler/backends/reference/evaluate.ts';
+import { IrBuilder } from '../../compiler/ir/builder.ts';
+import type { Node, Program } from '../../compiler/ir/node.ts';
+import type { Shape } from '../../compiler/ir/shape.ts';
+import { tensor64, type Tensor64 } from '../../compiler/ir/tensor.ts';
+import type { OpName } from '../../compiler/ops/registry.ts';
+import type { Float32Tensor } from '../../runtime/executors/executor.ts';
+import { alignColumns } from './align-columns.ts';
+import { seededUniform as seeded } from './finite-diff.ts';
 
 /**
  * One small program per IR op (and a few variants), with inputs drawn in each op's domain, for
@@ -141,6 +141,23 @@ export const EXTRA_ROWS: Record<string, Row> = {
     inputs: { A: M },
     outputs: (b, x) => ({ first: b.make('exp', [x.A]), second: b.make('exp', [x.A]), inputItself: x.A }),
   },
+  'slice to a symbolic length': {
+    inputs: { v: vec(7, 7), A: [['m', 'm'], [4, 4], 'any'] },
+    outputs: (b, x) => ({ out: b.make('slice', [x.v], { length: 'm' }) }),
+  },
+  'scatter_add into a symbolic number of rows': {
+    inputs: { X: [['m', 'e'], [6, 3], 'any'], ids: [['m'], [6], 'ids'], T: [['V', 'e'], [5, 3], 'any'] },
+    outputs: (b, x) => ({ out: b.make('scatter_add', [x.X, x.ids], { rows: 'V' }) }),
+  },
+  'diag of a fixed-size matrix': { inputs: { A: [[4, 4], [4, 4], 'any'] }, outputs: (b, x) => ({ out: b.make('diag', [x.A]) }) },
+  'scalar broadcast (an alias)': { inputs: { s: S }, outputs: (b, x) => ({ out: b.make('exp', [b.make('broadcast', [x.s], { shape: [] })]) }) },
+  'stop_gradient of a computed tensor, read twice': {
+    inputs: { A: M },
+    outputs: (b, x) => {
+      const held = b.make('stop_gradient', [b.make('exp', [x.A])]);
+      return { out: b.make('add', [held, b.make('square', [held])]) };
+    },
+  },
 };
 
 function makeInput(shape: readonly number[], gen: Gen, random: () => number): Tensor64 {
@@ -165,6 +182,7 @@ function makeInput(shape: readonly number[], gen: Gen, random: () => number): Te
   return tensor64(shape, Float32Array.from(t.data)); // float32 values: both sides see the same inputs
 }
 
+/** The row's program, its float32-valued inputs (drawn from `seed`), and its input nodes by name. */
 export function buildCase(row: Row, seed: number) {
   const b = new IrBuilder();
   const random = seeded(seed);
@@ -179,9 +197,8 @@ export function buildCase(row: Row, seed: number) {
     inputs: Object.entries(row.inputs).map(([name, [shape]]) => ({ name, shape })),
     outputs: Object.entries(outs).map(([name, node]) => ({ name, node })),
   };
-  return { program, values };
+  return { program, values, inputs: nodes };
 }
-
 
 export const ALL_ROWS: [string, Row][] = [...Object.entries(OP_ROWS as Record<string, Row>), ...Object.entries(EXTRA_ROWS)];
 
@@ -295,11 +312,25 @@ export async function rowErrors(
   const { program, values } = buildCase(row, 7);
   const want = evaluate(program, values, inferSizes(program, values));
   const got = await run(program, new Map([...values].map(([name, t]) => [name, { shape: [...t.shape], data: Float32Array.from(t.data) }])));
-  return program.outputs.map(({ name, node }) => {
-    const g = got.get(name);
-    const w = want.get(name)!;
-    const { tolerance, floor } = FLOAT32_TOLERANCE[node.op];
-    const fits = g !== undefined && g.shape.length === w.shape.length && g.shape.every((d, i) => d === w.shape[i]);
-    return { output: name, op: node.op, error: fits ? entryError(g.data, w, floor, row.signless?.includes(name)) : Number.POSITIVE_INFINITY, tolerance };
-  });
+  return program.outputs.map(({ name, node }) => outputError(name, node.op, got.get(name), want.get(name)!, row.signless?.includes(name)));
+}
+
+/** One output against the reference, at the tolerance of the op that computes it. */
+export function outputError(output: string, op: OpName, got: { readonly shape: readonly number[]; readonly data: ArrayLike<number> } | undefined, want: Tensor64, signless = false): OutputError {
+  const { tolerance, floor } = FLOAT32_TOLERANCE[op];
+  const fits = got !== undefined && got.shape.length === want.shape.length && got.shape.every((d, i) => d === want.shape[i]);
+  return { output, op, error: fits ? entryError(got.data, want, floor, signless) : Number.POSITIVE_INFINITY, tolerance };
+}
+
+/**
+ * The largest error of `row` in units of its tolerance while `mutate` holds (it changes a lowering
+ * and returns how to undo it; undone however the run ends). Above 1: the row caught the change.
+ */
+export async function worstUnder(mutate: () => () => void, errors: () => Promise<OutputError[]>): Promise<number> {
+  const restore = mutate();
+  try {
+    return Math.max(...(await errors()).map((e) => e.error / e.tolerance));
+  } finally {
+    restore();
+  }
 }
