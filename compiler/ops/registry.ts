@@ -40,6 +40,7 @@ import { step } from './step.ts';
 import { stopGradient } from './stop-gradient.ts';
 import { sub } from './sub.ts';
 import { sum } from './sum.ts';
+import { tanh } from './tanh.ts';
 import { sumCols } from './sum-cols.ts';
 import { sumRows } from './sum-rows.ts';
 import { transpose } from './transpose.ts';
@@ -69,6 +70,7 @@ export const OPS = {
   relu,
   softplus,
   sigmoid,
+  tanh,
   sign,
   step, // 1 where x > 0, else 0
   stop_gradient: stopGradient, // identity whose vjp is zero

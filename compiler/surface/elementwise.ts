@@ -25,6 +25,7 @@ export const elementwisePrimitives: readonly Primitive[] = [
   unary('square', 'square', 'x², entry by entry'),
   unary('relu', 'relu', 'max(x, 0), entry by entry'),
   unary('softplus', 'softplus', 'log(1 + eˣ), entry by entry, computed stably'),
+  unary('tanh', 'tanh', 'hyperbolic tangent, entry by entry: values in (−1, 1)'),
   {
     name: 'clamp',
     params: [

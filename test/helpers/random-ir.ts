@@ -58,59 +58,68 @@ const DIMS: readonly Dim[] = ['n', 'd', 2];
 const INPUT_NAMES = ['Z', 'Z_t', 'Z_t+1', 'A', 'B', 'C', 'D', 'E'];
 const CONSTANTS = [0.5, -1.25, 2, 3];
 
+/** Used by the producer of smooth unary ops (defined on all reals): a new such op needs only this. */
+const SMOOTH = 'smooth';
+/** Used by a producer of its own (PRODUCERS). */
+const OWN = 'own';
+
 /**
- * For every op, whether random programs use it (`true`), or why not: the type checker asks about
- * each new op, so that the gradient property test covers it or says why it cannot.
+ * For every op, how random programs use it, or why they do not: the type checker asks about each
+ * new op, so that the gradient property test covers it or says why it cannot.
  */
 const RANDOM_USE = {
   input: 'a leaf: every program has inputs, no producer is needed',
   const: 'a leaf: drawn among CONSTANTS',
   eye: 'no gradient',
   dimsize: 'no gradient',
-  neg: true,
-  exp: true,
-  log: true,
-  sqrt: true,
-  abs: true,
-  square: true,
-  relu: true,
-  softplus: true,
-  sigmoid: true,
+  neg: SMOOTH,
+  exp: SMOOTH,
+  log: OWN,
+  sqrt: OWN,
+  abs: OWN,
+  square: SMOOTH,
+  relu: OWN,
+  softplus: SMOOTH,
+  sigmoid: SMOOTH,
+  tanh: SMOOTH,
   sign: 'no gradient',
   step: 'no gradient',
   stop_gradient: 'finite differences see through it (the autodiff tests cover it)',
-  add: true,
-  sub: true,
-  mul: true,
-  div: true,
-  pow: true,
-  maximum: true,
-  minimum: true,
+  add: OWN,
+  sub: OWN,
+  mul: OWN,
+  div: OWN,
+  pow: OWN,
+  maximum: OWN,
+  minimum: OWN,
   eq: 'no gradient',
-  sum: true,
-  max: true,
-  min: true,
-  sum_rows: true,
-  sum_cols: true,
-  broadcast: true,
-  bcast_rows: true,
-  bcast_cols: true,
-  matmul: true,
-  transpose: true,
-  diag: true,
-  diag_embed: true,
+  sum: OWN,
+  max: OWN,
+  min: OWN,
+  sum_rows: OWN,
+  sum_cols: OWN,
+  broadcast: OWN,
+  bcast_rows: OWN,
+  bcast_cols: OWN,
+  matmul: OWN,
+  transpose: OWN,
+  diag: OWN,
+  diag_embed: OWN,
   eigh: 'reached through eigvals, which differentiates it',
-  eigvals: true,
+  eigvals: OWN,
   eigvecs: 'eigenvectors are not differentiable',
-  pad: true,
-  slice: true,
+  pad: OWN,
+  slice: OWN,
   gather: 'needs integer ids (test/compiler/ops/gather.test.ts)',
   scatter_add: 'needs integer ids (test/compiler/ops/gather.test.ts)',
   segment_pool: 'needs integer ids (test/compiler/ops/segment-pool.test.ts)',
-} satisfies Record<OpName, true | string>;
+} satisfies Record<OpName, string>;
+
+const usedAs = (use: string): OpName[] => (Object.keys(RANDOM_USE) as OpName[]).filter((op) => RANDOM_USE[op] === use);
 
 /** The differentiable ops a random program may use. */
-export const DIFFERENTIABLE_OPS: readonly OpName[] = (Object.keys(RANDOM_USE) as OpName[]).filter((op) => RANDOM_USE[op] === true);
+export const DIFFERENTIABLE_OPS: readonly OpName[] = [...usedAs(SMOOTH), ...usedAs(OWN)];
+const SMOOTH_UNARY = usedAs(SMOOTH);
 
 /** A relative distance to a kink, computed from the node values of one evaluation. */
 type Check = (value: (node: Node) => Tensor64) => number;
@@ -185,9 +194,9 @@ const isMatrix = (shape: Shape): boolean => shape.length === 2;
 /** Every way to build an expression, by the shape it makes. Index 0 is the simplest. */
 const PRODUCERS: readonly Producer[] = [
   {
-    ops: ['neg', 'exp', 'square', 'softplus', 'sigmoid'],
+    ops: SMOOTH_UNARY,
     applies: anyShape,
-    build: (g, shape, depth) => g.b.make(g.t.oneOf(['neg', 'exp', 'square', 'softplus', 'sigmoid'] as const), [g.expr(shape, depth)]),
+    build: (g, shape, depth) => g.b.make(g.t.oneOf(SMOOTH_UNARY), [g.expr(shape, depth)]),
   },
   {
     ops: ['log', 'sqrt'],

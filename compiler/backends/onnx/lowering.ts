@@ -84,6 +84,7 @@ export const onnxLowering = {
   relu: one('Relu'),
   softplus: one('Softplus'),
   sigmoid: one('Sigmoid'),
+  tanh: one('Tanh'),
   sign: one('Sign'),
   // 1 where x > 0, else 0; NaN stays NaN as in the reference kernel.
   step: (e, [x]) => e.op('Where', [e.op('IsNaN', [x]), x, e.op('Cast', [e.op('Greater', [x, e.scalar(0)])], { to: { int: FLOAT } })]),

@@ -79,6 +79,7 @@ export const tsLowering = {
   relu: call('relu'),
   softplus: call('softplus'),
   sigmoid: call('sigmoid'),
+  tanh: call('tanh'),
   sign: call('sign'),
   step: call('step', '0'),
   stop_gradient: same,

@@ -111,6 +111,7 @@ const graphLowering = {
   relu: direct(tf.Relu, tf.relu),
   softplus: direct(tf.Softplus, tf.softplus),
   sigmoid: direct(tf.Sigmoid, tf.sigmoid),
+  tanh: direct(tf.Tanh, tf.tanh),
   sign: direct(tf.Sign, tf.sign),
   step: direct(tf.Step, (x) => tf.step(x, 0)),
   // Identity in value: the executor keeps the input's tensor alive while this node holds it.
