@@ -1,8 +1,8 @@
 /**
- * A small progress bar for long jobs (cohort generation, reading, training epochs), drawn on
- * stderr. On a terminal it redraws one line in place, at most every 100 ms; elsewhere (CI logs,
- * pipes) it prints a plain line at each quarter, so logs stay short and readable. Jobs smaller than
- * `minTotal` draw nothing: they end before a bar would help.
+ * The progress display for long jobs (cohort generation, reading, training), drawn on stderr. On a
+ * terminal it redraws one line in place, at most every 100 ms; elsewhere (CI logs, pipes) it prints
+ * a plain line, without the bar, each time another 1/plainLines of the job is done, so logs stay
+ * short and readable. Jobs smaller than `minTotal` draw nothing: they end before a bar would help.
  *
  * ```ts
  * const bar = createProgress({ label: 'synth', total: n, write: io.stderr, isTty: io.isTty });
@@ -25,6 +25,13 @@ export interface ProgressOptions {
   readonly minTotal?: number;
   /** Unit shown after the counts, e.g. 'patients'. */
   readonly unit?: string;
+  /** Plain lines for the whole job (default 4: one per quarter). */
+  readonly plainLines?: number;
+  /**
+   * The text around the bar, replacing `label` and the default tail (percentage, counts, elapsed
+   * time, eta): training shows its epoch before the bar and its loss and rate after it.
+   */
+  readonly describe?: (done: number) => { readonly head: string; readonly tail: string };
 }
 
 export interface Progress {
@@ -41,46 +48,56 @@ const REDRAW_MS = 100;
 export function createProgress(options: ProgressOptions): Progress {
   const { label, total, write, isTty } = options;
   const now = options.now ?? (() => performance.now());
+  const plainLines = options.plainLines ?? 4;
   const silent = total < (options.minTotal ?? 0) || total <= 0;
   const started = now();
   let done = 0;
   let lastDraw = -Infinity;
-  let nextQuarter = 1;
+  let nextMark = 1;
+  let drawnPlain = -1;
   let finished = false;
 
-  const line = (): string => {
+  const parts = (): { head: string; tail: string } => {
+    if (options.describe !== undefined) return options.describe(done);
     const fraction = Math.min(1, done / total);
     const elapsed = (now() - started) / 1000;
     const eta = done > 0 && fraction < 1 ? ` eta ${formatSeconds((elapsed * (total - done)) / done)}` : '';
     const counts = `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}${options.unit ? ` ${options.unit}` : ''}`;
-    const tail = ` ${String(Math.floor(fraction * 100)).padStart(3)}% ${counts} ${formatSeconds(elapsed)}${eta}`;
-    const width = Math.max(10, (options.columns ?? 80) - label.length - tail.length - 4);
-    const filled = Math.round(fraction * width);
-    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${tail}`;
+    return { head: label, tail: `${String(Math.floor(fraction * 100)).padStart(3)}% ${counts} ${formatSeconds(elapsed)}${eta}` };
+  };
+  const barLine = (): string => {
+    const { head, tail } = parts();
+    const width = Math.max(10, (options.columns ?? 80) - head.length - tail.length - 4);
+    const filled = Math.round(Math.min(1, done / total) * width);
+    return `${head} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${tail}`;
+  };
+  const plainLine = (): string => {
+    const { head, tail } = parts();
+    drawnPlain = done;
+    return `${head} ${tail}\n`;
   };
 
-  const draw = (force: boolean): void => {
+  const draw = (): void => {
     if (silent) return;
     if (isTty) {
       const t = now();
-      if (!force && t - lastDraw < REDRAW_MS) return;
+      if (t - lastDraw < REDRAW_MS) return;
       lastDraw = t;
-      write(`\r${line()}\x1b[K`);
+      write(`\r${barLine()}\x1b[K`);
       return;
     }
-    // Plain output: one line per quarter reached.
     let crossed = false;
-    while (nextQuarter <= 4 && done * 4 >= nextQuarter * total) {
-      nextQuarter++;
+    while (nextMark <= plainLines && done * plainLines >= nextMark * total) {
+      nextMark++;
       crossed = true;
     }
-    if (crossed) write(`${line()}\n`);
+    if (crossed) write(plainLine());
   };
 
   return {
     update(value: number): void {
       done = Math.max(0, Math.min(total, value));
-      draw(false);
+      draw();
     },
     tick(n = 1): void {
       this.update(done + n);
@@ -89,18 +106,14 @@ export function createProgress(options: ProgressOptions): Progress {
       if (finished) return;
       finished = true;
       if (silent) return;
-      if (isTty) {
-        draw(true);
-        write('\n');
-      } else if (nextQuarter <= 4) {
-        done = Math.max(done, 0);
-        write(`${line()}\n`);
-      }
+      if (isTty) write(`\r${barLine()}\x1b[K\n`);
+      else if (drawnPlain !== done) write(plainLine());
     },
   };
 }
 
-function formatSeconds(seconds: number): string {
+/** `4.2s`, `37s`, `2m05s`. */
+export function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
   const m = Math.floor(seconds / 60);
   const s = Math.round(seconds % 60);

@@ -1,7 +1,9 @@
+import { createProgress, formatSeconds } from '../data/progress.ts';
+
 /**
- * The training progress line on stderr: epoch, step/total, loss, steps/s and the live effective
- * rank. On a terminal one line is redrawn in place (at most every 100 ms); elsewhere (CI logs,
- * pipes) a plain line is printed at every tenth of the run and at the end.
+ * The training progress line on stderr (runtime/data/progress.ts draws it): epoch, step/total,
+ * loss, steps/s and the live effective rank. On a terminal one line is redrawn in place (at most
+ * every 100 ms); elsewhere (CI logs, pipes) a plain line is printed at every tenth of the run.
  */
 export interface TrainProgressOptions {
   readonly totalSteps: number;
@@ -26,53 +28,27 @@ export interface TrainProgress {
   finish(): void;
 }
 
-const REDRAW_MS = 100;
-
 export function createTrainProgress(options: TrainProgressOptions): TrainProgress {
-  const { totalSteps, epochs, write, isTty } = options;
-  const now = options.now ?? (() => performance.now());
+  const { totalSteps, epochs } = options;
   let last: TrainSnapshot | undefined;
-  let lastDraw = -Infinity;
-  let lastPlainTenth = -1;
-  let drawnPlainStep = -1;
-  let finished = false;
-
-  const line = (s: TrainSnapshot, bar: boolean): string => {
-    const stepText = `step ${s.step}/${totalSteps}`;
+  const describe = () => {
+    const s = last!;
     const rank = s.effectiveRank === undefined || Number.isNaN(s.effectiveRank) ? '-' : s.effectiveRank.toFixed(1);
     const rate = s.stepsPerSecond > 0 && Number.isFinite(s.stepsPerSecond) ? s.stepsPerSecond.toFixed(s.stepsPerSecond < 10 ? 2 : 1) : '-';
     const eta = s.stepsPerSecond > 0 && s.step < totalSteps ? ` eta ${formatSeconds((totalSteps - s.step) / s.stepsPerSecond)}` : '';
-    const tail = `${stepText} loss ${formatLoss(s.loss)} ${rate} steps/s effrank ${rank}${eta}`;
-    const head = `epoch ${Math.min(s.epoch + 1, epochs)}/${epochs}`;
-    if (!bar) return `${head} ${tail}`;
-    const width = Math.max(10, (options.columns ?? 100) - head.length - tail.length - 5);
-    const filled = Math.round((Math.min(s.step, totalSteps) / Math.max(1, totalSteps)) * width);
-    return `${head} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${tail}`;
+    return {
+      head: `epoch ${Math.min(s.epoch + 1, epochs)}/${epochs}`,
+      tail: `step ${s.step}/${totalSteps} loss ${formatLoss(s.loss)} ${rate} steps/s effrank ${rank}${eta}`,
+    };
   };
-
+  const bar = createProgress({ ...options, label: 'training', total: Math.max(1, totalSteps), columns: options.columns ?? 100, plainLines: 10, describe });
   return {
     update(snapshot: TrainSnapshot): void {
       last = snapshot;
-      if (isTty) {
-        const t = now();
-        if (t - lastDraw < REDRAW_MS) return;
-        lastDraw = t;
-        write(`\r${line(snapshot, true)}\x1b[K`);
-        return;
-      }
-      const tenth = Math.floor((10 * snapshot.step) / Math.max(1, totalSteps));
-      if (tenth > lastPlainTenth) {
-        lastPlainTenth = tenth;
-        drawnPlainStep = snapshot.step;
-        write(`${line(snapshot, false)}\n`);
-      }
+      bar.update(snapshot.step);
     },
     finish(): void {
-      if (finished) return;
-      finished = true;
-      if (last === undefined) return;
-      if (isTty) write(`\r${line(last, true)}\x1b[K\n`);
-      else if (drawnPlainStep !== last.step) write(`${line(last, false)}\n`);
+      if (last !== undefined) bar.finish();
     },
   };
 }
@@ -81,11 +57,4 @@ function formatLoss(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(3) : x.toFixed(4);
-}
-
-function formatSeconds(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return `${m}m${String(s).padStart(2, '0')}s`;
 }
