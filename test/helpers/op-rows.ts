@@ -7,6 +7,7 @@ import type { OpName } from '../../compiler/ops/registry.ts';
 import type { Float32Tensor } from '../../runtime/executors/executor.ts';
 import { alignColumns } from './align-columns.ts';
 import { seededUniform as seeded } from './finite-diff.ts';
+import { programFromInputs } from './program-from-inputs.ts';
 
 /**
  * One small program per IR op (and a few variants), with inputs drawn in each op's domain, for
@@ -185,20 +186,11 @@ function makeInput(shape: readonly number[], gen: Gen, random: () => number): Te
 
 /** The row's program, its float32-valued inputs (drawn from `seed`), and its input nodes by name. */
 export function buildCase(row: Row, seed: number) {
-  const b = new IrBuilder();
   const random = seeded(seed);
-  const nodes: Record<string, Node> = {};
-  const values = new Map<string, Tensor64>();
-  for (const [name, [shape, concrete, gen]] of Object.entries(row.inputs)) {
-    nodes[name] = b.make('input', [], { name, shape });
-    values.set(name, makeInput(concrete, gen, random));
-  }
-  const outs = row.outputs(b, nodes);
-  const program: Program = {
-    inputs: Object.entries(row.inputs).map(([name, [shape]]) => ({ name, shape })),
-    outputs: Object.entries(outs).map(([name, node]) => ({ name, node })),
-  };
-  return { program, values, inputs: nodes };
+  const values = new Map(Object.entries(row.inputs).map(([name, [, concrete, gen]]) => [name, makeInput(concrete, gen, random)]));
+  const shapes = Object.fromEntries(Object.entries(row.inputs).map(([name, [shape]]) => [name, shape]));
+  const { program, inputs } = programFromInputs(shapes, row.outputs);
+  return { program, values, inputs };
 }
 
 export const ALL_ROWS: [string, Row][] = [...Object.entries(OP_ROWS as Record<string, Row>), ...Object.entries(EXTRA_ROWS)];

@@ -6,15 +6,11 @@ import { IrError } from '../../../compiler/ir/ir-error.ts';
 import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts';
 import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
+import { programFromInputs } from '../../helpers/program-from-inputs.ts';
 
 /** A program over named inputs, built by `body`; its one output is `value`. */
-function program(inputs: Record<string, Shape>, body: (b: IrBuilder, x: Record<string, Node>) => Node): Program {
-  const b = new IrBuilder();
-  const nodes = Object.fromEntries(Object.entries(inputs).map(([name, shape]) => [name, b.make('input', [], { name, shape })]));
-  return {
-    inputs: Object.entries(inputs).map(([name, shape]) => ({ name, shape })),
-    outputs: [{ name: 'value', node: body(b, nodes) }],
-  };
+function program(inputs: Record<string, Shape>, body: (b: IrBuilder, x: Readonly<Record<string, Node>>) => Node): Program {
+  return programFromInputs(inputs, (b, x) => ({ value: body(b, x) })).program;
 }
 
 function gradients(p: Program, inputs: Record<string, Tensor64>, sizes: Record<string, number> = {}): Map<string, number[]> {

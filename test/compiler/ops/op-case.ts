@@ -1,8 +1,9 @@
 import { evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
-import { IrBuilder } from '../../../compiler/ir/builder.ts';
+import type { IrBuilder } from '../../../compiler/ir/builder.ts';
 import type { Node, Program } from '../../../compiler/ir/node.ts';
 import type { Shape } from '../../../compiler/ir/shape.ts';
 import type { Tensor64 } from '../../../compiler/ir/tensor.ts';
+import { programFromInputs } from '../../helpers/program-from-inputs.ts';
 
 /** One op under test: named inputs with their declared shapes and values, and the graph over them. */
 export interface Case {
@@ -12,14 +13,9 @@ export interface Case {
 
 /** The case as a program with the single output `out`, and its input values. */
 export function programOf(c: Case): { program: Program; values: Map<string, Tensor64> } {
-  const b = new IrBuilder();
-  const x: Record<string, Node> = {};
-  for (const [name, [shape]] of Object.entries(c.inputs)) x[name] = b.make('input', [], { name, shape });
+  const shapes = Object.fromEntries(Object.entries(c.inputs).map(([name, [shape]]) => [name, shape]));
   return {
-    program: {
-      inputs: Object.entries(c.inputs).map(([name, [shape]]) => ({ name, shape })),
-      outputs: [{ name: 'out', node: c.build(b, x) }],
-    },
+    program: programFromInputs(shapes, (b, x) => ({ out: c.build(b, x) })).program,
     values: new Map(Object.entries(c.inputs).map(([name, [, value]]) => [name, value])),
   };
 }

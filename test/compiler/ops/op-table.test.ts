@@ -8,6 +8,7 @@ import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { OP_NAMES, type OpName } from '../../../compiler/ops/registry.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
+import { programFromInputs } from '../../helpers/program-from-inputs.ts';
 
 /**
  * One row per op (some ops have a row per broadcasting case): the value on a small example
@@ -336,19 +337,12 @@ const everyOpHasARow: [Uncovered] extends [never] ? true : Uncovered = true;
 const SIZES: Record<string, number> = { n: 2, d: 3, k: 2 };
 
 function programOf(row: Row): { program: Program; inputs: Map<string, Tensor64>; node: Node; b: IrBuilder } {
-  const b = new IrBuilder();
-  const nodes: Record<string, Node> = {};
-  const inputs = new Map<string, Tensor64>();
-  for (const [name, array] of Object.entries(row.inputs)) {
-    nodes[name] = b.make('input', [], { name, shape: array.shape });
-    inputs.set(name, tensor64(array.shape.map((dim) => (typeof dim === 'number' ? dim : SIZES[dim])), array.data));
-  }
-  const node = row.build(b, nodes);
-  const program: Program = {
-    inputs: Object.entries(row.inputs).map(([name, array]) => ({ name, shape: array.shape })),
-    outputs: [{ name: 'out', node }],
-  };
-  return { program, inputs, node, b };
+  const shapes = Object.fromEntries(Object.entries(row.inputs).map(([name, array]) => [name, array.shape]));
+  const { program, b } = programFromInputs(shapes, (builder, x) => ({ out: row.build(builder, x) }));
+  const inputs = new Map(
+    Object.entries(row.inputs).map(([name, array]) => [name, tensor64(array.shape.map((dim) => (typeof dim === 'number' ? dim : SIZES[dim])), array.data)]),
+  );
+  return { program, inputs, node: program.outputs[0].node, b };
 }
 
 const label = (row: Row): string => (row.label === undefined ? row.op : `${row.op} (${row.label})`);
