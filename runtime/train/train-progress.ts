@@ -1,17 +1,13 @@
-import { createProgress, formatSeconds } from '../data/progress.ts';
+import { createProgress, formatSeconds, type ProgressOptions } from '../data/progress.ts';
 
 /**
  * The training progress line on stderr (runtime/data/progress.ts draws it): epoch, step/total,
  * loss, steps/s and the live effective rank. On a terminal one line is redrawn in place (at most
  * every 100 ms); elsewhere (CI logs, pipes) a plain line is printed at every tenth of the run.
  */
-export interface TrainProgressOptions {
+export interface TrainProgressOptions extends Pick<ProgressOptions, 'write' | 'isTty' | 'columns' | 'now'> {
   readonly totalSteps: number;
   readonly epochs: number;
-  readonly write: (text: string) => void;
-  readonly isTty: boolean;
-  readonly columns?: number;
-  readonly now?: () => number;
 }
 
 export interface TrainSnapshot {
