@@ -13,7 +13,7 @@ import { nodeFlops } from '../../../compiler/cost.ts';
 import { opDef } from '../../../compiler/ops/registry.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
 import { programOf, run, type Case } from './op-case.ts';
-import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, loadExecutors, relativeError, toFloat32, TOLERANCE } from '../../runtime/executors/tfjs/helpers.ts';
+import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, loadExecutors, relativeError, toFloat32, TOLERANCE } from '../../runtime/executors/helpers.ts';
 
 /**
  * gather (rows of a table) and scatter_add (rows summed into buckets), each other's transpose:

@@ -11,7 +11,7 @@ import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
 import { programOf, run, type Case } from './op-case.ts';
-import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, relativeError, toFloat32, TOLERANCE } from '../../runtime/executors/tfjs/helpers.ts';
+import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, relativeError, toFloat32, TOLERANCE } from '../../runtime/executors/helpers.ts';
 
 /**
  * segment_pool (out[rows[i]] += weights[i] · table[ids[i]]): values against the hand formula and

@@ -4,7 +4,7 @@ import type { Executor } from '../../../runtime/executors/executor.ts';
 import { buildEmbedProgram } from '../../../runtime/model/embed-program.ts';
 import { dataInputName } from '../../../runtime/model/slot-embedding.ts';
 import { buildTrainProgram } from '../../../runtime/model/train-program.ts';
-import { EXECUTOR_BACKENDS, loadAllExecutors, reference, relativeError, roundToFloat32, toFloat32, TOLERANCE } from '../executors/tfjs/helpers.ts';
+import { EXECUTOR_BACKENDS, loadAllExecutors, reference, relativeError, roundToFloat32, toFloat32, TOLERANCE } from '../executors/helpers.ts';
 import { CARD, objectiveOf, stepInputs, TINY } from './helpers.ts';
 
 /**

@@ -10,7 +10,7 @@ import type { Program } from '../../../../compiler/ir/node.ts';
 import { describeLoopLaws } from '../loop-laws.ts';
 import { momentumInitial, momentumProgram, momentumStep } from '../loop-program.ts';
 
-/** The ONNX Runtime executor's own behaviour; its numerics are in the shared executor tests (tfjs/helpers.ts). */
+/** The ONNX Runtime executor's own behaviour; its numerics are in the shared executor tests (../helpers.ts and the suites beside it). */
 
 const program = momentumProgram();
 

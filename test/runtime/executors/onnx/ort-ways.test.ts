@@ -7,7 +7,7 @@ import { encodeModel, type OnnxGraph } from '../../../../compiler/backends/onnx/
 import { OnnxExecutor } from '../../../../runtime/executors/onnx/onnx-executor.ts';
 import { OrtCallError, type OrtRuntime } from '../../../../runtime/executors/onnx/ort-session.ts';
 import { formatProgram, randomProgram } from '../../../helpers/random-ir.ts';
-import { toFloat32 } from '../tfjs/helpers.ts';
+import { toFloat32 } from '../helpers.ts';
 
 /** The two ways to ONNX Runtime (load-ort.ts): ORT's C API through koffi, and onnxruntime-node's binding. */
 

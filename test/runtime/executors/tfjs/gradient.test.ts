@@ -5,7 +5,7 @@ import type { Node, Program } from '../../../../compiler/ir/node.ts';
 import type { Shape } from '../../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../../compiler/ir/tensor.ts';
 import type { TfjsExecutor } from '../../../../runtime/executors/tfjs/tfjs-executor.ts';
-import { loadExecutors, reference, relativeError, seeded, TEST_BACKENDS, toFloat32, TOLERANCE } from './helpers.ts';
+import { loadExecutors, reference, relativeError, seeded, TEST_BACKENDS, toFloat32, TOLERANCE } from '../helpers.ts';
 
 type In = Readonly<Record<string, Node>>;
 interface GradRow {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TfjsExecutor } from '../../../../runtime/executors/tfjs/tfjs-executor.ts';
 import { IrBuilder } from '../../../../compiler/ir/builder.ts';
-import { seeded, TEST_BACKENDS } from './helpers.ts';
+import { seeded, TEST_BACKENDS } from '../helpers.ts';
 
 /** A sum over 10⁵ float32 entries stays within float32's rounding of the exact sum, on every backend. */
 describe.each(TEST_BACKENDS)('sum of 100,000 entries on %s', (backend) => {

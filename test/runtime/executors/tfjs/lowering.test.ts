@@ -7,7 +7,7 @@ import { runProgramTf } from '../../../../runtime/executors/tfjs/run-program.ts'
 import type { TfjsExecutor } from '../../../../runtime/executors/tfjs/tfjs-executor.ts';
 import { ensureActive } from '../../../../runtime/executors/tfjs/load-backend.ts';
 import { ALL_ROWS, buildCase, OP_ROWS, rowErrors, worstUnder, type Row } from '../../../helpers/op-rows.ts';
-import { loadExecutors, TEST_BACKENDS, toFloat32 } from './helpers.ts';
+import { loadExecutors, TEST_BACKENDS, toFloat32 } from '../helpers.ts';
 
 let executors: Map<string, TfjsExecutor>;
 beforeAll(async () => {

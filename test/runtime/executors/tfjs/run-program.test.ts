@@ -9,7 +9,7 @@ import { ensureActive } from '../../../../runtime/executors/tfjs/load-backend.ts
 import { tfjsLowerings, type TfjsLowering } from '../../../../runtime/executors/tfjs/lowering.ts';
 import { runProgramTf } from '../../../../runtime/executors/tfjs/run-program.ts';
 import type { TfjsExecutor } from '../../../../runtime/executors/tfjs/tfjs-executor.ts';
-import { loadExecutors, reference, relativeError, seeded, TEST_BACKENDS, TOLERANCE } from './helpers.ts';
+import { loadExecutors, reference, relativeError, seeded, TEST_BACKENDS, TOLERANCE } from '../helpers.ts';
 
 /** value = sum(square(Zᵀ Z)) + sum(eigvals(Zᵀ Z)) and its hand-written gradient 4 Z G + 2 Z. */
 function gramProgram(): Program {

@@ -4,7 +4,7 @@ import { LoopError, loopOverRun } from '../../../../runtime/executors/run-loop.t
 import { TfjsExecutor } from '../../../../runtime/executors/tfjs/tfjs-executor.ts';
 import { describeLoopLaws } from '../loop-laws.ts';
 import { MOMENTUM_CARRY, momentumInitial, momentumProgram, momentumStep, runRepeatedly } from '../loop-program.ts';
-import { loadExecutors, TEST_BACKENDS } from './helpers.ts';
+import { loadExecutors, TEST_BACKENDS } from '../helpers.ts';
 
 /**
  * The executor's native loop: the state stays in tensors between steps. It must give exactly what

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import { EXECUTOR_KERNELS, missingKernels } from '../../../../runtime/executors/tfjs/kernel-check.ts';
-import { ensureActive } from '../../../../runtime/executors/tfjs/load-backend.ts';
-import { runProgramTf } from '../../../../runtime/executors/tfjs/run-program.ts';
-import type { Program } from '../../../../compiler/ir/node.ts';
-import { tensor64, type Tensor64 } from '../../../../compiler/ir/tensor.ts';
-import type { Executor, Float32Tensor } from '../../../../runtime/executors/executor.ts';
-import { OnnxExecutor } from '../../../../runtime/executors/onnx/onnx-executor.ts';
-import { TfjsExecutor } from '../../../../runtime/executors/tfjs/tfjs-executor.ts';
-import { evaluate, evaluateNodes, inferSizes } from '../../../../compiler/backends/reference/evaluate.ts';
-import { isTuple } from '../../../../compiler/ir/tensor.ts';
+import { EXECUTOR_KERNELS, missingKernels } from '../../../runtime/executors/tfjs/kernel-check.ts';
+import { ensureActive } from '../../../runtime/executors/tfjs/load-backend.ts';
+import { runProgramTf } from '../../../runtime/executors/tfjs/run-program.ts';
+import type { Program } from '../../../compiler/ir/node.ts';
+import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
+import type { Executor, Float32Tensor } from '../../../runtime/executors/executor.ts';
+import { OnnxExecutor } from '../../../runtime/executors/onnx/onnx-executor.ts';
+import { TfjsExecutor } from '../../../runtime/executors/tfjs/tfjs-executor.ts';
+import { evaluate, evaluateNodes, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
+import { isTuple } from '../../../compiler/ir/tensor.ts';
 
 /** The tfjs backends tests run on (the native ones cannot be installed here). */
 export const TEST_BACKENDS = ['wasm', 'cpu'] as const;
@@ -17,7 +17,7 @@ export const TEST_BACKENDS = ['wasm', 'cpu'] as const;
 /** Every float32 executor the conformance tests run on: tfjs's backends and ONNX Runtime (CPU). */
 export const EXECUTOR_BACKENDS = [...TEST_BACKENDS, 'onnx'] as const;
 
-import { relativeError } from '../../../helpers/relative-error.ts';
+import { relativeError } from '../../helpers/relative-error.ts';
 
 export { relativeError };
 
@@ -37,7 +37,7 @@ export function reference(program: Program, inputs: ReadonlyMap<string, Tensor64
   return evaluate(program, inputs, inferSizes(program, inputs));
 }
 
-export { seededUniform as seeded } from '../../../helpers/finite-diff.ts';
+export { seededUniform as seeded } from '../../helpers/finite-diff.ts';
 
 /**
  * An output computed in float32 is only as accurate as the largest number the program rounds on the
