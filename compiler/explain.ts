@@ -3,7 +3,7 @@ import type { AttrValue, Program } from './ir/node.ts';
 import { topoOrder } from './ir/node.ts';
 import type { PassLog } from './passes/pass.ts';
 import { formatValueType } from './ops/host-ops.ts';
-import type { OpName } from './ops/registry.ts';
+import { opDef, type OpName } from './ops/registry.ts';
 
 export interface ExplainJson {
   /** One entry per node of the program, in evaluation order. A host op's shape is that of its last part (`eigh`: its vectors). */
@@ -37,10 +37,8 @@ export function printProgram(program: Program): string {
     names.set(node.id, name);
     const operands = node.inputs.map((input) => names.get(input.id)!).join(', ');
     let attrs = '';
-    if (node.op === 'input') attrs = String(node.attrs.name);
-    else if (node.op === 'const') attrs = String(node.attrs.value);
-    else if (node.op === 'dimsize') attrs = String(node.attrs.dim);
-    else if (node.op === 'eye') attrs = String(node.attrs.n);
+    const bare = opDef(node.op).printedAttr;
+    if (bare !== undefined) attrs = String(node.attrs[bare]);
     else {
       // Shapes are printed after the colon; other attributes in braces.
       const shown = Object.keys(node.attrs)

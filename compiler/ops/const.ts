@@ -7,6 +7,7 @@ import { noFlops } from '../ir/flops.ts';
 /** A tensor of attrs.shape (dimensions may be symbolic) filled with attrs.value. */
 export const constOp: OpDef = {
   arity: 0,
+  printedAttr: 'value',
   shape: (_inputs, attrs) => (numberAttr(attrs, 'value'), shapeAttr(attrs)),
   evaluate: (_inputs, attrs, sizes) => filled(resolveShape(shapeAttr(attrs), sizes), numberAttr(attrs, 'value')),
   cost: noFlops,

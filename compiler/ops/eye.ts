@@ -7,6 +7,7 @@ import { noFlops } from '../ir/flops.ts';
 /** The identity matrix[attrs.n, attrs.n]. */
 export const eye: OpDef = {
   arity: 0,
+  printedAttr: 'n',
   facts: { symmetricOutput: true },
   shape: (_inputs, attrs) => [dimAttr(attrs, 'n'), dimAttr(attrs, 'n')],
   evaluate: (_inputs, attrs, sizes) => {

@@ -5,6 +5,7 @@ import { noFlops } from '../ir/flops.ts';
 /** A program input, attrs {name, shape}. The interpreter binds it; it is never evaluated as a kernel. */
 export const input: OpDef<InputFacts> = {
   arity: 0,
+  printedAttr: 'name',
   facts: { programInput: true },
   shape: (_inputs, attrs) => shapeAttr(attrs),
   evaluate: (_inputs, attrs) => {

@@ -75,6 +75,8 @@ export interface OpDef<F extends OpFacts = OpFacts> {
   /** Number of inputs. */
   readonly arity: number;
   readonly facts?: F;
+  /** The attribute printed bare after the op's name in a printed program (`input Z`, `const 2.5`). */
+  readonly printedAttr?: string;
   /** For an op whose value is a tuple (runsOnHost): the shapes of its parts, given the node's shape. */
   readonly partShapes?: (shape: Shape) => readonly Shape[];
   readonly shape: (inputs: readonly Shape[], attrs: Attrs) => Shape | ShapeError;
