@@ -5,7 +5,7 @@ import { BackendUnavailableError } from '../../../runtime/executors/executor.ts'
 
 /** An importer under which tfjs's native packages are absent, as on a machine without them. */
 const absent = async (specifier: string): Promise<unknown> => {
-  const error = new Error(`Cannot find package '${specifier}' imported from /work/main/compiler/backends/tfjs/load-backend.ts`);
+  const error = new Error(`Cannot find package '${specifier}' imported from /home/user/dflc/compiler/backends/tfjs/load-backend.ts`);
   (error as Error & { code: string }).code = 'ERR_MODULE_NOT_FOUND';
   throw error;
 };
