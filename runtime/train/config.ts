@@ -23,6 +23,7 @@ export const SETTINGS = {
   dim: { schema: positiveInt, must: 'a positive integer' },
   hidden: { schema: positiveInt, must: 'a positive integer' },
   epochs: { schema: positiveInt, must: 'a positive integer' },
+  steps: { schema: count, must: 'a non-negative integer (optimiser steps; 0 writes the untrained encoder)' },
   batch: { schema: z.number().int().min(2), must: 'an integer of at least 2' },
   lr: { schema: positive, must: 'a positive number' },
   seed: { schema: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), must: 'a non-negative integer' },
@@ -53,6 +54,8 @@ export interface RunConfig {
   readonly dim: number;
   readonly hidden: number;
   readonly epochs: number;
+  /** Optimiser steps the run ends at, in place of `epochs` (as many epochs as that takes); 0: the untrained encoder. */
+  readonly steps: number | undefined;
   readonly batch: number;
   readonly lr: number;
   readonly seed: number;
@@ -79,6 +82,7 @@ export const RUN_DEFAULTS: RunConfig = {
   dim: 32,
   hidden: 64,
   epochs: 5,
+  steps: undefined,
   batch: 64,
   lr: 1e-3,
   seed: 0,

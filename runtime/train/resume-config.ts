@@ -4,7 +4,7 @@ import type { RunRecord } from './run-record.ts';
 /**
  * Settings when resuming: those not given (by flag or dflc.json) come from the run's run.json, so
  * `dflc run FILE --out RUN --resume` needs nothing else. Settings that shape the model or the
- * batch order must not change; the number of epochs, the learning rate, the backend, its threads
+ * batch order must not change; the number of epochs or steps, the learning rate, the backend, its threads
  * and the checkpoint interval may (all but the last with a note: the result then differs from an
  * uninterrupted run, for the backend and threads by float32 rounding).
  */
@@ -47,6 +47,7 @@ export function mergeForResume(config: RunConfig, sources: Readonly<Record<Setti
     const show = (v: unknown): string => (v === undefined ? 'the bundled cohort' : typeof v === 'object' ? JSON.stringify(v) : String(v));
     if (FIXED_ON_RESUME.includes(name)) conflicts.push(`${name} is ${show(merged[name])} here but the run used ${show(before)}`);
     else if (name === 'lr') notes.push(`lr changed from ${show(before)} to ${show(merged[name])}: the result will differ from an uninterrupted run`);
+    else if (name === 'steps') notes.push(`the run now ends at step ${show(merged[name])} (it was started with ${before === undefined ? `--epochs ${show(saved.config.epochs)}` : `--steps ${show(before)}`})`);
     else if (name === 'epochs') notes.push(`the run now trains for ${show(merged[name])} epochs (it was started with ${show(before)})`);
     else if ((name === 'backend' || name === 'threads') && before !== undefined) {
       notes.push(`${name} changed from ${show(before)} to ${show(merged[name])}: float32 rounding, and so the result, may differ from an uninterrupted run`);

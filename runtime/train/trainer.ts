@@ -45,7 +45,8 @@ export interface TrainerOptions {
   readonly executor: Executor;
   readonly train: TrainProgram;
   readonly batches: BatchSource;
-  readonly epochs: number;
+  /** The step the run ends at (epochs x steps per epoch, or `--steps`); a start state at or past it runs nothing. */
+  readonly totalSteps: number;
   readonly lr: number;
   /** Where to start: step 0 with freshly initialised parameters and zero moments, or a checkpoint. */
   readonly start: Checkpoint;
@@ -86,7 +87,7 @@ function rankOutput(train: TrainProgram): string | undefined {
 }
 
 export async function trainLoop(options: TrainerOptions): Promise<TrainResult> {
-  const { executor, train, batches, epochs, lr } = options;
+  const { executor, train, batches, totalSteps, lr } = options;
   const now = options.now ?? (() => performance.now());
   const rankEvery = options.rankEvery ?? 10;
   const names = stateNames(train);
@@ -127,11 +128,11 @@ export async function trainLoop(options: TrainerOptions): Promise<TrainResult> {
       return arrays;
     };
     let arrays: ReadonlyMap<string, Float32Tensor> = options.start.arrays;
-    while (state.epoch < epochs) {
+    while (state.step < totalSteps) {
       const step = state.step + 1;
       const stepEpoch = state.epoch;
       const next = normalise({ ...state, step, batchInEpoch: state.batchInEpoch + 1 });
-      const done = next.epoch >= epochs;
+      const done = next.step >= totalSteps;
       const measureRank = rankName !== undefined && (step % rankEvery === 0 || done || stepsRun === 0);
 
       const given = new Map<string, Float32Tensor>(batches.batch(state.epoch, state.batchInEpoch));
@@ -186,7 +187,8 @@ export async function trainLoop(options: TrainerOptions): Promise<TrainResult> {
         lastCheckpointStep = step;
       }
     }
-    if (lastCheckpointStep !== state.step) {
+    // A run of no steps (`--steps 0`) still leaves a checkpoint: its initial state.
+    if (lastCheckpointStep !== state.step || state.step === 0) {
       arrays = await readState(state.step);
       await options.onCheckpoint({ state, arrays });
     }

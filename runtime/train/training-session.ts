@@ -39,12 +39,15 @@ export async function trainSession(options: TrainingSessionOptions): Promise<Tra
   const { model, examples } = plan;
   const spe = plan.stepsPerEpoch;
   const metricsPath = join(out, METRICS_FILE);
-  const totalSteps = config.epochs * spe;
+  const totalSteps = config.steps ?? config.epochs * spe;
+  const epochs = config.steps === undefined ? config.epochs : Math.max(1, Math.ceil(config.steps / spe));
   options.log(
     `training ${record.objective.name} (${config.modality}, dim ${model.dim}, hidden ${model.hidden}) on ${record.data.trainSubjects} subjects, ` +
-      `${examples.length} examples: ${config.epochs} epoch(s) x ${spe} steps of batch ${model.batch}`,
+      `${examples.length} examples: ` +
+      (config.steps === undefined ? `${config.epochs} epoch(s) x ${spe} steps` : `${config.steps} steps (${spe} per epoch)`) +
+      ` of batch ${model.batch}`,
   );
-  const progress = createTrainProgress({ totalSteps, epochs: config.epochs, write: options.progressWrite, isTty: options.isTty });
+  const progress = createTrainProgress({ totalSteps, epochs, write: options.progressWrite, isTty: options.isTty });
   options.clock.restart();
   let result;
   try {
@@ -52,7 +55,7 @@ export async function trainSession(options: TrainingSessionOptions): Promise<Tra
       executor: options.executor,
       train: plan.trainProgram,
       batches: epochBatches(plan, options.encoder, config),
-      epochs: config.epochs,
+      totalSteps,
       lr: config.lr,
       start: options.start,
       checkpointEvery: config['checkpoint-every'],

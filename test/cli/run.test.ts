@@ -119,6 +119,30 @@ describe('dflc run, end to end on the committed fixture', () => {
   });
 });
 
+describe('dflc run --steps', () => {
+  it('ends after N steps; --steps 0 writes the same run folder with the untrained, seeded encoder', async () => {
+    const five = join(tmp, 'steps-5');
+    const trained = await runCli(['run', 'examples/card.dfl', ...TINY, '--steps', '5', '--out', five]);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toMatch(/trained 5 steps /);
+    expect(trained.stderr).toContain('5 steps (34 per epoch) of batch 16');
+    expect((await readMetrics(five)).map((m) => m.step)).toEqual([1, 2, 3, 4, 5]);
+
+    const random = (name: string, seed: string) => join(tmp, `${name}-${seed}`);
+    for (const [name, seed] of [['random', '0'], ['random-again', '0'], ['random', '1']]) {
+      const result = await runCli(['run', 'examples/card.dfl', ...TINY, '--steps', '0', '--seed', seed, '--out', random(name, seed)]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/trained 0 steps /);
+    }
+    await expectCompleteRun(random('random', '0'), 'ehr', 8);
+    expect(JSON.parse(await readFile(join(random('random', '0'), 'checkpoints', 'step-0', 'state.json'), 'utf8')).step).toBe(0);
+    const weights = (run: string) => readFile(join(run, 'model', 'weights.bin'));
+    expect(Buffer.compare(await weights(random('random', '0')), await weights(random('random-again', '0')))).toBe(0);
+    expect(Buffer.compare(await weights(random('random', '0')), await weights(random('random', '1')))).not.toBe(0);
+    expect(Buffer.compare(await weights(random('random', '0')), await weights(five))).not.toBe(0);
+  });
+});
+
 describe('dflc run stops on a non-finite loss', () => {
   it('names the step and the term, exits 1, and leaves the last good checkpoint intact', async () => {
     const file = join(tmp, 'blowup.dfl');

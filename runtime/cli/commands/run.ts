@@ -23,7 +23,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'train an encoder with an objective (EHR, text or multimodal); writes embeddings and the model',
   help: `Usage: dflc run FILE.dfl [--data DIR] [--modality ehr|text|multimodal] [--dim D] [--epochs N]
-                [--batch B] [--lr X] [--seed S] [--backend B] [--out RUN] [--resume] [--config FILE]
+                [--steps N] [--batch B] [--lr X] [--seed S] [--backend B] [--out RUN] [--resume] [--config FILE]
 
 Trains an encoder so that its embeddings minimise the objective in FILE.dfl. The objective's
 inputs are bound to the encoder's embeddings of time windows (${RUN_DEFAULTS['window-days']} days by default):
@@ -59,6 +59,9 @@ Options:
       --dim D              embedding width (default ${RUN_DEFAULTS.dim})
       --hidden H           code/token embedding and hidden width (default ${RUN_DEFAULTS.hidden})
       --epochs N           passes over the training examples (default ${RUN_DEFAULTS.epochs})
+      --steps N            end after N optimiser steps in all, in place of --epochs (as many
+                           reshuffled epochs as that takes); --steps 0 trains nothing and writes
+                           the same run folder with the untrained encoder (the "random" baseline)
       --batch B            windows per step (default ${RUN_DEFAULTS.batch}); the objective's n
       --lr X               Adam learning rate (default ${RUN_DEFAULTS.lr})
       --seed S             seed for initialisation and batch order (default ${RUN_DEFAULTS.seed})
@@ -83,6 +86,8 @@ Options:
 Examples:
   dflc run examples/card.dfl
   dflc run examples/cross-modal.dfl --modality multimodal --data cohort --epochs 10 --out runs/xm
+  dflc run examples/card.dfl --steps 50 --out runs/quick
+  dflc run examples/card.dfl --steps 0 --out runs/random
   dflc run examples/card.dfl --out runs/xm --resume`,
   options: {
     data: { type: 'string' },
@@ -90,6 +95,7 @@ Examples:
     dim: { type: 'string' },
     hidden: { type: 'string' },
     epochs: { type: 'string' },
+    steps: { type: 'string' },
     batch: { type: 'string' },
     lr: { type: 'string' },
     seed: { type: 'string' },

@@ -82,6 +82,14 @@ describe('mergeForResume', () => {
     ]);
   });
 
+  it('notes a change of the end of training from epochs to steps', () => {
+    const merged = mergeForResume({ ...RUN_DEFAULTS, data: '/data', dim: 16, lr: 0.01, steps: 40 }, all('flag'), saved);
+    expect(merged.conflicts).toEqual([]);
+    expect(merged.notes).toEqual(['the run now ends at step 40 (it was started with --epochs 5)']);
+    expect(parseFlag('steps', '0')).toBe(0);
+    expect(() => parseFlag('steps', '-3')).toThrow("--steps must be a non-negative integer");
+  });
+
   it('notes a change of backend or threads, which changes float32 rounding', () => {
     const merged = mergeForResume({ ...RUN_DEFAULTS, data: '/data', dim: 16, lr: 0.01, backend: 'wasm', threads: 2 }, all('flag'), { ...saved, config: { ...saved.config, backend: 'onnx' } } as RunRecord);
     expect(merged.conflicts).toEqual([]);

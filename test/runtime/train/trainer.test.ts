@@ -103,7 +103,7 @@ function start(): Checkpoint {
   };
 }
 
-async function train(options: { from?: Checkpoint; epochs?: number; poison?: Poison; every?: number; checkpoints?: Checkpoint[]; metrics?: MetricsRecord[] }) {
+async function train(options: { from?: Checkpoint; epochs?: number; steps?: number; poison?: Poison; every?: number; checkpoints?: Checkpoint[]; metrics?: MetricsRecord[] }) {
   const checkpoints: Checkpoint[] = options.checkpoints ?? [];
   const metrics: MetricsRecord[] = options.metrics ?? [];
   const executor = new FakeExecutor(options.poison);
@@ -111,7 +111,7 @@ async function train(options: { from?: Checkpoint; epochs?: number; poison?: Poi
     executor,
     train: TRAIN,
     batches: BATCHES,
-    epochs: options.epochs ?? 3,
+    totalSteps: options.steps ?? (options.epochs ?? 3) * BATCHES.stepsPerEpoch,
     lr: 0.1,
     start: options.from ?? start(),
     checkpointEvery: options.every ?? 4,
@@ -150,6 +150,24 @@ describe('trainLoop', () => {
     const short = await train({ epochs: 2 });
     const more = await train({ from: short.checkpoints.at(-1)!, epochs: 3 });
     expect(more.result.arrays.get('param:w')!.data).toEqual((await train({})).result.arrays.get('param:w')!.data);
+  });
+
+  it('ends after a number of steps that need not fill an epoch, and continues from there like an uninterrupted run', async () => {
+    const seven = await train({ steps: 7 });
+    expect(seven.executor.seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(seven.result.state).toMatchObject({ step: 7, epoch: 1, batchInEpoch: 2 });
+    expect(seven.checkpoints.map((c) => c.state.step)).toEqual([4, 7]);
+    const rest = await train({ from: seven.checkpoints.at(-1)! });
+    expect(rest.executor.seen[0]).toBe(8);
+    expect(rest.result.arrays.get('param:w')!.data).toEqual((await train({})).result.arrays.get('param:w')!.data);
+  });
+
+  it('with no steps to run, runs none and checkpoints the start state', async () => {
+    const none = await train({ steps: 0 });
+    expect(none.executor.seen).toEqual([]);
+    expect(none.metrics).toEqual([]);
+    expect(none.checkpoints.map((c) => c.state.step)).toEqual([0]);
+    expect(none.result.arrays.get('param:w')!.data).toEqual(start().arrays.get('param:w')!.data);
   });
 
   it('stops at a non-finite term, naming the step and the term, without checkpointing that step', async () => {
