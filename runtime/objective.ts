@@ -1,3 +1,4 @@
+import type { SourceFile } from '../grammar/ast.ts';
 import type { Diagnostic } from '../grammar/diagnostic.ts';
 import { parse } from '../grammar/parse.ts';
 import { frontEnd } from '../compiler/front-end.ts';
@@ -8,6 +9,8 @@ import { loadStdlib } from './stdlib-loader.ts';
 export interface CheckedObjective {
   readonly file: string;
   readonly source: string;
+  /** The statements that parsed (error recovery keeps the rest of a broken file). */
+  readonly ast: SourceFile;
   readonly diagnostics: Diagnostic[];
   /** The forward program, when there are no errors. */
   readonly program: Program | undefined;
@@ -21,7 +24,7 @@ export interface CheckedObjective {
  */
 export function checkObjective(file: string, source: string, epsilon?: number): CheckedObjective {
   const { ast, diagnostics } = parse(source);
-  if (diagnostics.some((d) => d.severity === 'error')) return { file, source, diagnostics, program: undefined, terms: [] };
+  if (diagnostics.some((d) => d.severity === 'error')) return { file, source, ast, diagnostics, program: undefined, terms: [] };
   const result = frontEnd(ast, { fileName: file, source, prelude: loadStdlib(), epsilon });
-  return { file, source, diagnostics: [...diagnostics, ...result.diagnostics], program: result.program, terms: result.terms };
+  return { file, source, ast, diagnostics: [...diagnostics, ...result.diagnostics], program: result.program, terms: result.terms };
 }
