@@ -1,4 +1,5 @@
 import { BackendUnavailableError, type Executor } from './executor.ts';
+import { hostEighSolver } from './host/host-eigh.ts';
 import { ORT_WAYS, type OrtWay } from './onnx/load-ort.ts';
 import { OnnxExecutor } from './onnx/onnx-executor.ts';
 import type { ModuleImporter } from './tfjs/load-backend.ts';
@@ -18,7 +19,10 @@ export const AUTO_ORDER: readonly ConcreteBackend[] = ['tensorflow-gpu', 'tensor
 
 export interface CreatedExecutor {
   readonly executor: Executor;
-  /** One line for the user: the engine, and for `auto` what it skipped and why. */
+  /**
+   * One line for the user: the engine, the eigensolver its `eigh` nodes run on the host, and for
+   * `auto` what it skipped and why.
+   */
   readonly description: string;
 }
 
@@ -45,6 +49,11 @@ function onnxWayFromEnvironment(value: string | undefined): OrtWay | undefined {
 }
 
 async function createOne(backend: ConcreteBackend, options: CreateExecutorOptions): Promise<{ executor: Executor; description: string }> {
+  const { executor, description } = await createEngine(backend, options);
+  return { executor, description: `${description}; eigh: ${hostEighSolver()}` };
+}
+
+async function createEngine(backend: ConcreteBackend, options: CreateExecutorOptions): Promise<{ executor: Executor; description: string }> {
   if (backend === 'onnx') {
     const way = options.onnxWay ?? onnxWayFromEnvironment(process.env.DFLC_ONNX_WAY);
     const executor = await OnnxExecutor.create({

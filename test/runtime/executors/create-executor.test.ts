@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createExecutor, type BackendChoice } from '../../../runtime/executors/create-executor.ts';
 import { BackendUnavailableError } from '../../../runtime/executors/executor.ts';
+import { hostEighSolver } from '../../../runtime/executors/host/host-eigh.ts';
 
 /** An importer under which tfjs's native packages are absent, as on a machine without them. */
 const absent = async (specifier: string): Promise<unknown> => {
@@ -14,7 +15,7 @@ describe('createExecutor', () => {
   it('auto takes ONNX Runtime when the native tfjs packages are absent, and says what it skipped', async () => {
     const { executor, description } = await createExecutor('auto', { importer: absent });
     expect(executor.backend).toBe('onnx');
-    expect(description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, threads: one per core\); auto skipped /);
+    expect(description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, threads: one per core\); eigh: (LAPACK dsyevd|JavaScript Householder).*; auto skipped /);
     expect(description).toContain(
       'auto skipped tensorflow-gpu (needs the package @tensorflow/tfjs-node-gpu, which is not installed), ' +
         'tensorflow (needs the package @tensorflow/tfjs-node, which is not installed)',
@@ -24,17 +25,17 @@ describe('createExecutor', () => {
 
   it('gives the backend asked for, with its threads, and describes it', async () => {
     const onnx = await createExecutor('onnx', { threads: 1 });
-    expect(onnx.description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, 1 thread\)$/);
+    expect(onnx.description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, 1 thread\); eigh: /);
     onnx.executor.dispose();
     const wasm = await createExecutor('wasm');
-    expect(wasm.description).toBe('tfjs wasm (SIMD, 1 thread)');
+    expect(wasm.description).toBe(`tfjs wasm (SIMD, 1 thread); eigh: ${hostEighSolver()}`);
     expect(tf.getBackend()).toBe('wasm');
     wasm.executor.dispose();
   });
 
   it('reaches ONNX Runtime the way asked for, by option or by DFLC_ONNX_WAY, and refuses an unknown way', async () => {
     const byOption = await createExecutor('onnx', { threads: 1, onnxWay: 'binding' });
-    expect(byOption.description).toMatch(/^onnx \(onnxruntime-node [\d.]+, CPU, 1 thread\)$/);
+    expect(byOption.description).toMatch(/^onnx \(onnxruntime-node [\d.]+, CPU, 1 thread\); eigh: /);
     byOption.executor.dispose();
     const before = process.env.DFLC_ONNX_WAY;
     try {

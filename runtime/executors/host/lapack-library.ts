@@ -1,0 +1,114 @@
+import { createRequire } from 'node:module';
+
+type Koffi = typeof import('koffi');
+
+/**
+ * LAPACK's `dsyevd` (symmetric eigendecomposition, divide and conquer), Fortran calling convention:
+ * every argument by pointer, and the two CHARACTER arguments' hidden lengths at the end (gfortran's
+ * convention; a library built otherwise ignores the trailing arguments).
+ */
+export type Dsyevd = (
+  jobz: string,
+  uplo: string,
+  n: Int32Array,
+  a: Float64Array,
+  lda: Int32Array,
+  w: Float64Array,
+  work: Float64Array,
+  lwork: Int32Array,
+  iwork: Int32Array,
+  liwork: Int32Array,
+  info: Int32Array,
+  jobzLength: number,
+  uploLength: number,
+) => void;
+
+/** A loaded LAPACK: its `dsyevd`, and where it came from (for the backend line). */
+export interface LapackLibrary {
+  readonly dsyevd: Dsyevd;
+  /** For example `LAPACK dsyevd (OpenBLAS 0.3.21, /usr/lib/.../libopenblas.so.0)`. */
+  readonly description: string;
+}
+
+/** Why no LAPACK is used: turned off, or none of the candidates loaded. */
+export interface LapackMissing {
+  readonly reason: string;
+}
+
+/**
+ * Where to look, best first. OpenBLAS carries LAPACK built on its own tuned BLAS (about 3x faster
+ * than reference LAPACK on reference BLAS at k = 512); Debian installs it under openblas-pthread/
+ * and points the generic names at it through alternatives. Bare names go through the dynamic
+ * linker's search path; full paths cover a library that is installed but not configured there.
+ */
+const CANDIDATES: Readonly<Partial<Record<string, readonly string[]>>> = {
+  linux: [
+    'libopenblas.so.0',
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/openblas-pthread/libopenblas.so.0`,
+    'liblapack.so.3',
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/lapack/liblapack.so.3`,
+  ],
+  darwin: ['/System/Library/Frameworks/Accelerate.framework/Accelerate'],
+};
+
+/**
+ * The environment variable DFLC_LAPACK: `off` keeps the JavaScript solver; a path loads that
+ * library (anything exporting `dsyevd_`); unset or empty searches CANDIDATES.
+ */
+export const LAPACK_VARIABLE = 'DFLC_LAPACK';
+
+let loaded: LapackLibrary | LapackMissing | undefined;
+
+/**
+ * The platform's LAPACK, loaded on first use and kept for the process (a library that failed to
+ * load fails again, and koffi declares each prototype once). Never throws: a machine without one
+ * gets the reason instead, and hostEigh runs its JavaScript solver.
+ */
+export function lapackLibrary(): LapackLibrary | LapackMissing {
+  loaded ??= loadLapack(process.env[LAPACK_VARIABLE]);
+  return loaded;
+}
+
+/** The library a DFLC_LAPACK setting names (see lapackLibrary), loaded afresh. */
+export function loadLapack(setting: string | undefined): LapackLibrary | LapackMissing {
+  if (setting === 'off') return { reason: `${LAPACK_VARIABLE}=off` };
+  let koffi: Koffi;
+  try {
+    const module = createRequire(import.meta.url)('koffi') as Koffi & { default?: Koffi };
+    koffi = module.default ?? module;
+  } catch (error) {
+    return { reason: `koffi failed to load (${firstLine(error)})` };
+  }
+  const paths = setting !== undefined && setting !== '' ? [setting] : (CANDIDATES[process.platform] ?? []);
+  const failures: string[] = [];
+  for (const path of paths) {
+    try {
+      return bind(koffi, koffi.load(path), path);
+    } catch (error) {
+      failures.push(`${path}: ${firstLine(error)}`);
+    }
+  }
+  if (paths.length === 0) return { reason: `no LAPACK is known for platform ${process.platform}` };
+  return { reason: `no LAPACK loaded (${failures.join('; ')})` };
+}
+
+function bind(koffi: Koffi, library: ReturnType<Koffi['load']>, path: string): LapackLibrary {
+  const dsyevd = library.func(
+    'void dsyevd_(const char *jobz, const char *uplo, const int *n, _Inout_ double *a, const int *lda, _Out_ double *w, _Out_ double *work, const int *lwork, _Out_ int *iwork, const int *liwork, _Out_ int *info, size_t jobzLength, size_t uploLength)',
+  ) as Dsyevd;
+  let vendor = 'LAPACK';
+  try {
+    // OpenBLAS starts a thread per core; ONNX Runtime's threads already use them, and at
+    // k <= 1024 one thread is as fast on a loaded machine (npm run bench:eigh).
+    library.func('void openblas_set_num_threads(int threads)')(1);
+    const config = library.func('const char *openblas_get_config()')() as string;
+    vendor = `OpenBLAS ${config.split(' ')[1] ?? ''}`.trim();
+  } catch {
+    // Not OpenBLAS: reference LAPACK or Accelerate, which start no threads of their own.
+  }
+  return { dsyevd, description: `LAPACK dsyevd (${vendor}, ${path})` };
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
