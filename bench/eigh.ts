@@ -1,14 +1,15 @@
 /**
  * `npm run bench:eigh [-- --sizes 32,64,128,256] [-- --min-ms 400] [-- --rounds 4]`: milliseconds
  * per symmetric eigendecomposition (values and vectors, float64) of dflc's host solver
- * (`hostEigh`, what tfjs, ONNX and generated modules run for `eigh` nodes) beside ml-matrix's
+ * (`hostEigh`, what tfjs, ONNX and generated modules run for `eigh` nodes: the platform's LAPACK
+ * when one loads, named at the top) and of its JavaScript solver (`hostEigh` without LAPACK), beside ml-matrix's
  * EigenvalueDecomposition (what it replaced; still the reference backend's oracle) and, when
  * Debian's PyTorch is there, torch.linalg.eigh (LAPACK, float64, 1 thread) as the peer.
  *
  * Every solver gets the same matrices: Gram matrices ZᵀZ / n of a seeded random Z (n = 2k), like
  * the covariances of a training step. Each size is timed, after 250 ms of untimed calls per
- * solver (V8 optimises hot loops only after a while), in alternating rounds (hostEigh, then
- * ml-matrix), each round repeating a solver for at least --min-ms / rounds; the median over all
+ * solver (V8 optimises hot loops only after a while), in alternating rounds (hostEigh, its JavaScript
+ * solver, then ml-matrix), each round repeating a solver for at least --min-ms / rounds; the median over all
  * calls is printed (torch: the same, in its own process afterwards). The largest |Δλ| against
  * ml-matrix, relative to the largest |λ|, is printed as a check.
  */
@@ -16,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { hostEigh } from '../runtime/executors/host/host-eigh.ts';
+import { hostEigh, hostEighSolver } from '../runtime/executors/host/host-eigh.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -128,43 +129,48 @@ function torchPeer(matrices: readonly Float64Array[]): TorchResult | string {
 
 function main(): void {
   const matrices = SIZES.map((k, i) => gram(k, 1000 + i));
-  const rows: { k: number; host: number; ml: number; dLambda: number }[] = [];
+  const rows: { k: number; host: number; js: number; ml: number; dLambda: number }[] = [];
   for (const [i, k] of SIZES.entries()) {
     const m = matrices[i];
     const host: number[] = [];
+    const js: number[] = [];
     const ml: number[] = [];
     // Untimed first: V8 optimises a function's loops only after it has run them for a while.
     timeCalls(() => hostEigh(m, k), WARMUP_MS);
+    timeCalls(() => hostEigh(m, k, { lapack: null }), WARMUP_MS);
     timeCalls(() => mlMatrixEigh(m, k), WARMUP_MS);
     for (let round = 0; round < ROUNDS; round++) {
       host.push(...timeCalls(() => hostEigh(m, k), MIN_MS / ROUNDS));
+      js.push(...timeCalls(() => hostEigh(m, k, { lapack: null }), MIN_MS / ROUNDS));
       ml.push(...timeCalls(() => mlMatrixEigh(m, k), MIN_MS / ROUNDS));
     }
     const mine = hostEigh(m, k).values;
     const theirs = mlMatrixEigh(m, k).sort((a, b) => b - a);
     let dLambda = 0;
     for (let j = 0; j < k; j++) dLambda = Math.max(dLambda, Math.abs(mine[j] - theirs[j]));
-    rows.push({ k, host: median(host), ml: median(ml), dLambda: dLambda / Math.max(Math.abs(mine[0]), Math.abs(mine[k - 1])) });
+    rows.push({ k, host: median(host), js: median(js), ml: median(ml), dLambda: dLambda / Math.max(Math.abs(mine[0]), Math.abs(mine[k - 1])) });
   }
   const torch = torchPeer(matrices);
 
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
   const cores = availableParallelism();
+  console.log(`hostEigh: ${hostEighSolver()}`);
   console.log(`load average at end (1, 5, 15 min): ${load} on ${cores} cores${loadavg()[0] > cores ? ' (busy: numbers are noisy)' : ''}`);
   console.log(
     typeof torch === 'string'
       ? `torch.linalg.eigh ${torch}`
       : `peer: torch.linalg.eigh, PyTorch ${torch.torch}, float64, 1 thread; Gram matrices ZᵀZ/n, n = 2k; median ms per call`,
   );
-  const widths = [4, 13, 13, 13, 13, 13, 16];
+  const widths = [5, 13, 13, 13, 13, 13, 13, 16];
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i])).join('');
-  console.log(line(['k', 'hostEigh ms', 'ml-matrix ms', 'torch ms', 'host/ml', 'host/torch', 'max|Δλ|/|λ|max']));
+  console.log(line(['k', 'hostEigh ms', 'JS solver ms', 'ml-matrix ms', 'torch ms', 'host/ml', 'host/torch', 'max|Δλ|/|λ|max']));
   for (const r of rows) {
     const t = typeof torch === 'string' ? undefined : torch.ms[String(r.k)];
     console.log(
       line([
         String(r.k),
         r.host.toFixed(3),
+        r.js.toFixed(3),
         r.ml.toFixed(3),
         t === undefined ? '-' : t.toFixed(3),
         (r.host / r.ml).toFixed(3),
