@@ -47,7 +47,11 @@ export interface ElaborateOptions {
   readonly fileName: string;
   readonly source: string;
   readonly epsilon?: number;
+  /** Told the shape of each expression of the user's own statements, e.g. for an editor's hover. */
+  readonly onShape?: ShapeListener;
 }
+
+export type ShapeListener = (span: Span, shape: Shape) => void;
 
 export interface Elaboration {
   /** The forward program (one output, `value`), when the file elaborated without errors. */
@@ -141,6 +145,12 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
   }
 
   function expr(e: Expr, scope: Scope): Val {
+    const value = exprUnrecorded(e, scope);
+    if (scope.frames.length === 0) options.onShape?.(e.span, value.node.shape);
+    return value;
+  }
+
+  function exprUnrecorded(e: Expr, scope: Scope): Val {
     switch (e.kind) {
       case 'number':
         return val(constant(e.value), e.span, scope);

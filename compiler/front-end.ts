@@ -1,7 +1,7 @@
 import type { SourceFile } from '../grammar/ast.ts';
 import type { Diagnostic } from '../grammar/diagnostic.ts';
 import { checkDeclarations } from './declarations.ts';
-import { elaborate, type DefEntry, type ObjectiveTerm } from './elaborate.ts';
+import { elaborate, type DefEntry, type ObjectiveTerm, type ShapeListener } from './elaborate.ts';
 import type { Program } from './ir/node.ts';
 import type { Prelude } from './prelude.ts';
 
@@ -11,6 +11,8 @@ export interface FrontEndOptions {
   readonly prelude: Prelude;
   /** Relative size of numerical guards; 1e-12 (float64) unless a float32 backend asks for more. */
   readonly epsilon?: number;
+  /** Told the shape of each expression of the file's own statements (see ElaborateOptions). */
+  readonly onShape?: ShapeListener;
 }
 
 export interface FrontEndResult {
@@ -36,7 +38,7 @@ export function frontEnd(file: SourceFile, options: FrontEndOptions): FrontEndRe
   }
   // Expanding a recursive def would only repeat the error at every call.
   if (diagnostics.some((d) => d.code === 'recursion')) return { program: undefined, diagnostics, terms: [] };
-  const elaboration = elaborate(file, defs, { fileName: options.fileName, source: options.source, epsilon: options.epsilon });
+  const elaboration = elaborate(file, defs, { fileName: options.fileName, source: options.source, epsilon: options.epsilon, onShape: options.onShape });
   const all = [...diagnostics, ...elaboration.diagnostics].sort((a, b) => a.span.start.offset - b.span.start.offset);
   const failed = all.some((d) => d.severity === 'error');
   return failed ? { program: undefined, diagnostics: all, terms: [] } : { program: elaboration.program, diagnostics: all, terms: elaboration.terms };

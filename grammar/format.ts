@@ -1,4 +1,4 @@
-import type { Binary, Comment, Dim, Expr, NumberLiteral, SourceFile, Statement, TimeRef } from './ast.ts';
+import type { Binary, Comment, DefDecl, Dim, Expr, NumberLiteral, Param, SourceFile, Statement, TimeRef } from './ast.ts';
 import type { Span } from './span.ts';
 
 /**
@@ -86,16 +86,22 @@ function formatDim(dim: Dim): string {
   return dim.kind === 'symbol' ? dim.name : String(dim.value);
 }
 
+/** `A`, `lambda=0.005`. */
+export const formatParam = (p: Param): string => (p.default === undefined ? p.name : `${p.name}=${formatNumber(p.default)}`);
+
+/** A def's name and parameters, `barlow(A, B, lambda=0.005)`: how docs and editors show its signature. */
+export function formatDefHead(def: Pick<DefDecl, 'name' | 'params'>): string {
+  return `${def.name}(${def.params.map(formatParam).join(', ')})`;
+}
+
 export function formatStatement(statement: Statement): string {
   switch (statement.kind) {
     case 'input': {
       const names = statement.names.map((n) => (n.kind === 'name' ? n.name : formatTimeRef(n)));
       return `input ${names.join(', ')} : [${statement.shape.map(formatDim).join(', ')}]`;
     }
-    case 'def': {
-      const params = statement.params.map((p) => (p.default === undefined ? p.name : `${p.name}=${formatNumber(p.default)}`));
-      return `def ${statement.name}(${params.join(', ')}) = ${formatExpr(statement.body)}`;
-    }
+    case 'def':
+      return `def ${formatDefHead(statement)} = ${formatExpr(statement.body)}`;
     case 'let':
       return `let ${statement.name} = ${formatExpr(statement.value)}`;
     case 'minimize':

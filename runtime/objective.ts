@@ -3,7 +3,7 @@ import type { Diagnostic } from '../grammar/diagnostic.ts';
 import { parse } from '../grammar/parse.ts';
 import { frontEnd } from '../compiler/front-end.ts';
 import type { Program } from '../compiler/ir/node.ts';
-import type { ObjectiveTerm } from '../compiler/elaborate.ts';
+import type { ObjectiveTerm, ShapeListener } from '../compiler/elaborate.ts';
 import { loadStdlib } from './stdlib-loader.ts';
 
 export interface CheckedObjective {
@@ -22,9 +22,9 @@ export interface CheckedObjective {
  * Source text -> checked forward program, with the stdlib as prelude: what every command that
  * takes an objective file does first. Semantic checks run only on a tree that parsed cleanly.
  */
-export function checkObjective(file: string, source: string, epsilon?: number): CheckedObjective {
+export function checkObjective(file: string, source: string, epsilon?: number, onShape?: ShapeListener): CheckedObjective {
   const { ast, diagnostics } = parse(source);
   if (diagnostics.some((d) => d.severity === 'error')) return { file, source, ast, diagnostics, program: undefined, terms: [] };
-  const result = frontEnd(ast, { fileName: file, source, prelude: loadStdlib(), epsilon });
+  const result = frontEnd(ast, { fileName: file, source, prelude: loadStdlib(), epsilon, onShape });
   return { file, source, ast, diagnostics: [...diagnostics, ...result.diagnostics], program: result.program, terms: result.terms };
 }

@@ -2,9 +2,17 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeActions } from './code-actions.ts';
+import { complete } from './completion.ts';
 import { Debouncer } from './debounce.ts';
+import { definition } from './definition.ts';
 import { toLspDiagnostic } from './diagnostics.ts';
 import { analyseDocument, type DocumentAnalysis } from './document-analysis.ts';
+import { formatDocument } from './formatting.ts';
+import { hover } from './hover.ts';
+import { inlayHints } from './inlay-hints.ts';
+import { signatureHelp } from './signature-help.ts';
+import { documentSymbols } from './symbols.ts';
 
 export interface ServerOptions {
   /** Quiet time after a change before the document is re-checked and diagnostics published. */
@@ -22,7 +30,8 @@ function fileNameOf(uri: string, cwd: string): string {
 
 /**
  * The DFL language server on `connection`: open documents are checked as `dflc check` checks
- * files, and their diagnostics published (tagged with the document version they describe).
+ * files, and their diagnostics published (tagged with the document version they describe);
+ * requests read the analysis of the document's current version.
  */
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
@@ -33,7 +42,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function analysisOf(document: TextDocument): DocumentAnalysis {
     const cached = analyses.get(document.uri);
     if (cached !== undefined && cached.version === document.version) return cached;
-    const fresh = analyseDocument(fileNameOf(document.uri, options.cwd), document.getText(), document.version);
+    const fresh = analyseDocument(document.uri, fileNameOf(document.uri, options.cwd), document.getText(), document.version);
     analyses.set(document.uri, fresh);
     return fresh;
   }
@@ -49,9 +58,29 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     });
   }
 
+  /** A request's handler, run on the document's current analysis and the cursor's offset. */
+  function at<R>(
+    handle: (analysis: DocumentAnalysis, offset: number, document: TextDocument) => R,
+  ): (params: { textDocument: { uri: string }; position: { line: number; character: number } }) => R | null {
+    return ({ textDocument, position }) => {
+      const document = documents.get(textDocument.uri);
+      return document === undefined ? null : handle(analysisOf(document), document.offsetAt(position), document);
+    };
+  }
+
   connection.onInitialize(
     (): InitializeResult => ({
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['(', ',', ' '] },
+        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
+        definitionProvider: true,
+        documentFormattingProvider: true,
+        documentSymbolProvider: true,
+        inlayHintProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
       serverInfo: { name: 'dflc' },
     }),
   );
@@ -67,6 +96,28 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     analyses.delete(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
+
+  connection.onHover(at((analysis, offset) => hover(analysis, offset)));
+  connection.onCompletion(at((analysis, offset) => complete(analysis, offset)));
+  connection.onSignatureHelp(at((analysis, offset) => signatureHelp(analysis, offset)));
+  connection.onDefinition(at((analysis, offset) => definition(analysis, offset, options.cwd)));
+  connection.onDocumentFormatting(({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    return document === undefined ? null : formatDocument(analysisOf(document), fileNameOf(document.uri, options.cwd));
+  });
+  connection.onDocumentSymbol(({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    return document === undefined ? null : documentSymbols(analysisOf(document));
+  });
+  connection.languages.inlayHint.on(({ textDocument, range }) => {
+    const document = documents.get(textDocument.uri);
+    return document === undefined ? null : inlayHints(analysisOf(document), document.offsetAt(range.start), document.offsetAt(range.end));
+  });
+  connection.onCodeAction(({ textDocument, context }) => {
+    const document = documents.get(textDocument.uri);
+    return document === undefined ? null : codeActions(document, context.diagnostics);
+  });
+
   documents.listen(connection);
   connection.listen();
 }

@@ -78,6 +78,7 @@ interface Edit {
 /** Edits as fractions of the current length, so that every drawn edit applies to any text. */
 const edit = fc.record({
   at: fc.double({ min: 0, max: 1, noNaN: true }),
+  cursor: fc.double({ min: 0, max: 1, noNaN: true }),
   length: fc.nat({ max: 12 }),
   text: fc.oneof(fc.constantFrom(...SNIPPETS), fc.string({ maxLength: 3 }), fc.constant('')),
 });
@@ -100,7 +101,7 @@ afterAll(async () => {
 
 describe('dflc lsp under random edits', () => {
   let documents = 0;
-  it('publishes, after each edit, exactly what dflc check --json reports for the text', async () => {
+  it('publishes, after each edit, exactly what dflc check --json reports for the text, and answers every request', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...STARTS), fc.array(edit, { minLength: 1, maxLength: 8 }), async (start, edits) => {
         const uri = uriOf(`fuzz-${documents++}.dfl`);
@@ -113,6 +114,13 @@ describe('dflc lsp under random edits', () => {
           await client.change(uri, i + 2, [change]);
           const published = await client.diagnosticsFor(uri, i + 2);
           expect(published.diagnostics.map((d) => asRecord(d, uri, join(dir, 'fuzz.dfl')))).toEqual(await checkJson(dir, text));
+          // Every request answers on any text: a handler that threw would reject here.
+          const position = { textDocument: { uri }, position: positionAt(text, Math.floor(drawn.cursor * text.length)) };
+          for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/signatureHelp', 'textDocument/definition']) {
+            await client.request(method, position);
+          }
+          await client.request('textDocument/documentSymbol', { textDocument: { uri } });
+          await client.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
         }
         await client.close(uri);
       }),

@@ -1,13 +1,11 @@
+import { formatDefHead } from '../../../grammar/format.ts';
 import { suggest } from '../../../grammar/suggest.ts';
 import { PRIMITIVES } from '../../../compiler/surface/index.ts';
 import type { PreludeDef } from '../../../compiler/prelude.ts';
 import { loadStdlib } from '../../stdlib-loader.ts';
 import { UsageError, type Command } from '../command.ts';
 
-function signature(def: PreludeDef): string {
-  const params = def.decl.params.map((p) => (p.default ? `${p.name}=${p.default.value}` : p.name));
-  return `${def.decl.name}(${params.join(', ')})`;
-}
+const signature = (def: PreludeDef): string => formatDefHead(def.decl);
 
 /** The doc's first sentence, for the one-line listing. */
 function summaryOf(def: PreludeDef): string {

@@ -1,28 +1,10 @@
 import { resolve } from 'node:path';
-import type { SourceFile } from '../../../grammar/ast.ts';
-import { format } from '../../../grammar/format.ts';
 import { parse } from '../../../grammar/parse.ts';
-import { equalIgnoringSpans } from '../../../grammar/strip-spans.ts';
+import { verifiedFormat } from '../../../grammar/verified-format.ts';
 import { atomicWrite } from '../../io/atomic-write.ts';
 import { UsageError, type Command } from '../command.ts';
 import { readSource } from '../read-source.ts';
 import { hasErrors, reportDiagnostics } from '../report-diagnostics.ts';
-
-const commentTexts = (file: SourceFile): string => JSON.stringify(file.comments.map((c) => c.text.trimEnd()).sort());
-
-/**
- * A formatter bug must never cost a user their file: before the text is used, it has to parse
- * back to the same tree with the same comments.
- */
-function verifiedFormat(ast: SourceFile, file: string): string {
-  const text = format(ast);
-  const again = parse(text);
-  const same = equalIgnoringSpans(again.ast.statements, ast.statements) && commentTexts(again.ast) === commentTexts(ast);
-  if (hasErrors(again.diagnostics) || !same) {
-    throw new Error(`formatting '${file}' would change its meaning; the file was left as it is`);
-  }
-  return text;
-}
 
 export const fmtCommand: Command = {
   name: 'fmt',

@@ -1,0 +1,16 @@
+import { InlayHintKind, type InlayHint } from 'vscode-languageserver';
+import { formatShape } from '../../compiler/ir/shape.ts';
+import type { DocumentAnalysis } from './document-analysis.ts';
+
+/** `let g = gram(W)` shows `g: matrix[k, k]`: each let's shape after its name, within [from, to). */
+export function inlayHints(analysis: DocumentAnalysis, from: number, to: number): InlayHint[] {
+  const hints: InlayHint[] = [];
+  for (const s of analysis.ast.statements) {
+    if (s.kind !== 'let' || s.nameSpan.end.offset < from || s.nameSpan.end.offset > to) continue;
+    const shape = analysis.shapeOf(s.value.span);
+    if (shape === undefined) continue;
+    const end = s.nameSpan.end;
+    hints.push({ position: { line: end.line - 1, character: end.column - 1 }, label: `: ${formatShape(shape)}`, kind: InlayHintKind.Type });
+  }
+  return hints;
+}

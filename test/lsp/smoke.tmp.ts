@@ -1,0 +1,17 @@
+import { LspClient, uriOf } from './lsp-client.ts';
+const c = await LspClient.start();
+const uri = uriOf('h.dfl');
+const text = '## my def\ndef f(A, w=1) = w*fro2(A)\ninput W : [n, k]\nlet g = gram(W)\nlet c = cov(Z)\nminimize f(c, w=2) + ortho(Z) + fro2(g)\n';
+console.log(JSON.stringify(await c.open(uri, text)));
+const pos = (line: number, character: number) => ({ textDocument: { uri }, position: { line, character } });
+for (const [l, ch] of [[4, 9], [4, 5], [5, 12], [5, 22], [5, 9], [3, 13], [1, 20], [5, 15]]) console.log(l, ch, JSON.stringify(await c.request('textDocument/hover', pos(l, ch))));
+console.log(JSON.stringify(await c.request('textDocument/definition', pos(5, 22))));
+console.log(JSON.stringify(await c.request('textDocument/definition', pos(5, 15))));
+console.log(JSON.stringify(await c.request('textDocument/definition', pos(5, 37))));
+console.log(JSON.stringify(await c.request('textDocument/signatureHelp', pos(5, 16))));
+console.log(JSON.stringify(await c.request('textDocument/documentSymbol', { textDocument: { uri } })));
+console.log(JSON.stringify(await c.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } })));
+const items = await c.request<any[]>('textDocument/completion', pos(5, 16));
+console.log(items.length, JSON.stringify(items.slice(0, 6).map((i) => [i.label, i.kind, i.detail, i.sortText])));
+console.log(JSON.stringify(await c.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })));
+await c.stop();
