@@ -6,16 +6,18 @@ import type { ModuleImporter } from './tfjs/load-backend.ts';
 import { TfjsExecutor } from './tfjs/tfjs-executor.ts';
 
 /** What `--backend` accepts, in the order `auto` tries them (best first). */
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'onnx', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'onnx-webgpu', 'tensorflow', 'onnx', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
 
 /**
  * `auto`'s order. ONNX Runtime comes before tfjs-wasm: its CPU kernels are native and
  * multi-threaded (npm run bench:train measures both), and it ships with dflc; tfjs's native
- * packages come first when a user has installed them (a GPU for tensorflow-gpu).
+ * packages come first when a user has installed them (a GPU for tensorflow-gpu). A GPU through
+ * ORT's WebGPU provider comes before the CPU backends, but `auto` takes it only on a hardware
+ * adapter (webgpu-runtime.ts): a software one is slower than the CPU.
  */
-export const AUTO_ORDER: readonly ConcreteBackend[] = ['tensorflow-gpu', 'tensorflow', 'onnx', 'wasm', 'cpu'];
+export const AUTO_ORDER: readonly ConcreteBackend[] = ['tensorflow-gpu', 'onnx-webgpu', 'tensorflow', 'onnx', 'wasm', 'cpu'];
 
 export interface CreatedExecutor {
   readonly executor: Executor;
@@ -48,12 +50,16 @@ function onnxWayFromEnvironment(value: string | undefined): OrtWay | undefined {
   return value as OrtWay;
 }
 
-async function createOne(backend: ConcreteBackend, options: CreateExecutorOptions): Promise<{ executor: Executor; description: string }> {
-  const { executor, description } = await createEngine(backend, options);
+async function createOne(backend: ConcreteBackend, options: CreateExecutorOptions, auto: boolean): Promise<{ executor: Executor; description: string }> {
+  const { executor, description } = await createEngine(backend, options, auto);
   return { executor, description: `${description}; eigh: ${hostEighSolver()}` };
 }
 
-async function createEngine(backend: ConcreteBackend, options: CreateExecutorOptions): Promise<{ executor: Executor; description: string }> {
+async function createEngine(backend: ConcreteBackend, options: CreateExecutorOptions, auto: boolean): Promise<{ executor: Executor; description: string }> {
+  if (backend === 'onnx-webgpu') {
+    const executor = await OnnxExecutor.create({ provider: 'webgpu', auto });
+    return { executor, description: executor.description };
+  }
   if (backend === 'onnx') {
     const way = options.onnxWay ?? onnxWayFromEnvironment(process.env.DFLC_ONNX_WAY);
     const executor = await OnnxExecutor.create({
@@ -71,11 +77,11 @@ export async function createExecutor(choice: BackendChoice = 'auto', options: Cr
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
     throw new BackendUnavailableError(String(choice), `unknown backend '${choice}'; choose one of ${BACKEND_CHOICES.join(', ')}`);
   }
-  if (choice !== 'auto') return createOne(choice, options);
+  if (choice !== 'auto') return createOne(choice, options, false);
   const skipped: string[] = [];
   for (const backend of AUTO_ORDER) {
     try {
-      const { executor, description } = await createOne(backend, options);
+      const { executor, description } = await createOne(backend, options, true);
       return { executor, description: skipped.length === 0 ? description : `${description}; auto skipped ${skipped.join(', ')}` };
     } catch (error) {
       if (!(error instanceof BackendUnavailableError)) throw error;

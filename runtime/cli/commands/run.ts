@@ -66,7 +66,7 @@ Options:
       --lr X               Adam learning rate (default ${RUN_DEFAULTS.lr})
       --seed S             seed for initialisation and batch order (default ${RUN_DEFAULTS.seed})
       --backend B          ${BACKEND_CHOICES.join(', ')} (default auto: the first that loads,
-                           in this order)
+                           in this order; onnx-webgpu only on a hardware GPU adapter)
       --threads N          CPU threads inside each op on the onnx backend (default 0: one per
                            core); results agree to float32 rounding across thread counts, and are
                            bit-identical only for the same count

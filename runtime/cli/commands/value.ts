@@ -46,7 +46,8 @@ Options:
   --input NAME=PATH   bind an input to an .npy array (repeat for each input)
   --f64               evaluate in float64 on the reference backend
   --backend B         float32 engine: ${BACKEND_CHOICES.join(', ')} (default auto:
-                      tensorflow-gpu, then tensorflow, then onnx, then wasm, then cpu)
+                      tensorflow-gpu, then onnx-webgpu on a hardware GPU, then tensorflow,
+                      then onnx, then wasm, then cpu)
   --grad DIR          write the gradient for each input to DIR/NAME.npy
   --json              print {"value", "dtype", "backend"} as JSON on stdout
   -h, --help          show this help

@@ -1,51 +1,134 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { COMMON_CONFIG, OrtCallError, type OrtArray, type OrtRuntime, type SessionSettings, type StageSession } from './ort-session.ts';
+import { encodeModel } from '../../../compiler/backends/onnx/onnx-model.ts';
+import { COMMON_CONFIG, OrtCallError, type DeviceArray, type OrtArray, type OrtRuntime, type SessionSettings, type StageInput, type StageSession } from './ort-session.ts';
 
 /** onnxruntime-node's module, as typed (it is only ever imported dynamically, by load-ort.ts). */
 type Ort = typeof import('onnxruntime-node');
 
+/** Where sessions run: ORT's CPU provider, or its WebGPU provider (Dawn over Vulkan, Metal or D3D12). */
+export type ExecutionProvider = 'cpu' | 'webgpu';
+
+/** A tensor ORT keeps in a GPU buffer (the binding's `gpu-buffer` location). */
+class BindingDeviceArray implements DeviceArray {
+  constructor(readonly tensor: Tensor) {}
+  get dims(): readonly number[] {
+    return this.tensor.dims;
+  }
+  dispose(): void {
+    this.tensor.dispose();
+  }
+}
+
+/** A graph copying its float input (`device`, of rank `rank`) to its output (`host`). */
+export function identityModel(rank: number): Uint8Array {
+  const shape = Array.from({ length: rank }, (_, i) => `d${i}`);
+  return encodeModel({
+    name: 'dflc_identity',
+    nodes: [{ op: 'Identity', inputs: ['device'], outputs: ['host'] }],
+    inputs: [{ name: 'device', type: 'float', shape }],
+    outputs: [{ name: 'host', type: 'float', shape }],
+    initializers: [],
+  });
+}
+
+function ortError(error: unknown): OrtCallError {
+  return new OrtCallError(error instanceof Error ? error.message : String(error), { cause: error });
+}
+
 /**
- * ONNX Runtime through onnxruntime-node's JavaScript API. Inputs reach ORT without copies and
- * outputs are ORT preallocated outputs, so they land in the caller's arrays; the binding (1.30)
- * still copies each output into a fresh buffer on its way back, which is discarded here. That
- * copy, and the garbage collection it causes, is why the C API way is preferred when it loads.
+ * ONNX Runtime through onnxruntime-node's JavaScript API. On the CPU provider, inputs reach ORT
+ * without copies and outputs are ORT preallocated outputs, so they land in the caller's arrays;
+ * the binding (1.30) still copies each output into a fresh buffer on its way back, which is
+ * discarded here. That copy, and the garbage collection it causes, is why the C API way is
+ * preferred when it loads. On the WebGPU provider the session's device outputs stay in GPU
+ * buffers (`preferredOutputLocation: 'gpu-buffer'`) and are fed back as inputs as they are; the
+ * binding ignores preallocated host outputs there, so host outputs are copied into the caller's.
  */
-export function bindingRuntime(ort: Ort): OrtRuntime {
-  const tensor = (array: OrtArray): Tensor =>
+export function bindingRuntime(ort: Ort, provider: ExecutionProvider = 'cpu'): OrtRuntime {
+  const hostTensor = (array: OrtArray): Tensor =>
     array.data instanceof Float32Array ? new ort.Tensor('float32', array.data, [...array.dims]) : new ort.Tensor('int64', array.data, [...array.dims]);
+  const feed = (input: StageInput): Tensor => {
+    if (!('device' in input)) return hostTensor(input);
+    if (!(input.device instanceof BindingDeviceArray)) throw new OrtCallError(`input '${input.name}' is a device value of another runtime`);
+    return input.device.tensor;
+  };
+  const baseOptions: InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
+    logSeverityLevel: 4, // fatal only, as on the C API: failures reach the caller as errors
+    extra: { session: { intra_op: { allow_spinning: COMMON_CONFIG['session.intra_op.allow_spinning'] } } },
+    ...(provider === 'webgpu' ? { executionProviders: ['webgpu'] } : {}),
+  };
+  const open = async (model: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> => {
+    try {
+      return await ort.InferenceSession.create(model, options);
+    } catch (error) {
+      throw ortError(error);
+    }
+  };
+
+  // Downloads go through an Identity graph whose output comes to the host: reading a GPU
+  // tensor's data directly (Tensor.getData) aborts the process in onnxruntime-node 1.30.
+  const identities = new Map<number, Promise<InferenceSession>>();
+  const identity = (rank: number): Promise<InferenceSession> => {
+    let session = identities.get(rank);
+    if (session === undefined) {
+      session = open(identityModel(rank), baseOptions);
+      identities.set(rank, session);
+    }
+    return session;
+  };
+
   return {
     description: `onnxruntime-node ${ort.env.versions.common}`,
     async createSession(model: Uint8Array, settings: SessionSettings): Promise<StageSession> {
-      const options: InferenceSession.SessionOptions = {
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-        interOpNumThreads: 1,
-        logSeverityLevel: 4, // fatal only, as on the C API: failures reach the caller as errors
-        extra: { session: { intra_op: { allow_spinning: COMMON_CONFIG['session.intra_op.allow_spinning'] } } },
+      const deviceOutputs = provider === 'webgpu' ? (settings.deviceOutputs ?? []) : [];
+      const session = await open(model, {
+        ...baseOptions,
         ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads }),
-      };
-      let session: InferenceSession;
-      try {
-        session = await ort.InferenceSession.create(model, options);
-      } catch (error) {
-        throw new OrtCallError(error instanceof Error ? error.message : String(error), { cause: error });
-      }
+        ...(deviceOutputs.length === 0 ? {} : { preferredOutputLocation: Object.fromEntries(deviceOutputs.map((name) => [name, 'gpu-buffer' as const])) }),
+      });
       return {
         async run(inputs, outputs) {
           const feeds: Record<string, Tensor> = {};
-          for (const input of inputs) feeds[input.name] = tensor(input);
-          const fetches: Record<string, Tensor> = {};
-          for (const output of outputs) fetches[output.name] = tensor(output);
+          for (const input of inputs) feeds[input.name] = feed(input);
+          const devices = new Map<string, DeviceArray>();
           try {
-            await session.run(feeds, fetches);
+            if (provider === 'cpu') {
+              const fetches: Record<string, Tensor> = {};
+              for (const output of outputs) fetches[output.name] = hostTensor(output);
+              await session.run(feeds, fetches);
+            } else {
+              const results = await session.run(feeds, [...outputs.map((o) => o.name), ...deviceOutputs]);
+              for (const output of outputs) (output.data as Float32Array).set(results[output.name].data as Float32Array);
+              for (const name of deviceOutputs) devices.set(name, new BindingDeviceArray(results[name]));
+            }
           } catch (error) {
-            throw new OrtCallError(error instanceof Error ? error.message : String(error), { cause: error });
+            throw ortError(error);
           }
+          return devices;
         },
         release() {
           void session.release();
         },
       };
     },
+    ...(provider === 'cpu'
+      ? {}
+      : {
+          device: {
+            async download(value: DeviceArray, into: Float32Array): Promise<void> {
+              if (!(value instanceof BindingDeviceArray)) throw new OrtCallError('download: a device value of another runtime');
+              const session = await identity(value.dims.length);
+              try {
+                const { host } = await session.run({ device: value.tensor });
+                into.set(host.data as Float32Array);
+              } catch (error) {
+                throw ortError(error);
+              }
+            },
+          },
+        }),
   };
 }

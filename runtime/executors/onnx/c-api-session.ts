@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { COMMON_CONFIG, OrtCallError, type OrtArray, type OrtRuntime, type SessionSettings, type StageSession } from './ort-session.ts';
+import { COMMON_CONFIG, OrtCallError, type DeviceArray, type OrtRuntime, type SessionSettings, type StageInput, type StageSession } from './ort-session.ts';
 
 type Koffi = typeof import('koffi');
 /** An ORT object (OrtEnv*, OrtSession*, OrtValue*, OrtStatus*...), opaque on this side. */
@@ -149,6 +149,8 @@ export async function cApiRuntime(): Promise<OrtRuntime> {
   };
 }
 
+const NO_DEVICE_OUTPUTS: ReadonlyMap<string, DeviceArray> = new Map();
+
 function cApiSession(
   c: Functions,
   memoryInfo: Handle,
@@ -162,7 +164,9 @@ function cApiSession(
       if (released) throw new OrtCallError('run after release');
       // The values only borrow the arrays, and live only for this synchronous call.
       const values: Handle[] = [];
-      const value = (array: OrtArray): Handle => {
+      const value = (array: StageInput): Handle => {
+        // Sessions here run on the CPU provider, which never hands out device values.
+        if ('device' in array) throw new OrtCallError(`input '${array.name}' is a device value, which the C API way does not take`);
         const type = array.data instanceof Float32Array ? ELEMENT_FLOAT : ELEMENT_INT64;
         const shape = BigInt64Array.from(array.dims, (d) => BigInt(d));
         const handle = make((out) => c.createTensor(memoryInfo, array.data, array.data.byteLength, shape, array.dims.length, type, out));
@@ -187,6 +191,7 @@ function cApiSession(
       } finally {
         for (const handle of values) c.releaseValue(handle);
       }
+      return NO_DEVICE_OUTPUTS;
     },
     release() {
       if (released) return;

@@ -8,7 +8,9 @@ import { hostKernels } from '../host/host-kernels.ts';
 import { isProgramInput, opDef, runsOnHost, selectedPart } from '../../../compiler/ops/registry.ts';
 import { compileStage, type CompiledStage } from '../../../compiler/backends/onnx/compile-stage.ts';
 import { loadOrtRuntime, type OrtWay } from './load-ort.ts';
-import { OrtCallError, type OrtArray, type OrtRuntime, type StageSession } from './ort-session.ts';
+import { OrtCallError, type DeviceArray, type OrtArray, type OrtRuntime, type StageInput, type StageSession } from './ort-session.ts';
+import { loadWebgpuRuntime } from './webgpu-runtime.ts';
+import type { GpuAdapter } from '../gpu/vulkan-adapters.ts';
 import { planStages, type StagePlan } from '../../../compiler/backends/onnx/stages.ts';
 
 /** ONNX Runtime refused or failed a run; the message is its own, prefixed with the stage. */
@@ -19,8 +21,26 @@ export class OnnxRuntimeError extends Error {
 export interface OnnxExecutorOptions {
   /** Threads inside one op (ORT's intra-op pool); default: ORT's choice, one per physical core. */
   readonly threads?: number;
-  /** How to reach ORT (load-ort.ts); default: the C API, else onnxruntime-node's JavaScript API. */
+  /** How to reach ORT (load-ort.ts); default: the C API, else onnxruntime-node's JavaScript API. CPU provider only. */
   readonly way?: OrtWay;
+  /** ORT's execution provider: `cpu` (default) or `webgpu` (backend onnx-webgpu). */
+  readonly provider?: 'cpu' | 'webgpu';
+  /** With `webgpu`: chosen by `auto`, which takes a hardware adapter only (webgpu-runtime.ts). */
+  readonly auto?: boolean;
+}
+
+/** A value during a run: a host array, or one that a stage left on the device (onnx-webgpu). */
+type Value = Float32Tensor | DeviceTensor;
+interface DeviceTensor {
+  readonly shape: readonly number[];
+  readonly device: DeviceArray;
+}
+const onDevice = (value: Value): value is DeviceTensor => 'device' in value;
+
+/** Bytes that crossed between host and device since the executor was made; zero on the CPU provider. */
+export interface Transfers {
+  readonly toDevice: number;
+  readonly toHost: number;
 }
 
 /** ORT's own words for a failure; anything else (a bug here) with its type. */
@@ -44,6 +64,8 @@ interface Prepared {
   /** Selector nodes by the id of the host-op node they select from. */
   readonly selections: ReadonlyMap<number, readonly Node[]>;
   readonly outputs: Program['outputs'];
+  /** Written values that stay on the device (with a device runtime), by node id. */
+  readonly onDevice: ReadonlySet<number>;
 }
 
 /**
@@ -73,34 +95,83 @@ function selectionsOf(program: Program, plan: StagePlan): Map<number, Node[]> {
 }
 
 /**
- * The ONNX Runtime executor (CPU execution provider): each program is compiled once into one ONNX
- * graph per stage (stages.ts) and one inference session each; symbolic dimensions are graph inputs,
- * so a session serves every batch size. ORT reads inputs from the caller's arrays and writes
- * outputs into arrays made here (or given, for a loop's state); host ops (`eigh`) run on the host
- * in float64 between stages (host-kernels.ts), as on tfjs.
+ * With a device, every value a stage writes stays there except what the host needs at once: the
+ * inputs of host ops (`eigh`) and the program's scalar outputs (loss, terms), which a training
+ * step reads every time. Other outputs (gradients, embeddings, the training state) come to the
+ * host only when asked for.
+ */
+function deviceWrites(program: Program, plan: StagePlan): Set<number> {
+  const hostNeeds = new Set<number>(plan.hostNodes.flatMap(({ node }) => node.inputs.map((input) => input.id)));
+  for (const output of program.outputs) if (output.node.shape.length === 0) hostNeeds.add(output.node.id);
+  return new Set(plan.stages.flatMap((stage) => stage.writes.map((node) => node.id)).filter((id) => !hostNeeds.has(id)));
+}
+
+/** Frees each device value among `values` once, except those in `keep`. */
+function disposeDevice(values: Iterable<Value>, keep: ReadonlySet<DeviceArray> = new Set()): void {
+  const seen = new Set<DeviceArray>(keep);
+  for (const value of values) {
+    if (!onDevice(value) || seen.has(value.device)) continue;
+    seen.add(value.device);
+    value.device.dispose();
+  }
+}
+
+/**
+ * The ONNX Runtime executor: each program is compiled once into one ONNX graph per stage
+ * (stages.ts) and one inference session each; symbolic dimensions are graph inputs, so a session
+ * serves every batch size. On the CPU provider ORT reads inputs from the caller's arrays and
+ * writes outputs into arrays made here (or given, for a loop's state). On the WebGPU provider
+ * (backend onnx-webgpu) the values between stages and a loop's state stay in GPU buffers, and
+ * only inputs, host-op operands and what the caller reads cross (counted in `transfers`). Host
+ * ops (`eigh`) run on the host in float64 between stages (host-kernels.ts), as on tfjs.
  */
 export class OnnxExecutor implements Executor {
-  readonly backend = 'onnx';
+  readonly backend: 'onnx' | 'onnx-webgpu';
   private readonly prepared = new WeakMap<Program, Promise<Prepared>>();
   private readonly sessions = new Set<StageSession>();
   // A program that is garbage takes its sessions (native memory) with it: an executor that
   // evaluates many programs does not accumulate them until dispose.
   private readonly released = new FinalizationRegistry<readonly StageSession[]>((sessions) => this.release(sessions));
   private disposed = false;
+  private moved = { toDevice: 0, toHost: 0 };
 
   private constructor(
     private readonly runtime: OrtRuntime,
     private readonly options: OnnxExecutorOptions,
-  ) {}
+    /** The GPU adapter (onnx-webgpu), where it could be listed. */
+    readonly adapter?: GpuAdapter,
+  ) {
+    this.backend = runtime.device === undefined ? 'onnx' : 'onnx-webgpu';
+  }
 
   static async create(options: OnnxExecutorOptions = {}): Promise<OnnxExecutor> {
+    if (options.provider === 'webgpu') {
+      const { runtime, adapter } = await loadWebgpuRuntime(options.auto ?? false);
+      return new OnnxExecutor(runtime, options, adapter);
+    }
     return new OnnxExecutor(await loadOrtRuntime(options.way), options);
   }
 
-  /** One line for the user, e.g. `onnx (onnxruntime 1.30.0 C API, CPU, 2 threads)`. */
+  /**
+   * One line for the user, e.g. `onnx (onnxruntime 1.30.0 C API, CPU, 2 threads)` or
+   * `onnx-webgpu (onnxruntime-node 1.30.0, WebGPU, adapter llvmpipe (LLVM 15.0.6, 256 bits), software)`.
+   */
   get description(): string {
+    if (this.backend === 'onnx-webgpu') {
+      const adapter = this.adapter === undefined ? 'adapter not inspected' : `adapter ${this.adapter.name}, ${this.adapter.type === 'cpu' ? 'software' : this.adapter.type}`;
+      return `onnx-webgpu (${this.runtime.description}, ${adapter})`;
+    }
     const threads = this.options.threads === undefined ? 'threads: one per core' : `${this.options.threads} thread${this.options.threads === 1 ? '' : 's'}`;
     return `onnx (${this.runtime.description}, CPU, ${threads})`;
+  }
+
+  /** Bytes moved between host and device so far (a step's traffic is the difference across it). */
+  get transfers(): Transfers {
+    return { ...this.moved };
+  }
+
+  private count(direction: keyof Transfers, bytes: number): void {
+    if (this.runtime.device !== undefined) this.moved[direction] += bytes;
   }
 
   private prepare(program: Program): Promise<Prepared> {
@@ -109,13 +180,15 @@ export class OnnxExecutor implements Executor {
       prepared = (async () => {
         const plan = planStages(program);
         const stages = plan.stages.map((stage, i) => compileStage(stage, `dflc_stage_${i}`));
-        const settings = this.options.threads === undefined ? {} : { threads: this.options.threads };
+        const onDevice = this.runtime.device === undefined ? new Set<number>() : deviceWrites(program, plan);
         const sessions: (StageSession | undefined)[] = [];
         for (const [s, stage] of stages.entries()) {
           if (stage.writeNames.size === 0) {
             sessions.push(undefined);
             continue;
           }
+          const deviceOutputs = plan.stages[s].writes.filter((node) => onDevice.has(node.id)).map((node) => stage.writeNames.get(node.id)!);
+          const settings = { ...(this.options.threads === undefined ? {} : { threads: this.options.threads }), deviceOutputs };
           let session: StageSession;
           try {
             session = await this.runtime.createSession(stage.model, settings);
@@ -127,7 +200,7 @@ export class OnnxExecutor implements Executor {
           sessions.push(session);
         }
         this.released.register(program, sessions.filter((session) => session !== undefined));
-        return { plan, stages, sessions, idChecks: idChecks(plan), selections: selectionsOf(program, plan), outputs: program.outputs };
+        return { plan, stages, sessions, idChecks: idChecks(plan), selections: selectionsOf(program, plan), outputs: program.outputs, onDevice };
       })();
       this.prepared.set(program, prepared);
       prepared.catch(() => this.prepared.delete(program));
@@ -136,109 +209,152 @@ export class OnnxExecutor implements Executor {
   }
 
   /** Checks the arrays against the program and binds its symbolic dimensions. */
-  private bind(program: Program, inputs: ReadonlyMap<string, Float32Tensor>, sizes?: ReadonlyMap<string, number>): Map<string, number> {
+  private bind(program: Program, inputs: ReadonlyMap<string, Value>, sizes?: ReadonlyMap<string, number>): Map<string, number> {
     if (this.disposed) throw new Error('OnnxExecutor: run after dispose');
     for (const [name, input] of inputs) {
       const size = input.shape.reduce((a, b) => a * b, 1);
-      if (input.data.length !== size) throw new InputShapeError(`input '${name}' has ${input.data.length} values for shape [${input.shape.join(', ')}]`);
+      if (!onDevice(input) && input.data.length !== size) throw new InputShapeError(`input '${name}' has ${input.data.length} values for shape [${input.shape.join(', ')}]`);
     }
     return bindSizes(program, new Map([...inputs].map(([name, t]) => [name, t.shape])), sizes);
   }
 
+  /** `value` on the host: itself, or a fresh array downloaded from the device. */
+  private async host(value: Value): Promise<Float32Tensor> {
+    if (!onDevice(value)) return value;
+    const data = new Float32Array(value.shape.reduce((a, b) => a * b, 1));
+    await this.runtime.device!.download(value.device, data);
+    this.count('toHost', data.byteLength);
+    return { shape: value.shape, data };
+  }
+
   /**
    * Runs the stages and the host ops between them; returns the value of every node
-   * a stage wrote or the host made, by node id. `into` holds arrays that some written values are
-   * delivered into, instead of arrays of their own; `scratch`, arrays from an earlier step to
-   * reuse for the other written values where the size still fits (and keeps the new ones).
+   * a stage wrote or the host made, by node id (the caller owns the device values among them).
+   * `into` holds arrays that some written values are delivered into, instead of arrays of their
+   * own; `scratch`, arrays from an earlier step to reuse for the other written values where the
+   * size still fits (and keeps the new ones).
    */
   private async execute(
     prepared: Prepared,
-    inputs: ReadonlyMap<string, Float32Tensor>,
+    inputs: ReadonlyMap<string, Value>,
     bound: ReadonlyMap<string, number>,
     into: ReadonlyMap<number, Float32Array> = new Map(),
     scratch?: Map<number, Float32Array>,
-  ): Promise<Map<number, Float32Tensor>> {
+  ): Promise<Map<number, Value>> {
     const dim = (d: Dim): number => {
       if (typeof d === 'number') return d;
       const size = bound.get(d);
       if (size === undefined) throw new InputShapeError(`dimension '${d}' is not bound by any input's shape`);
       return size;
     };
-    for (const check of prepared.idChecks) checkRowIds(check.label, inputs.get(check.input)!.data, dim(check.rows));
-
-    const values = new Map<number, Float32Tensor>();
-    const valueOf = (node: Node): Float32Tensor => {
+    const values = new Map<number, Value>();
+    const valueOf = (node: Node): Value => {
       const value = values.get(node.id) ?? (isProgramInput(node.op) ? inputs.get(String(node.attrs.name)) : undefined);
       if (value === undefined) throw new TypeError(`onnx: no value for '${node.op}' node ${node.id}`);
       return value;
     };
-    for (let s = 0; s < prepared.stages.length; s++) {
-      const stage = prepared.stages[s];
-      const feeds: OrtArray[] = [];
-      for (const node of prepared.plan.stages[s].reads) {
-        const { shape, data } = valueOf(node);
-        feeds.push({ name: stage.readNames.get(node.id)!, data, dims: shape });
-      }
-      for (const [d, name] of stage.dimNames) feeds.push({ name, data: BigInt64Array.of(BigInt(dim(d))), dims: [1] });
-      if (stage.writeNames.size > 0) {
-        const outputs: OrtArray[] = [];
-        for (const node of prepared.plan.stages[s].writes) {
-          const shape = node.shape.map(dim);
-          const size = shape.reduce((a, b) => a * b, 1);
-          let data = into.get(node.id) ?? scratch?.get(node.id);
-          if (data?.length !== size) {
-            data = new Float32Array(size);
-            scratch?.set(node.id, data);
+    try {
+      for (const check of prepared.idChecks) checkRowIds(check.label, (await this.host(inputs.get(check.input)!)).data, dim(check.rows));
+      for (let s = 0; s < prepared.stages.length; s++) {
+        const stage = prepared.stages[s];
+        const feeds: StageInput[] = [];
+        for (const node of prepared.plan.stages[s].reads) {
+          const value = valueOf(node);
+          const name = stage.readNames.get(node.id)!;
+          if (onDevice(value)) {
+            feeds.push({ name, device: value.device });
+          } else {
+            feeds.push({ name, data: value.data, dims: value.shape });
+            this.count('toDevice', value.data.byteLength);
           }
-          values.set(node.id, { shape, data });
-          outputs.push({ name: stage.writeNames.get(node.id)!, data, dims: shape });
         }
-        try {
-          await prepared.sessions[s]!.run(feeds, outputs);
-        } catch (error) {
-          throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${ortMessage(error)}`, { cause: error });
+        for (const [d, name] of stage.dimNames) {
+          feeds.push({ name, data: BigInt64Array.of(BigInt(dim(d))), dims: [1] });
+          this.count('toDevice', BigInt64Array.BYTES_PER_ELEMENT);
+        }
+        if (stage.writeNames.size > 0) {
+          const outputs: OrtArray[] = [];
+          for (const node of prepared.plan.stages[s].writes) {
+            if (prepared.onDevice.has(node.id)) continue;
+            const shape = node.shape.map(dim);
+            const size = shape.reduce((a, b) => a * b, 1);
+            let data = into.get(node.id) ?? scratch?.get(node.id);
+            if (data?.length !== size) {
+              data = new Float32Array(size);
+              scratch?.set(node.id, data);
+            }
+            values.set(node.id, { shape, data });
+            outputs.push({ name: stage.writeNames.get(node.id)!, data, dims: shape });
+            this.count('toHost', data.byteLength);
+          }
+          let devices: ReadonlyMap<string, DeviceArray>;
+          try {
+            devices = await prepared.sessions[s]!.run(feeds, outputs);
+          } catch (error) {
+            throw new OnnxRuntimeError(`onnxruntime, stage ${s + 1} of ${prepared.stages.length}: ${ortMessage(error)}`, { cause: error });
+          }
+          for (const node of prepared.plan.stages[s].writes) {
+            if (prepared.onDevice.has(node.id)) values.set(node.id, { shape: node.shape.map(dim), device: devices.get(stage.writeNames.get(node.id)!)! });
+          }
+        }
+        for (const { node, after } of prepared.plan.hostNodes) {
+          if (after !== s || !runsOnHost(node.op)) continue;
+          const operands = await Promise.all(node.inputs.map((input) => this.host(valueOf(input))));
+          const parts = hostKernels[node.op](operands);
+          for (const selection of prepared.selections.get(node.id) ?? []) values.set(selection.id, parts[selectedPart(selection.op)!]);
         }
       }
-      for (const { node, after } of prepared.plan.hostNodes) {
-        if (after !== s || !runsOnHost(node.op)) continue;
-        const parts = hostKernels[node.op](node.inputs.map(valueOf));
-        for (const selection of prepared.selections.get(node.id) ?? []) values.set(selection.id, parts[selectedPart(selection.op)!]);
-      }
+      for (const output of prepared.outputs) values.set(output.node.id, valueOf(output.node));
+      return values;
+    } catch (error) {
+      const given = new Set([...inputs.values()].filter(onDevice).map((value) => value.device));
+      disposeDevice(values.values(), given);
+      throw error;
     }
-    for (const output of prepared.outputs) values.set(output.node.id, valueOf(output.node));
-    return values;
   }
 
   async run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>, sizes?: ReadonlyMap<string, number>): Promise<Map<string, Float32Tensor>> {
     const bound = this.bind(program, inputs, sizes);
     const prepared = await this.prepare(program);
     const values = await this.execute(prepared, inputs, bound);
-    const callerBuffers = new Set<ArrayBufferLike>([...inputs.values()].map((t) => t.data.buffer));
-    const handedOut = new Set<ArrayBufferLike>();
-    const result = new Map<string, Float32Tensor>();
-    for (const { name, node } of program.outputs) {
-      const value = values.get(node.id)!;
-      let data = value.data;
-      if (callerBuffers.has(data.buffer) || handedOut.has(data.buffer)) data = data.slice();
-      handedOut.add(data.buffer);
-      result.set(name, { shape: [...value.shape], data });
+    try {
+      const callerBuffers = new Set<ArrayBufferLike>([...inputs.values()].map((t) => t.data.buffer));
+      const handedOut = new Set<ArrayBufferLike>();
+      const result = new Map<string, Float32Tensor>();
+      for (const { name, node } of program.outputs) {
+        const value = await this.host(values.get(node.id)!);
+        let data = value.data;
+        if (callerBuffers.has(data.buffer) || handedOut.has(data.buffer)) data = data.slice();
+        handedOut.add(data.buffer);
+        result.set(name, { shape: [...value.shape], data });
+      }
+      return result;
+    } finally {
+      disposeDevice(values.values());
     }
-    return result;
   }
 
   /**
-   * The state lives in two sets of arrays: a step reads one (ORT takes inputs without a copy) and
-   * the carried outputs are delivered into the other, then they swap, so the state never travels
-   * through new arrays and a failed step leaves the current set untouched. (Through the C API ORT
-   * writes straight into them; onnxruntime-node's binding also copies each output once more.)
+   * On the host, the state lives in two sets of arrays: a step reads one (ORT takes inputs without
+   * a copy) and the carried outputs are delivered into the other, then they swap, so the state
+   * never travels through new arrays and a failed step leaves the current set untouched. (Through
+   * the C API ORT writes straight into them; onnxruntime-node's binding also copies each output
+   * once more.) On a device, a carried output stays in the GPU buffer a step wrote it to and is
+   * the next step's input; the previous step's buffers are freed once a step has succeeded.
    */
   async loop(program: Program, options: LoopOptions): Promise<ExecutorLoop> {
     const plan = checkLoop(program, options);
     const prepared = await this.prepare(program);
     const outputNode = new Map(program.outputs.map((o) => [o.name, o.node]));
     const copy = (t: Float32Tensor): Float32Tensor => ({ shape: [...t.shape], data: t.data.slice() });
-    let current: Map<string, Float32Tensor> | undefined = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
-    let spare = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
+    const first = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
+    const second = new Map([...options.initial].map(([name, t]) => [name, copy(t)]));
+    let current: Map<string, Value> | undefined = new Map(first);
+    /** The host array set that the current state of `input` is not in: where its next value goes. */
+    const spare = (state: ReadonlyMap<string, Value>, input: string): Float32Tensor => {
+      const now = state.get(input)!;
+      return !onDevice(now) && now.data === first.get(input)!.data ? second.get(input)! : first.get(input)!;
+    };
     // Values a step writes that are neither carried nor handed out (they are read back as copies)
     // live in arrays kept from step to step: a fresh set each step would cost page faults and
     // collections for nothing.
@@ -259,34 +375,50 @@ export class OnnxExecutor implements Executor {
         if (busy) throw new LoopError('step: the previous step has not finished');
         busy = true;
         try {
-          const all = new Map([...inputs, ...state]);
+          const all = new Map<string, Value>([...inputs, ...state]);
           const bound = this.bind(program, all, options.sizes);
           const into = new Map<number, Float32Array>();
           for (const [id, inputNames] of feeds) {
-            if (inputNames.length === 1) into.set(id, spare.get(inputNames[0])!.data);
+            if (inputNames.length === 1) into.set(id, spare(state, inputNames[0]).data);
           }
           const values = await this.execute(prepared, all, bound, into, scratch);
-          if (current !== state) throw new LoopError('the loop was disposed during the step');
-          for (const [output, input] of plan.carry) {
-            const value = values.get(outputNode.get(output)!.id)!;
-            const target = spare.get(input)!;
-            if (value.data !== target.data) target.data.set(value.data);
+          const next = new Map<string, Value>();
+          try {
+            if (current !== state) throw new LoopError('the loop was disposed during the step');
+            for (const [output, input] of plan.carry) {
+              const value = values.get(outputNode.get(output)!.id)!;
+              if (onDevice(value)) {
+                next.set(input, value);
+                continue;
+              }
+              const target = spare(state, input);
+              if (value.data !== target.data) target.data.set(value.data);
+              next.set(input, target);
+            }
+            const result = new Map<string, Float32Tensor>();
+            for (const name of read) {
+              const value = values.get(outputNode.get(name)!.id)!;
+              result.set(name, onDevice(value) ? await this.host(value) : { shape: [...value.shape], data: value.data.slice() });
+            }
+            current = next;
+            return result;
+          } finally {
+            // What the step made and did not keep goes, and on success the state it replaced.
+            const kept = new Set([...(current === next ? next : state).values()].filter(onDevice).map((value) => value.device));
+            disposeDevice([...values.values(), ...(current === next ? state.values() : [])], kept);
           }
-          const result = new Map<string, Float32Tensor>();
-          for (const name of read) {
-            const value = values.get(outputNode.get(name)!.id)!;
-            result.set(name, { shape: [...value.shape], data: value.data.slice() });
-          }
-          const next = spare;
-          spare = state;
-          current = next;
-          return result;
         } finally {
           busy = false;
         }
       },
-      state: async () => new Map([...live()].map(([name, t]) => [name, copy(t)])),
+      state: async () => {
+        const state = live();
+        const arrays = new Map<string, Float32Tensor>();
+        for (const [name, value] of state) arrays.set(name, onDevice(value) ? await this.host(value) : copy(value));
+        return arrays;
+      },
       dispose: () => {
+        if (current !== undefined) disposeDevice(current.values());
         current = undefined;
       },
     };

@@ -12,17 +12,34 @@ export interface OrtArray {
   readonly dims: readonly number[];
 }
 
+/**
+ * A value that a run left on the execution provider's device (a GPU buffer) for a later run to
+ * read, without a trip through the host. Opaque: only the runtime that made it can use it.
+ */
+export interface DeviceArray {
+  readonly dims: readonly number[];
+  /** Frees the device memory; the value must not be used after. */
+  dispose(): void;
+}
+
+/** A graph input: a host array, or a value an earlier run left on the device. */
+export type StageInput = OrtArray | { readonly name: string; readonly device: DeviceArray };
+
 export interface SessionSettings {
   /** Threads inside one op (ORT's intra-op pool); undefined: ORT's choice, one per physical core. */
   readonly threads?: number;
+  /** Outputs that stay on the device (a runtime with a device only); the others come to the host. */
+  readonly deviceOutputs?: readonly string[];
 }
 
 export interface StageSession {
   /**
    * Runs the graph once. Every output named in `outputs` is written into its array, which must
-   * have the output's size; ORT's own error (a shape mismatch, a bad index) is thrown as it says it.
+   * have the output's size; the session's device outputs (SessionSettings.deviceOutputs) are
+   * returned by name, owned by the caller. ORT's own error (a shape mismatch, a bad index) is
+   * thrown as it says it.
    */
-  run(inputs: readonly OrtArray[], outputs: readonly OrtArray[]): Promise<void>;
+  run(inputs: readonly StageInput[], outputs: readonly OrtArray[]): Promise<ReadonlyMap<string, DeviceArray>>;
   /** Frees the native session; the session must not be run afterwards. */
   release(): void;
 }
@@ -32,6 +49,8 @@ export interface OrtRuntime {
   /** e.g. `onnxruntime 1.30.0 C API`, for the executor's one-line description. */
   readonly description: string;
   createSession(model: Uint8Array, settings: SessionSettings): Promise<StageSession>;
+  /** Present when sessions run on a device (WebGPU): copies a device value into a host array of its size. */
+  readonly device?: { download(value: DeviceArray, into: Float32Array): Promise<void> };
 }
 
 /** ORT refused or failed; the message is its own. */

@@ -16,10 +16,8 @@ describe('createExecutor', () => {
     const { executor, description } = await createExecutor('auto', { importer: absent });
     expect(executor.backend).toBe('onnx');
     expect(description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, threads: one per core\); eigh: (LAPACK dsyevd|JavaScript Householder).*; auto skipped /);
-    expect(description).toContain(
-      'auto skipped tensorflow-gpu (needs the package @tensorflow/tfjs-node-gpu, which is not installed), ' +
-        'tensorflow (needs the package @tensorflow/tfjs-node, which is not installed)',
-    );
+    expect(description).toContain('auto skipped tensorflow-gpu (needs the package @tensorflow/tfjs-node-gpu, which is not installed), onnx-webgpu (');
+    expect(description).toContain('), tensorflow (needs the package @tensorflow/tfjs-node, which is not installed)');
     executor.dispose();
   });
 
@@ -52,7 +50,7 @@ describe('createExecutor', () => {
   });
 
   it('names every choice for an unknown backend, and the install hint for an absent one', async () => {
-    await expect(createExecutor('webgl' as BackendChoice)).rejects.toThrow("unknown backend 'webgl'; choose one of auto, tensorflow-gpu, tensorflow, onnx, wasm, cpu");
+    await expect(createExecutor('webgl' as BackendChoice)).rejects.toThrow("unknown backend 'webgl'; choose one of auto, tensorflow-gpu, onnx-webgpu, tensorflow, onnx, wasm, cpu");
     await expect(createExecutor('tensorflow', { importer: absent })).rejects.toThrow(BackendUnavailableError);
     await expect(createExecutor('tensorflow', { importer: absent })).rejects.toThrow('npm install @tensorflow/tfjs-node`');
   });
