@@ -1,5 +1,6 @@
 import type { Node } from '../../ir/node.ts';
 import { sameShape } from '../../ir/shape.ts';
+import { foldedTransposes, lowerFolded } from './folded-transposes.ts';
 import { GraphEmitter } from './graph-emitter.ts';
 import { isGraphOp } from '../../ops/registry.ts';
 import { onnxLowerings, scatterInto } from './lowering.ts';
@@ -89,6 +90,7 @@ export function lowerStage(stage: Stage, name: string): LoweredStage {
   }
   const absorbed = absorbedScatters(stage);
   const implicit = implicitBroadcasts(stage, absorbed);
+  const transposes = foldedTransposes(stage);
   // A broadcast's source as the operand of an elementwise op: a vector [c] broadcasts against
   // [r, c] as it is, a column source [r] needs the shape [r, 1], a scalar is a scalar.
   const operand = (node: Node, input: Node): string => {
@@ -101,7 +103,11 @@ export function lowerStage(stage: Stage, name: string): LoweredStage {
     if (!isGraphOp(node.op)) {
       throw new TypeError(`onnx: '${node.op}' cannot be part of a graph (stages.ts keeps it on the host)`);
     }
-    if (absorbed.has(node.id)) continue;
+    if (absorbed.has(node.id) || transposes.skipped.has(node.id)) continue;
+    if (transposes.folds(node)) {
+      values.set(node.id, lowerFolded(e, node, transposes, (input) => values.get(input.id)!));
+      continue;
+    }
     const into = node.op === 'add' ? node.inputs.find((input) => absorbed.has(input.id)) : undefined;
     if (into !== undefined) {
       const base = node.inputs[0] === into ? node.inputs[1] : node.inputs[0];

@@ -63,6 +63,14 @@ export function planStages(program: Program): StagePlan {
     else if (isGraphOp(node.op)) for (const input of node.inputs) mark(readAt, input, Math.max(0, stage.get(node.id)!));
   }
   for (const output of program.outputs) mark(hostAt, output.node, count - 1);
+  // A transpose is built in every stage that reads it, from its input (which crosses instead):
+  // ONNX Runtime's Gemm reads operands transposed for free (folded-transposes.ts), so a copy that
+  // only feeds products is never built, where a transposed n×d value crossing a host op would be.
+  const copiedAt = (node: Node): Set<number> => new Set([...(readAt.get(node.id) ?? []), ...(hostAt.get(node.id) ?? [])]);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    if (perStage(node, stage)) for (const at of copiedAt(node)) mark(readAt, node.inputs[0], at);
+  }
 
   const nodes: Node[][] = Array.from({ length: count }, () => []);
   const reads: Set<Node>[] = Array.from({ length: count }, () => new Set());
@@ -71,8 +79,8 @@ export function planStages(program: Program): StagePlan {
     if (!isGraphOp(node.op)) continue;
     const own = stage.get(node.id)!;
     const host = hostAt.get(node.id) ?? new Set<number>();
-    if (own === FREE) {
-      for (const s of new Set([...(readAt.get(node.id) ?? []), ...host])) nodes[s].push(node);
+    if (own === FREE || perStage(node, stage)) {
+      for (const s of copiedAt(node)) nodes[s].push(node);
       for (const s of host) writes[s].add(node);
       continue;
     }
@@ -90,4 +98,9 @@ export function planStages(program: Program): StagePlan {
     stages: nodes.map((list, s) => ({ nodes: list, reads: [...reads[s]], writes: [...writes[s]] })),
     hostNodes,
   };
+}
+
+/** A transpose of a computed value: built by each stage that reads it, as a constant is. */
+function perStage(node: Node, stage: ReadonlyMap<number, number>): boolean {
+  return node.op === 'transpose' && stage.get(node.inputs[0].id) !== FREE;
 }

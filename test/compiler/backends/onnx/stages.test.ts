@@ -58,6 +58,10 @@ describe('planStages', () => {
     const plan = planStages(card);
     expect(plan.stages).toHaveLength(2);
     expect(plan.hostNodes.map((e) => e.after)).toEqual([0]);
+    // Transposes are built where they are read (Gemm folds them), never passed between stages.
+    const crossing = plan.stages.flatMap((stage) => [...stage.reads, ...stage.writes]).filter((n) => n.op === 'transpose');
+    expect(crossing).toEqual([]);
+    expect(plan.stages.every((stage) => stage.nodes.some((n) => n.op === 'transpose'))).toBe(true);
     expect(violation(card, plan)).toBeUndefined();
     const b = new IrBuilder();
     const z = b.make('input', [], { name: 'Z', shape: ['n', 'd'] });
