@@ -18,6 +18,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'value', load: async () => (await import('./value.ts')).valueCommand },
   { name: 'synth', load: async () => (await import('./synth.ts')).synthCommand },
   { name: 'run', load: async () => (await import('./run.ts')).runCommand },
+  { name: 'embed', load: async () => (await import('./embed.ts')).embedCommand },
   { name: 'lsp', load: async () => (await import('./lsp.ts')).lspCommand },
 ];
 
