@@ -69,6 +69,7 @@ table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-
 th, td { padding: 3px 10px; border-bottom: 1px solid #eaeef2; text-align: right; white-space: nowrap; }
 th { border-bottom: 1px solid #8c959f; }
 th:first-child, td:first-child { text-align: left; }
+table.explained td:last-child, table.explained th:last-child { text-align: left; color: #57606a; }
 ul.notes { color: #57606a; padding-left: 18px; }
 svg.chart { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; overflow: visible; }
 svg .chart-title { font-size: 13px; font-weight: 600; fill: #1b1f24; }

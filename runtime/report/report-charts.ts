@@ -14,6 +14,7 @@ export function spectrumChart(runs: readonly ReportRun[]): string {
     xLabel: 'eigenvalue index, largest first',
     yLabel: 'eigenvalue (log)',
     yLog: true,
+    xCounts: true,
     series: runs.map((r) => ({ name: r.label, points: r.spectrum.map((v, i) => [i + 1, v] as const) })),
   });
 }
@@ -24,6 +25,7 @@ export function lossAndTermsChart(run: ReportRun): string {
     id: 'loss',
     title: 'Training loss and its terms',
     xLabel: 'step',
+    xCounts: true,
     yLabel: 'value',
     series: [{ name: 'loss', points: run.curves.loss }, ...run.curves.terms],
   });
@@ -31,7 +33,7 @@ export function lossAndTermsChart(run: ReportRun): string {
 
 /** Several runs' losses (their terms differ from objective to objective, so only the total). */
 export function lossChart(runs: readonly ReportRun[]): string {
-  return lineChart({ id: 'loss', title: 'Training loss', xLabel: 'step', yLabel: 'loss', series: runs.map((r) => ({ name: r.label, points: r.curves.loss })) });
+  return lineChart({ id: 'loss', title: 'Training loss', xLabel: 'step', xCounts: true, yLabel: 'loss', series: runs.map((r) => ({ name: r.label, points: r.curves.loss })) });
 }
 
 export function trainingRankChart(runs: readonly ReportRun[]): string {
@@ -39,6 +41,7 @@ export function trainingRankChart(runs: readonly ReportRun[]): string {
     id: 'training-rank',
     title: 'Effective rank of the batch embedding during training',
     xLabel: 'step',
+    xCounts: true,
     yLabel: 'effective rank',
     series: runs.map((r) => ({ name: r.label, points: r.curves.effectiveRank })),
   });
@@ -49,6 +52,7 @@ export function ckaChart(runs: readonly ReportRun[]): string {
     id: 'stability-cka',
     title: 'Temporal stability: CKA of window t with t+1',
     xLabel: 'window t',
+    xCounts: true,
     yLabel: 'linear CKA',
     series: stabilitySeries(runs, (s, i) => s.cka_consecutive[i]),
   });
@@ -60,6 +64,7 @@ export function anglesChart(runs: readonly ReportRun[]): string {
     id: 'stability-angles',
     title: `Temporal stability: mean principal angle, top-${k ?? 'k'} subspaces`,
     xLabel: 'window t',
+    xCounts: true,
     yLabel: 'degrees (0 = same subspace)',
     series: stabilitySeries(runs, (s, i) => mean(s.principal_angles_deg[i])),
   });

@@ -39,7 +39,7 @@ export function renderRunReport(run: ReportRun): string {
             ['stable rank', fixed(r.geometry.stable_rank, 2), 'sum of eigenvalues over the largest'],
             ['condition number', sig(r.geometry.condition_number), `largest over smallest eigenvalue (smallest floored at ${r.geometry.condition_floor} × largest)`],
           ],
-          'numbers explained',
+          'explained',
         ),
     ),
     section(

@@ -22,6 +22,8 @@ export interface LineChartSpec {
   readonly series: readonly LineSeries[];
   readonly xLog?: boolean;
   readonly yLog?: boolean;
+  /** The x values are counts (steps, windows, indices): no ticks between whole numbers. */
+  readonly xCounts?: boolean;
   readonly width?: number;
   readonly height?: number;
 }
@@ -38,7 +40,7 @@ export function lineChart(spec: LineChartSpec): string {
   const hidden = spec.series.reduce((n, s) => n + s.points.length, 0) - shown.length;
   if (shown.length === 0) return frame(spec.id, spec.title, width, 64, text({ x: 8, y: 44, class: 'note' }, 'no data to plot'));
 
-  const xs = makeScale(Math.min(...shown.map((p) => p[0])), Math.max(...shown.map((p) => p[0])), spec.xLog ?? false);
+  const xs = makeScale(Math.min(...shown.map((p) => p[0])), Math.max(...shown.map((p) => p[0])), spec.xLog ?? false, spec.xCounts ? 1 : 0);
   const ys = makeScale(Math.min(...shown.map((p) => p[1])), Math.max(...shown.map((p) => p[1])), spec.yLog ?? false);
   const X = (v: number): number => MARGIN.left + xs.unit(v) * plotW;
   const Y = (v: number): number => MARGIN.top + (1 - ys.unit(v)) * plotH;

@@ -13,13 +13,17 @@ export interface Scale {
   readonly unit: (value: number) => number;
 }
 
-/** A scale covering [lo, hi]; a log scale needs lo > 0. Equal (or nearly equal) ends are widened so the axis has length. */
-export function makeScale(lo: number, hi: number, log: boolean): Scale {
+/**
+ * A scale covering [lo, hi]; a log scale needs lo > 0. Equal (or nearly equal) ends are widened so
+ * the axis has length. `minStep` bounds a linear axis's tick step from below (1 for an axis of
+ * counts: steps, windows, indices).
+ */
+export function makeScale(lo: number, hi: number, log: boolean, minStep = 0): Scale {
   if (!(Number.isFinite(lo) && Number.isFinite(hi)) || lo > hi) throw new Error(`axis range [${lo}, ${hi}] is not a finite interval`);
-  return log ? logScale(lo, hi) : linearScale(lo, hi);
+  return log ? logScale(lo, hi) : linearScale(lo, hi, minStep);
 }
 
-function linearScale(lo: number, hi: number): Scale {
+function linearScale(lo: number, hi: number, minStep: number): Scale {
   // A range too narrow for distinct ticks (float64 keeps about 15 digits) is drawn as a constant.
   if (hi - lo <= 1e-12 * Math.max(Math.abs(lo), Math.abs(hi), 1e-280)) {
     const mid = (lo + hi) / 2;
@@ -27,7 +31,7 @@ function linearScale(lo: number, hi: number): Scale {
     lo = mid - pad;
     hi = mid + pad;
   }
-  const step = niceStep((hi - lo) / 5);
+  const step = Math.max(niceStep((hi - lo) / 5), minStep);
   const min = Math.floor(lo / step + 1e-9) * step;
   const max = Math.ceil(hi / step - 1e-9) * step;
   const ticks: number[] = [];

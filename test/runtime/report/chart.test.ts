@@ -24,6 +24,12 @@ describe('axis scales', () => {
     expect(makeScale(-0.03, 0.12, false).ticks).toEqual([-0.05, 0, 0.05, 0.1, 0.15]);
   });
 
+  it('an axis of counts has no ticks between whole numbers', () => {
+    expect(makeScale(0, 1, false, 1).ticks).toEqual([0, 1]);
+    expect(makeScale(1, 4, false, 1).ticks).toEqual([1, 2, 3, 4]);
+    expect(makeScale(0, 400, false, 1).ticks).toEqual([0, 100, 200, 300, 400]);
+  });
+
   it('a constant series gets an axis with length around its value', () => {
     const s = makeScale(5, 5, false);
     expect(s.min).toBeLessThan(5);
