@@ -20,6 +20,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'run', load: async () => (await import('./run.ts')).runCommand },
   { name: 'embed', load: async () => (await import('./embed.ts')).embedCommand },
   { name: 'lsp', load: async () => (await import('./lsp.ts')).lspCommand },
+  { name: 'compare', load: async () => (await import('./compare.ts')).compareCommand },
 ];
 
 export async function loadAllCommands(): Promise<Command[]> {
