@@ -96,9 +96,14 @@ export function decodeSyntaxError(message: string): SyntaxErrorFacts {
  * The DFL grammar of LANGUAGE.md as a pure Chevrotain CST parser: no actions, labelled children
  * that to-ast.ts reads. Precedence, loosest first: `+ -`, `* / @`, unary `-`, `^` (right-assoc).
  */
-class DflParser extends chevrotain.CstParser {
-  constructor() {
-    super([...allTokens], { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages });
+export class DflParser extends chevrotain.CstParser {
+  /**
+   * `validate`: run Chevrotain's grammar validations (ambiguities, left recursion). They cost
+   * start-up time on every run and can only fail when the grammar changes, so the parser every
+   * command uses skips them and a test builds one with them (test/grammar/grammar-validations.test.ts).
+   */
+  constructor(options: { readonly validate: boolean }) {
+    super([...allTokens], { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages, skipValidations: !options.validate });
     this.performSelfAnalysis();
   }
 
@@ -262,4 +267,4 @@ class DflParser extends chevrotain.CstParser {
 }
 
 /** One instance for the process: Chevrotain's grammar analysis is costly, parsing with it is not. */
-export const dflParser = new DflParser();
+export const dflParser = new DflParser({ validate: false });

@@ -116,7 +116,16 @@ export const allTokens: readonly TokenType[] = [
   Colon,
 ];
 
-export const dflLexer = new Lexer([...allTokens], { ensureOptimizations: true, positionTracking: 'full' });
+/**
+ * The lexer. Chevrotain's validations of the token definitions cost start-up time on every run and
+ * can only fail when the tokens change, so the lexer every command uses skips them and a test
+ * builds one with them (test/grammar/grammar-validations.test.ts).
+ */
+export function createLexer(options: { readonly validate: boolean }): InstanceType<typeof Lexer> {
+  return new Lexer([...allTokens], { ensureOptimizations: true, positionTracking: 'full', skipValidations: !options.validate });
+}
+
+export const dflLexer = createLexer({ validate: false });
 
 /** The offset just after `token` (Chevrotain's own `endOffset` is inclusive and optional). */
 export function tokenEnd(token: IToken): number {

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { buildPrelude, type Prelude } from '../compiler/prelude.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 
 /** The package's `stdlib/` folder. */
-export const STDLIB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'stdlib');
+export const STDLIB_DIR = join(PACKAGE_ROOT, 'stdlib');
 
 let cached: Prelude | undefined;
 

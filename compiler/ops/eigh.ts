@@ -1,10 +1,24 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { createRequire } from 'node:module';
 import { IrError } from '../ir/ir-error.ts';
 import { tensor64, type Tensor64 } from '../ir/tensor.ts';
 import { asTensor, filled } from './elementwise.ts';
 import type { HostFacts, OpDef } from './op-def.ts';
 import { expectSquare } from './shape-rules.ts';
 import { Flops } from '../ir/flops.ts';
+
+type MlMatrix = typeof import('ml-matrix');
+let mlMatrix: MlMatrix | undefined;
+
+/**
+ * ml-matrix, loaded on the first decomposition: every command that type-checks imports this op
+ * (through the op registry), and only evaluation needs the solver. Its ESM entry wraps the
+ * CommonJS build, which Node then scans for export names; that alone was a sizeable share of
+ * `dflc check`'s start-up. require() loads the CommonJS build without the scan.
+ */
+function loadMlMatrix(): MlMatrix {
+  mlMatrix ??= createRequire(import.meta.url)('ml-matrix') as MlMatrix;
+  return mlMatrix;
+}
 
 /** Largest |M - Mᵀ| entry, relative to the largest |M| entry, that still counts as symmetric. */
 const SYMMETRY_TOLERANCE = 1e-8;
@@ -41,6 +55,7 @@ export const eigh: OpDef<HostFacts> = {
 };
 
 function decompose(m: Tensor64): [Tensor64, Tensor64] {
+  const { EigenvalueDecomposition, Matrix } = loadMlMatrix();
   const k = m.shape[0];
   let scale = 0;
   let asymmetry = 0;

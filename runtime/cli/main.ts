@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { suggest } from '../../grammar/suggest.ts';
 import { UsageError, type Command, type CommandIo, type ParsedArgs } from './command.ts';
-import { commands, loadAllCommands } from './commands/index.ts';
-import { generalHelp, version } from './general-help.ts';
+import { commands } from './commands/index.ts';
+import { commandSummaries, generalHelp, version } from './general-help.ts';
 
 function processIo(): CommandIo {
   // `dflc fmt big.dfl | head` closes the pipe early; that is the reader's choice, not a crash.
@@ -45,11 +45,11 @@ function parseCommandArgs(command: Command, argv: string[]): ParsedArgs & { help
 async function dispatch(argv: string[], io: CommandIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
-    io.stderr(generalHelp(await loadAllCommands()));
+    io.stderr(generalHelp(await commandSummaries()));
     return 2;
   }
   if (first === '--help' || first === '-h' || (first === 'help' && rest.length === 0)) {
-    io.stdout(generalHelp(await loadAllCommands()));
+    io.stdout(generalHelp(await commandSummaries()));
     return 0;
   }
   if (first === '--version' || first === '-V') {
