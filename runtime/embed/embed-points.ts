@@ -3,7 +3,7 @@ import { Growable } from '../data/growable.ts';
 import type { LabelTask } from '../data/labels-reader.ts';
 import type { Windows } from '../data/windows.ts';
 import type { EmbedAt } from '../eval/eval-result.ts';
-import { uniqueTimePoints, windowsEndingAt } from './windows-ending-at.ts';
+import { uniqueTimePoints, windowsEndingAt, type TimePoints } from './windows-ending-at.ts';
 
 /**
  * The rows `dflc embed --at` embeds, as windows of a Windows table:
@@ -26,6 +26,12 @@ export interface EmbedPoints {
   readonly missingSubjects: number;
 }
 
+/** Rows for given time points (sorted by subject, then time): the windows ending at them. */
+export function pointsEndingAt(cohort: Cohort, grid: Windows, points: TimePoints): EmbedPoints {
+  const windows = windowsEndingAt(cohort, grid, points);
+  return { windows, window: Int32Array.from({ length: windows.count }, (_, i) => i), subject: points.subject, time: points.time, windowIndex: null, missingSubjects: 0 };
+}
+
 export function embedPoints(cohort: Cohort, grid: Windows, labels: readonly LabelTask[], at: EmbedAt, hasData: (w: number) => boolean): EmbedPoints {
   if (at === 'prediction-times') {
     const subject: number[] = [];
@@ -40,9 +46,7 @@ export function embedPoints(cohort: Cohort, grid: Windows, labels: readonly Labe
           time.push(task.predictionTime[i]);
         }
       }
-    const points = uniqueTimePoints(subject, time);
-    const windows = windowsEndingAt(cohort, grid, points);
-    return { windows, window: Int32Array.from({ length: windows.count }, (_, i) => i), subject: points.subject, time: points.time, windowIndex: null, missingSubjects };
+    return { ...pointsEndingAt(cohort, grid, uniqueTimePoints(subject, time)), missingSubjects };
   }
   const window = new Growable(Int32Array);
   const index = new Growable(Int32Array);
@@ -71,5 +75,17 @@ export function embedPoints(cohort: Cohort, grid: Windows, labels: readonly Labe
     time: Float64Array.from(rows, (w) => grid.end[w]),
     windowIndex: at === 'all-windows' ? index.finish() : null,
     missingSubjects: 0,
+  };
+}
+
+/** The rows of `points` whose subject `keep` marks (a mask over subjects), in the same order. */
+export function restrictPoints(points: EmbedPoints, keep: Uint8Array): EmbedPoints {
+  const rows = [...points.subject.keys()].filter((r) => keep[points.subject[r]] === 1);
+  return {
+    ...points,
+    window: Int32Array.from(rows, (r) => points.window[r]),
+    subject: Int32Array.from(rows, (r) => points.subject[r]),
+    time: Float64Array.from(rows, (r) => points.time[r]),
+    windowIndex: points.windowIndex === null ? null : Int32Array.from(rows, (r) => points.windowIndex![r]),
   };
 }

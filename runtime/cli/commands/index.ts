@@ -19,6 +19,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'synth', load: async () => (await import('./synth.ts')).synthCommand },
   { name: 'run', load: async () => (await import('./run.ts')).runCommand },
   { name: 'embed', load: async () => (await import('./embed.ts')).embedCommand },
+  { name: 'eval', load: async () => (await import('./eval.ts')).evalCommand },
   { name: 'lsp', load: async () => (await import('./lsp.ts')).lspCommand },
   { name: 'compare', load: async () => (await import('./compare.ts')).compareCommand },
 ];

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLabels } from '../../runtime/data/labels-reader.ts';
+import { parseEvalResult } from '../../runtime/eval/eval-result.ts';
 import { FIXTURE_DIR } from '../runtime/data/helpers.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { readNpy } from './run-helpers.ts';
 
-/** One short multimodal run on the committed fixture (120 patients), embedded in each way. */
+/** One short multimodal run on the committed fixture (120 patients), embedded in each way and evaluated. */
 let tmp: string;
 let run: string;
 beforeAll(async () => {
@@ -63,5 +64,27 @@ describe('dflc embed', () => {
     const badAt = await runCli(['embed', run, '--at', 'first']);
     expect(badAt.code).toBe(2);
     expect(badAt.stderr).toContain('--at must be one of prediction-times, last, all-windows');
+  });
+});
+
+describe('dflc eval', () => {
+  it('writes metrics.json that the schema accepts, the spectrum and the report', async () => {
+    const result = await runCli(['eval', run, '--backend', 'wasm', '--resamples', '200', '--json']);
+    if (result.code !== 0) throw new Error(result.stderr);
+    const file = join(run, 'eval', 'metrics.json');
+    const metrics = parseEvalResult(await readFile(file, 'utf8'), file);
+    expect(JSON.parse(result.stdout)).toEqual(metrics);
+    expect(metrics.run).toMatchObject({ modality: 'multimodal', data: FIXTURE_DIR, steps: 2, bootstrap: { resamples: 200, level: 0.95 } });
+    expect(metrics.geometry).toMatchObject({ split: 'held_out', n: 8, d: 8, spectrum_file: 'spectrum.npy' });
+    const spectrum = await readNpy(join(run, 'eval', 'spectrum.npy'));
+    expect(spectrum).toMatchObject({ dtype: 'float64', shape: [8] });
+    // Every task is either probed or named under skipped, with its reason.
+    const tasks = (await readLabels(join(FIXTURE_DIR, 'labels'))).map((t) => t.name);
+    const seen = [...metrics.probes.map((p) => p.task), ...metrics.skipped.filter((s) => s.what.startsWith('probe ')).map((s) => s.what.slice(6))];
+    expect(seen.sort()).toEqual([...tasks].sort());
+    expect(metrics.alignment).not.toBeNull();
+    expect(metrics.latent_r2 ?? metrics.skipped.find((s) => s.what === 'latent_r2')).toBeDefined();
+    const html = await readFile(join(run, 'eval', 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
   });
 });
