@@ -11,7 +11,7 @@
  *
  * How it measures. The batches (seeded PRNG) and the initial parameters are written as .npy into
  * a temporary folder that both sides read. dflc runs the compiled step program as the training
- * loop (runtime/train/trainer.ts) does: one `executor.loop` per block carries the parameters and
+ * loop (runtime/train/loop/train-loop.ts) does: one `executor.loop` per block carries the parameters and
  * Adam moments from step to step on the executor (uploaded once, before the timed steps), and one
  * timed step is one `loop.step`: upload of the batch, step and learning rate, the program, read-back
  * of what the trainer reads every step: the loss, its terms and the per-parameter squared gradient

@@ -58,112 +58,170 @@ export const DEFAULT_WINDOW_DAYS = 90;
 export function buildWindows(cohort: Cohort, options: WindowOptions = {}): Windows {
   const widthDays = options.widthDays ?? DEFAULT_WINDOW_DAYS;
   if (!(widthDays > 0)) throw new RangeError(`window width must be positive, got ${widthDays} days`);
-  const w = Math.round(widthDays * MICROS_PER_DAY);
-  const { subjects, events, notes } = cohort;
-  const anchorOf = labelAnchors(cohort, options.labels ?? []);
+  const widthUs = Math.round(widthDays * MICROS_PER_DAY);
+  const { subjects } = cohort;
+  const labelAnchor = labelAnchors(cohort, options.labels ?? []);
+  const excluded = excludedCodes(cohort, options.spanExcludes ?? ['MEDS_BIRTH']);
 
   const subjectOffset = new Int32Array(subjects.count + 1);
   const staticEventEnd = new Int32Array(subjects.count);
   const anchor = new Float64Array(subjects.count).fill(NaN);
-  const subject = new Growable(Int32Array);
-  const start = new Growable(Float64Array);
-  const end = new Growable(Float64Array);
-  const eventStart = new Growable(Int32Array);
-  const eventEnd = new Growable(Int32Array);
-  const noteStart = new Growable(Int32Array);
-  const noteEnd = new Growable(Int32Array);
-
-  const excluded = new Uint8Array(cohort.vocabulary.codes.length);
-  for (const code of options.spanExcludes ?? ['MEDS_BIRTH']) {
-    const i = cohort.vocabulary.indexOf.get(code);
-    if (i !== undefined) excluded[i] = 1;
-  }
-
+  const columns = emptyColumns();
   for (let s = 0; s < subjects.count; s++) {
-    subjectOffset[s] = subject.length;
-    const e0 = subjects.eventOffset[s];
-    const e1 = subjects.eventOffset[s + 1];
-    const n0 = subjects.noteOffset[s];
-    const n1 = subjects.noteOffset[s + 1];
-    let firstTimed = e0;
-    while (firstTimed < e1 && Number.isNaN(events.time[firstTimed])) firstTimed++;
-    // The events that span the grid: timed, and not of an excluded code.
-    let spanFirst = firstTimed;
-    while (spanFirst < e1 && excluded[events.code[spanFirst]] === 1) spanFirst++;
-    let spanLast = e1 - 1;
-    while (spanLast >= spanFirst && excluded[events.code[spanLast]] === 1) spanLast--;
-    let firstTimedNote = n0;
-    while (firstTimedNote < n1 && Number.isNaN(notes.time[firstTimedNote])) firstTimedNote++;
-    staticEventEnd[s] = e1;
-
-    const labelled = anchorOf[s];
-    const hasEvents = spanFirst <= spanLast;
-    const hasNotes = firstTimedNote < n1;
-    let a: number;
-    if (!Number.isNaN(labelled)) a = labelled;
-    else if (hasEvents || hasNotes) {
-      const first = Math.min(hasEvents ? events.time[spanFirst] : Infinity, hasNotes ? notes.time[firstTimedNote] : Infinity);
-      a = first - 1;
-    } else continue;
-    anchor[s] = a;
-
-    let jMin = Infinity;
-    let jMax = -Infinity;
-    if (hasEvents) {
-      jMin = Math.min(jMin, windowOf(events.time[spanFirst], a, w));
-      jMax = Math.max(jMax, windowOf(events.time[spanLast], a, w));
-    }
-    if (hasNotes) {
-      jMin = Math.min(jMin, windowOf(notes.time[firstTimedNote], a, w));
-      jMax = Math.max(jMax, windowOf(notes.time[n1 - 1], a, w));
-    }
-    if (!Number.isNaN(labelled)) {
-      jMin = Math.min(jMin, 0);
-      jMax = Math.max(jMax, 0);
-    }
-    const gridStart = a + (jMin - 1) * w;
-    let e = firstTimed;
-    while (e < e1 && events.time[e] <= gridStart) e++;
-    staticEventEnd[s] = e;
-    let n = firstTimedNote;
-    while (n < n1 && notes.time[n] <= gridStart) n++;
-    for (let j = jMin; j <= jMax; j++) {
-      const hi = a + j * w;
-      subject.push(s);
-      // The same expression as the previous window's end, so that the two are equal to the bit.
-      start.push(a + (j - 1) * w);
-      end.push(hi);
-      eventStart.push(e);
-      while (e < e1 && events.time[e] <= hi) e++;
-      eventEnd.push(e);
-      noteStart.push(n);
-      while (n < n1 && notes.time[n] <= hi) n++;
-      noteEnd.push(n);
-    }
+    subjectOffset[s] = columns.subject.length;
+    const rows = subjectRows(cohort, s, excluded);
+    staticEventEnd[s] = rows.eventEnd;
+    const labelled = !Number.isNaN(labelAnchor[s]);
+    const subjectAnchor = labelled ? labelAnchor[s] : dataAnchor(cohort, rows);
+    if (Number.isNaN(subjectAnchor)) continue;
+    anchor[s] = subjectAnchor;
+    const grid = subjectGrid(cohort, rows, subjectAnchor, widthUs, labelled);
+    staticEventEnd[s] = appendSubjectWindows(columns, cohort, s, rows, grid);
   }
-  subjectOffset[subjects.count] = subject.length;
+  subjectOffset[subjects.count] = columns.subject.length;
   return {
-    widthUs: w,
-    count: subject.length,
+    widthUs,
+    count: columns.subject.length,
     subjectOffset,
-    subject: subject.finish(),
-    start: start.finish(),
-    end: end.finish(),
-    eventStart: eventStart.finish(),
-    eventEnd: eventEnd.finish(),
-    noteStart: noteStart.finish(),
-    noteEnd: noteEnd.finish(),
+    subject: columns.subject.finish(),
+    start: columns.start.finish(),
+    end: columns.end.finish(),
+    eventStart: columns.eventStart.finish(),
+    eventEnd: columns.eventEnd.finish(),
+    noteStart: columns.noteStart.finish(),
+    noteEnd: columns.noteEnd.finish(),
     staticEventEnd,
     anchor,
   };
 }
 
-/** The grid index j of time t: the window `(a + (j-1)w, a + jw]` that holds it. */
-function windowOf(t: number, a: number, w: number): number {
-  let j = Math.ceil((t - a) / w);
+/** 1 for each vocabulary index whose events do not stretch the grid. */
+function excludedCodes(cohort: Cohort, codes: readonly string[]): Uint8Array {
+  const excluded = new Uint8Array(cohort.vocabulary.codes.length);
+  for (const code of codes) {
+    const i = cohort.vocabulary.indexOf.get(code);
+    if (i !== undefined) excluded[i] = 1;
+  }
+  return excluded;
+}
+
+/**
+ * Where a subject's rows lie in the cohort's event and note tables (time-sorted, null times
+ * first), and which of them matter to the grid. Each range is half-open.
+ */
+interface SubjectRows {
+  readonly eventEnd: number;
+  /** The first event with a time. */
+  readonly firstTimedEvent: number;
+  /** The first and last events that span the grid: timed, and not of an excluded code (empty when first > last). */
+  readonly firstSpanEvent: number;
+  readonly lastSpanEvent: number;
+  readonly noteEnd: number;
+  readonly firstTimedNote: number;
+}
+
+function subjectRows(cohort: Cohort, s: number, excluded: Uint8Array): SubjectRows {
+  const { subjects, events, notes } = cohort;
+  const eventEnd = subjects.eventOffset[s + 1];
+  let firstTimedEvent = subjects.eventOffset[s];
+  while (firstTimedEvent < eventEnd && Number.isNaN(events.time[firstTimedEvent])) firstTimedEvent++;
+  let firstSpanEvent = firstTimedEvent;
+  while (firstSpanEvent < eventEnd && excluded[events.code[firstSpanEvent]] === 1) firstSpanEvent++;
+  let lastSpanEvent = eventEnd - 1;
+  while (lastSpanEvent >= firstSpanEvent && excluded[events.code[lastSpanEvent]] === 1) lastSpanEvent--;
+  const noteEnd = subjects.noteOffset[s + 1];
+  let firstTimedNote = subjects.noteOffset[s];
+  while (firstTimedNote < noteEnd && Number.isNaN(notes.time[firstTimedNote])) firstTimedNote++;
+  return { eventEnd, firstTimedEvent, firstSpanEvent, lastSpanEvent, noteEnd, firstTimedNote };
+}
+
+const hasSpanEvents = (rows: SubjectRows): boolean => rows.firstSpanEvent <= rows.lastSpanEvent;
+const hasTimedNotes = (rows: SubjectRows): boolean => rows.firstTimedNote < rows.noteEnd;
+
+/** The anchor of an unlabelled subject: 1 µs before its first spanning event or timed note; NaN when it has neither. */
+function dataAnchor(cohort: Cohort, rows: SubjectRows): number {
+  const events = hasSpanEvents(rows);
+  const notes = hasTimedNotes(rows);
+  if (!events && !notes) return NaN;
+  const first = Math.min(events ? cohort.events.time[rows.firstSpanEvent] : Infinity, notes ? cohort.notes.time[rows.firstTimedNote] : Infinity);
+  return first - 1;
+}
+
+/** A subject's grid: window j is `(anchor + (j-1) * widthUs, anchor + j * widthUs]`, for j from `first` to `last`. */
+interface SubjectGrid {
+  readonly anchor: number;
+  readonly widthUs: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** The windows from the first holding spanning data to the last; a labelled subject's also reach window 0, which ends at its anchor. */
+function subjectGrid(cohort: Cohort, rows: SubjectRows, anchor: number, widthUs: number, labelled: boolean): SubjectGrid {
+  let first = Infinity;
+  let last = -Infinity;
+  if (hasSpanEvents(rows)) {
+    first = Math.min(first, windowOf(cohort.events.time[rows.firstSpanEvent], anchor, widthUs));
+    last = Math.max(last, windowOf(cohort.events.time[rows.lastSpanEvent], anchor, widthUs));
+  }
+  if (hasTimedNotes(rows)) {
+    first = Math.min(first, windowOf(cohort.notes.time[rows.firstTimedNote], anchor, widthUs));
+    last = Math.max(last, windowOf(cohort.notes.time[rows.noteEnd - 1], anchor, widthUs));
+  }
+  if (labelled) {
+    first = Math.min(first, 0);
+    last = Math.max(last, 0);
+  }
+  return { anchor, widthUs, first, last };
+}
+
+/** The columns of Windows while they grow, one entry per window. */
+function emptyColumns() {
+  return {
+    subject: new Growable(Int32Array),
+    start: new Growable(Float64Array),
+    end: new Growable(Float64Array),
+    eventStart: new Growable(Int32Array),
+    eventEnd: new Growable(Int32Array),
+    noteStart: new Growable(Int32Array),
+    noteEnd: new Growable(Int32Array),
+  };
+}
+
+/**
+ * Appends subject s's windows, each with the events and notes of its time range, and returns where
+ * the subject's static events end: timed events at or before the grid's start join the null-time ones.
+ */
+function appendSubjectWindows(columns: ReturnType<typeof emptyColumns>, cohort: Cohort, s: number, rows: SubjectRows, grid: SubjectGrid): number {
+  const { events, notes } = cohort;
+  const { anchor, widthUs } = grid;
+  const gridStart = anchor + (grid.first - 1) * widthUs;
+  let event = rows.firstTimedEvent;
+  while (event < rows.eventEnd && events.time[event] <= gridStart) event++;
+  const staticEventEnd = event;
+  let note = rows.firstTimedNote;
+  while (note < rows.noteEnd && notes.time[note] <= gridStart) note++;
+  for (let j = grid.first; j <= grid.last; j++) {
+    const windowEnd = anchor + j * widthUs;
+    columns.subject.push(s);
+    // The same expression as the previous window's end, so that the two are equal to the bit.
+    columns.start.push(anchor + (j - 1) * widthUs);
+    columns.end.push(windowEnd);
+    columns.eventStart.push(event);
+    while (event < rows.eventEnd && events.time[event] <= windowEnd) event++;
+    columns.eventEnd.push(event);
+    columns.noteStart.push(note);
+    while (note < rows.noteEnd && notes.time[note] <= windowEnd) note++;
+    columns.noteEnd.push(note);
+  }
+  return staticEventEnd;
+}
+
+/** The grid index j of time t: the window `(anchor + (j-1) * widthUs, anchor + j * widthUs]` that holds it. */
+function windowOf(t: number, anchor: number, widthUs: number): number {
+  let j = Math.ceil((t - anchor) / widthUs);
   // Guard the division's rounding at exact boundaries.
-  while (a + (j - 1) * w >= t) j--;
-  while (a + j * w < t) j++;
+  while (anchor + (j - 1) * widthUs >= t) j--;
+  while (anchor + j * widthUs < t) j++;
   return j;
 }
 

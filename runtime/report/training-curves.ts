@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { METRICS_FILE } from '../train/run-folder.ts';
-import { readRunRecord } from '../train/run-record.ts';
+import { METRICS_FILE } from '../train/run-folder/open-run-folder.ts';
+import { readRunRecord } from '../train/run-folder/run-record.ts';
 
 /**
  * A run's training curves as the report draws them, from `RUN/metrics.jsonl` (one JSON object per

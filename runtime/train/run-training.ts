@@ -2,18 +2,18 @@ import type { Executor } from '../executors/executor.ts';
 import { objectiveName } from '../objective-name.ts';
 import { createExecutor } from '../executors/create-executor.ts';
 import type { CheckedObjective } from '../objective.ts';
-import { beginSession } from './begin-session.ts';
-import type { RunConfig, SettingName, SettingSource } from './config.ts';
-import { hashRun } from './hash-run.ts';
-import { createRunClock } from './run-clock.ts';
-import { openRunFolder } from './run-folder.ts';
-import { writeOutputs } from './run-outputs.ts';
-import { writeRunRecord, type RunRecord } from './run-record.ts';
-import { startCheckpoint } from './start-checkpoint.ts';
-import { checkSameFeaturizer, fitRunFeaturizer, readTrainingData, resolveDataPath } from './training-data.ts';
-import { planTraining } from './training-plan.ts';
-import { trainSession } from './training-session.ts';
-import { WindowEncoder } from './window-encoder.ts';
+import { writeSessionStart } from './run-folder/write-session-start.ts';
+import type { RunConfig, SettingName, SettingSource } from './settings/run-config.ts';
+import { hashRunConfig } from './checkpoints/hash-run-config.ts';
+import { createRunClock } from './run-folder/run-clock.ts';
+import { openRunFolder } from './run-folder/open-run-folder.ts';
+import { writeOutputs } from './outputs/write-outputs.ts';
+import { writeRunRecord, type RunRecord } from './run-folder/run-record.ts';
+import { startCheckpoint } from './checkpoints/start-checkpoint.ts';
+import { checkSameFeaturizer, fitRunFeaturizer, readTrainingData, resolveDataPath } from './data/training-data.ts';
+import { planSteps } from './step-program/plan-steps.ts';
+import { trainIntoRunFolder } from './loop/train-into-run-folder.ts';
+import { WindowEncoder } from './features/window-encoder.ts';
 
 export { RunError } from './run-error.ts';
 
@@ -23,17 +23,18 @@ export { RunError } from './run-error.ts';
  * RUN/run.json                     settings, model sizes, backend, data, timings, outcome
  * RUN/objective.dfl                the objective's source
  * RUN/metrics.jsonl                one line per step: loss, terms, gradient norm, steps/s, effective rank
- * RUN/checkpoints/step-N/, latest  the last two checkpoints (checkpoint.ts)
- * RUN/model/model.json, weights.bin, featurizer.json   the trained encoder (model-files.ts)
+ * RUN/checkpoints/step-N/, latest  the last two checkpoints (checkpoints/checkpoint.ts)
+ * RUN/model/model.json, weights.bin, featurizer.json   the trained encoder (outputs/model-files.ts)
  * RUN/embeddings/{train,tuning,held_out}.npy           float32 [subjects, dim]
  * RUN/embeddings/{split}_subject_ids.npy               int64 [subjects]
  * ```
  * Every file is written atomically. The command (runtime/cli/commands/run.ts) parses flags and
  * prints; this function does the work and throws RunError (a problem the user can fix),
- * NonFiniteError, DataError or BackendUnavailableError. The phases, in order: the run folder
- * (run-folder.ts), the data (training-data.ts), the step program (training-plan.ts), the start
- * state (start-checkpoint.ts), the session's fixed files (begin-session.ts), training
- * (training-session.ts) and the outputs (run-outputs.ts).
+ * NonFiniteError, DataError or BackendUnavailableError. The phases, in order, each in the folder
+ * of what it handles: the run folder (run-folder/open-run-folder.ts), the data
+ * (data/training-data.ts), the step program (step-program/plan-steps.ts), the start state
+ * (checkpoints/start-checkpoint.ts), the session's fixed files (run-folder/write-session-start.ts),
+ * training (loop/train-into-run-folder.ts) and the outputs (outputs/write-outputs.ts).
  */
 export interface TrainRunRequest {
   /** The objective file as the user wrote it, and its checked program. */
@@ -83,9 +84,9 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
   const featurizer = fitRunFeaturizer(data, config);
   if (resumed !== undefined) await checkSameFeaturizer(out, featurizer);
   clock.lap('featurize_s');
-  const plan = planTraining(request.objective, config, data, featurizer, log);
+  const plan = planSteps(request.objective, config, data, featurizer, log);
   clock.lap('compile_s');
-  const configHash = hashRun(source, plan.model, config, featurizer, plan.examples);
+  const configHash = hashRunConfig(source, plan.model, config, featurizer, plan.examples);
 
   const { executor, description } = await (request.createExecutor ?? defaultExecutor)(config.backend, config.threads);
   log(description);
@@ -102,7 +103,7 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
       log,
     });
     const fromStep = start.state.step;
-    const record = await beginSession({
+    const record = await writeSessionStart({
       out,
       version: request.version,
       objectiveFile: request.objectiveFile,
@@ -120,7 +121,7 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
     });
     const encoder = new WindowEncoder(featurizer, data.cohort, data.windows);
     const { progressWrite, isTty } = request;
-    const result = await trainSession({ out, executor, config, plan, encoder, start, record, clock, log, progressWrite, isTty });
+    const result = await trainIntoRunFolder({ out, executor, config, plan, encoder, start, record, clock, log, progressWrite, isTty });
     const { embeddings, ranks } = await writeOutputs({ out, executor, data, plan, encoder, arrays: result.arrays, version: request.version });
     clock.lap('embed_s');
     const timings = clock.finish(result);

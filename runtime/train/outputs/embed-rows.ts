@@ -1,0 +1,81 @@
+import type { Executor, Float32Tensor } from '../../executors/executor.ts';
+import type { Program } from '../../../compiler/ir/node.ts';
+import type { Windows } from '../../data/windows.ts';
+import { fieldsOf, slotName, type Modality } from '../../model/train-spec.ts';
+import type { WindowEncoder } from '../features/window-encoder.ts';
+
+/**
+ * Embeddings of arbitrary rows (a subject's window, or -1 for a subject with no window) with a
+ * trained model: the rows go through the embed program (runtime/model/embed-program.ts, built for
+ * a fixed batch) in chunks, the last one padded by repeating its last row. Rows are independent in
+ * the encoders, so the padding changes nothing.
+ */
+/** Rows per embed program run when writing outputs (buildEmbedProgram is built for this batch). */
+export const EMBED_BATCH = 256;
+
+/** The embed program's batch for a cohort of `subjects` subjects. */
+export function embedBatchFor(subjects: number): number {
+  return Math.min(EMBED_BATCH, Math.max(2, subjects));
+}
+
+export interface EmbedOptions {
+  readonly executor: Executor;
+  /** buildEmbedProgram(config) for batch size `batch`. */
+  readonly program: Program;
+  readonly batch: number;
+  readonly modality: Modality;
+  readonly encoder: WindowEncoder;
+  /** `param:<name>` arrays. */
+  readonly params: ReadonlyMap<string, Float32Tensor>;
+  /** Which output to keep (default `embed:Z`). */
+  readonly output?: string;
+}
+
+/** Row-major [rows, dim] float32 embeddings. */
+export async function embedRows(options: EmbedOptions, windowIds: Int32Array, subjectIds: Int32Array): Promise<{ data: Float32Array; dim: number }> {
+  const { executor, program, batch, modality, encoder, params } = options;
+  const outputName = options.output ?? 'embed:Z';
+  const out = program.outputs.find((o) => o.name === outputName);
+  if (out === undefined) throw new Error(`the embed program has no output '${outputName}'`);
+  const dim = Number(out.node.shape[out.node.shape.length - 1]);
+  const n = windowIds.length;
+  const result = new Float32Array(n * dim);
+  const slot = slotName(0);
+  const declared = new Set(program.inputs.map((i) => i.name));
+  for (let start = 0; start < n; start += batch) {
+    const w = new Int32Array(batch);
+    const s = new Int32Array(batch);
+    for (let r = 0; r < batch; r++) {
+      const i = Math.min(start + r, n - 1);
+      w[r] = windowIds[i];
+      s[r] = subjectIds[i];
+    }
+    const inputs = new Map<string, Float32Tensor>();
+    for (const [name, tensor] of params) if (declared.has(name)) inputs.set(name, tensor);
+    for (const [field, tensor] of encoder.encode(modality, w, s)) inputs.set(`data:${slot}.${field}`, tensor);
+    for (const field of fieldsOf(modality)) if (!inputs.has(`data:${slot}.${field}`)) throw new Error(`embed: no field ${field}`);
+    const outputs = await executor.run(program, inputs);
+    const z = outputs.get(outputName)!;
+    const rows = Math.min(batch, n - start);
+    result.set(z.data.subarray(0, rows * dim), start * dim);
+  }
+  return { data: result, dim };
+}
+
+/** Which windows count as having data for the written embeddings: events (ehr), notes (text), either (multimodal). */
+export function embedWindowHasData(windows: Windows, modality: Modality): (w: number) => boolean {
+  const events = (w: number): boolean => windows.eventEnd[w] > windows.eventStart[w];
+  const notes = (w: number): boolean => windows.noteEnd[w] > windows.noteStart[w];
+  return modality === 'ehr' ? events : modality === 'text' ? notes : (w) => events(w) || notes(w);
+}
+
+/**
+ * For each subject in `subjects`: its last window with data (`hasData`), or -1 when it has none
+ * (it is then embedded from its static events alone).
+ */
+export function lastWindowsWithData(windows: Windows, subjects: Int32Array, hasData: (w: number) => boolean): Int32Array {
+  return subjects.map((s) => {
+    for (let w = windows.subjectOffset[s + 1] - 1; w >= windows.subjectOffset[s]; w--) if (hasData(w)) return w;
+    return -1;
+  });
+}
