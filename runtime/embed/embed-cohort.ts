@@ -1,6 +1,6 @@
 import type { Cohort } from '../data/cohort.ts';
 import type { Executor } from '../executors/executor.ts';
-import { embedWithEncoder, type TrainedEncoder } from '../train/trained-encoder.ts';
+import { embedWithEncoder, type TrainedEncoder } from '../train/outputs/trained-encoder.ts';
 import type { EmbedPoints } from './embed-points.ts';
 
 /** The streams `dflc embed` writes: Z always; E and T (the encoders before fusion) for multimodal runs. */

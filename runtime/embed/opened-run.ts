@@ -4,12 +4,12 @@ import { isDirectory, isFile } from '../data/dataset-files.ts';
 import { readLabels, type LabelTask } from '../data/labels-reader.ts';
 import { readCohort } from '../data/meds-reader.ts';
 import type { Windows } from '../data/windows.ts';
-import { ensureBundledCohort } from '../train/bundled-cohort.ts';
-import { MODEL_DIR } from '../train/model-files.ts';
+import { ensureBundledCohort } from '../train/data/bundled-cohort.ts';
+import { MODEL_DIR } from '../train/outputs/model-files.ts';
 import { RunError } from '../train/run-error.ts';
-import { readRunRecord, type RunRecord } from '../train/run-record.ts';
-import { embedWindowHasData } from '../train/embed.ts';
-import { encoderWindows, loadTrainedEncoder, type TrainedEncoder } from '../train/trained-encoder.ts';
+import { readRunRecord, type RunRecord } from '../train/run-folder/run-record.ts';
+import { embedWindowHasData } from '../train/outputs/embed-rows.ts';
+import { encoderWindows, loadTrainedEncoder, type TrainedEncoder } from '../train/outputs/trained-encoder.ts';
 
 /**
  * A finished run opened for embedding or evaluation: its record, its trained encoder, and the data

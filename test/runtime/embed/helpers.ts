@@ -2,9 +2,9 @@ import type { Cohort } from '../../../runtime/data/cohort.ts';
 import type { Float32Tensor } from '../../../runtime/executors/executor.ts';
 import { initParams, paramSpecs } from '../../../runtime/model/params.ts';
 import type { Modality } from '../../../runtime/model/train-spec.ts';
-import { featurizerSizes, fitFeaturizer } from '../../../runtime/train/featurizer.ts';
-import type { TrainedEncoder } from '../../../runtime/train/trained-encoder.ts';
-import { trainSubjects } from '../../../runtime/train/train-subjects.ts';
+import { featurizerSizes, fitFeaturizer } from '../../../runtime/train/features/featurizer.ts';
+import type { TrainedEncoder } from '../../../runtime/train/outputs/trained-encoder.ts';
+import { trainSubjects } from '../../../runtime/train/data/train-subjects.ts';
 
 /** An untrained encoder (seeded initial weights) with a featurizer fitted on the cohort's train split. */
 export function seededEncoder(cohort: Cohort, modality: Modality, seed = 1, windowDays = 90): TrainedEncoder {

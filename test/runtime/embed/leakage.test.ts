@@ -10,7 +10,7 @@ import { auroc } from '../../../runtime/eval/metrics/auroc.ts';
 import { fitLinearProbe, probeScores } from '../../../runtime/eval/metrics/linear-probe.ts';
 import { matrix64 } from '../../../runtime/eval/metrics/matrix64.ts';
 import { createExecutor } from '../../../runtime/executors/create-executor.ts';
-import { embedWindowHasData } from '../../../runtime/train/embed.ts';
+import { embedWindowHasData } from '../../../runtime/train/outputs/embed-rows.ts';
 import { writeFiles, type EventRow } from '../data/dataset-builder.ts';
 import { smallCohort, us, withTempDir } from '../train/helpers.ts';
 import { seededEncoder } from './helpers.ts';
