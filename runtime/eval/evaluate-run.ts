@@ -8,7 +8,7 @@ import { createExecutor, type BackendChoice } from '../executors/create-executor
 import type { Executor } from '../executors/executor.ts';
 import { atomicWrite } from '../io/atomic-write.ts';
 import { formatNpy } from '../io/npy.ts';
-import { encoderWindows } from '../train/trained-encoder.ts';
+import { encoderWindows } from '../train/outputs/trained-encoder.ts';
 import { measureAlignment } from './alignment.ts';
 import { checkEvalResult, EVAL_SCHEMA_VERSION, METRICS_FILE, SPECTRUM_FILE, type EvalResult, type ProbeResult, type RobustnessResult } from './eval-result.ts';
 import { measureGeometry } from './geometry.ts';
