@@ -31,6 +31,7 @@ function declaredNames(statement: Statement): { name: string; span: Span }[] {
       }));
     case 'let':
     case 'def':
+    case 'param':
       return [{ name: statement.name, span: statement.nameSpan }];
     default:
       return [];

@@ -1,4 +1,4 @@
-import type { Argument, Call, DefDecl, Expr, InputDecl, SourceFile } from '../grammar/ast.ts';
+import type { Argument, Call, DefDecl, Expr, InputDecl, ParamDecl, ParamInit, SourceFile } from '../grammar/ast.ts';
 import type { Diagnostic, RelatedInformation } from '../grammar/diagnostic.ts';
 import type { Span } from '../grammar/span.ts';
 import { suggest } from '../grammar/suggest.ts';
@@ -59,6 +59,20 @@ export interface Elaboration {
   readonly diagnostics: Diagnostic[];
   /** The objective's top-level additive terms (nodes of `program`), so a run can say which one failed. */
   readonly terms: readonly ObjectiveTerm[];
+  /** The file's params, in declaration order; each is also an input of `program`. */
+  readonly params: readonly ObjectiveParam[];
+}
+
+/**
+ * `param W : [d, 16]`: an input of the program whose value the trainer owns (it initialises,
+ * updates and saves it); outside training it is bound like any input.
+ */
+export interface ObjectiveParam {
+  readonly name: string;
+  /** Numbers, or symbolic dimensions of the program's other inputs. */
+  readonly shape: Shape;
+  /** As written, or the default: glorot for a matrix, zeros for a vector or scalar. */
+  readonly init: ParamInit;
 }
 
 export interface ObjectiveTerm {
@@ -87,6 +101,7 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
   const cx: LowerContext = { b, epsilon: options.epsilon ?? FLOAT64_EPSILON };
   const diagnostics: Diagnostic[] = [];
   const inputs = new Map<string, ProgramInput & { node: Node; firstUse: Span; declared: boolean }>();
+  const params: (ObjectiveParam & { decl: ParamDecl })[] = [];
   const streamShapes = new Map<string, Shape>();
   const lets = new Map<string, Val>();
   const userScope: Scope = { params: null, frames: [], file: options.fileName, source: options.source };
@@ -183,9 +198,10 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
   function binary(op: string, left: Val, right: Val, span: Span, scope: Scope): Val {
     const [ls, rs] = [left.node.shape, right.node.shape];
     if (op === '@') {
-      if (ls.length !== 2) shapeMismatch(scope, span, '@', 'matrix[_, _] on the left', left);
-      if (rs.length !== 2) shapeMismatch(scope, span, '@', 'matrix[_, _] on the right', right);
-      if (ls[1] !== rs[0]) {
+      if (ls.length === 0) shapeMismatch(scope, span, '@', 'a matrix or vector on the left', left);
+      if (rs.length === 0) shapeMismatch(scope, span, '@', 'a matrix or vector on the right', right);
+      if (ls.length === 1 && rs.length === 1) shapeMismatch(scope, span, '@', 'a matrix on one side (for a dot product write sum(u * v))', right);
+      if (ls[ls.length - 1] !== rs[0]) {
         fail(
           scope,
           span,
@@ -193,29 +209,34 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
           `@ needs the columns of the left to match the rows of the right, got ${formatShape(ls)} (from ${left.origin}) and ${formatShape(rs)} (from ${right.origin})`,
         );
       }
-      return val(b.make('matmul', [left.node, right.node]), span, scope);
+      return val(matrixProduct(left.node, right.node), span, scope);
     }
     if (op === '^') {
       if (rs.length !== 0) shapeMismatch(scope, span, '^', 'a scalar exponent', right);
       return val(b.make('pow', [left.node, right.node]), span, scope);
     }
-    if (ls.length !== 0 && rs.length !== 0 && formatShape(ls) !== formatShape(rs)) {
+    const rowWise = (m: Shape, v: Shape) => m.length === 2 && v.length === 1 && m[1] === v[0];
+    if (ls.length !== 0 && rs.length !== 0 && formatShape(ls) !== formatShape(rs) && !rowWise(ls, rs) && !rowWise(rs, ls)) {
       fail(
         scope,
         span,
         'shape-mismatch',
-        `${op} needs equal shapes or a scalar, got ${formatShape(ls)} (from ${left.origin}) and ${formatShape(rs)} (from ${right.origin})`,
+        `${op} needs equal shapes, a scalar, or a matrix[r, c] and a vector[c] (applied to every row), got ${formatShape(ls)} (from ${left.origin}) and ${formatShape(rs)} (from ${right.origin})`,
       );
     }
+    // A vector against a matrix is repeated as every row (a bias, a per-column scale).
+    const l = rowWise(rs, ls) ? b.make('bcast_rows', [left.node], { rows: rs[0] }) : left.node;
+    const r = rowWise(ls, rs) ? b.make('bcast_rows', [right.node], { rows: ls[0] }) : right.node;
     const node =
-      op === '+'
-        ? b.make('add', [left.node, right.node])
-        : op === '-'
-          ? b.make('sub', [left.node, right.node])
-          : op === '*'
-            ? b.make('mul', [left.node, right.node])
-            : guardedDivide(cx, left.node, right.node);
+      op === '+' ? b.make('add', [l, r]) : op === '-' ? b.make('sub', [l, r]) : op === '*' ? b.make('mul', [l, r]) : guardedDivide(cx, l, r);
     return val(node, span, scope);
+  }
+
+  /** M @ N, M @ v (a vector over M's rows) and v @ M (one over M's columns), checked by the caller. */
+  function matrixProduct(left: Node, right: Node): Node {
+    if (right.shape.length === 1) return b.make('sum_cols', [b.make('mul', [left, b.make('bcast_rows', [right], { rows: left.shape[0] })])]);
+    if (left.shape.length === 1) return b.make('sum_rows', [b.make('mul', [b.make('bcast_cols', [left], { cols: right.shape[1] }), right])]);
+    return b.make('matmul', [left, right]);
   }
 
   function callable(): string[] {
@@ -304,6 +325,9 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
         case 'input':
           declareInputs(statement.names, statement.shape);
           break;
+        case 'param':
+          declareParam(statement);
+          break;
         case 'let': {
           const earlier = inputs.get(statement.name);
           if (earlier !== undefined && !earlier.declared) {
@@ -340,21 +364,58 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
     }
   }
 
-  function declareInputs(names: InputDecl['names'], dims: InputDecl['shape']): void {
-    const shape: Shape = dims.map((d) => (d.kind === 'int' ? d.value : d.name));
-    for (const ref of names) {
-      const inputName = ref.kind === 'name' ? ref.name : timeRefName(ref.stream, ref.offset);
-      const earlier = inputs.get(inputName);
-      if (earlier !== undefined) {
+  /**
+   * False when `name` was declared or used before this declaration of it as `what`; a use is
+   * reported here, a second declaration by checkDeclarations.
+   */
+  function firstDeclaration(what: string, name: string, span: Span): boolean {
+    const earlier = inputs.get(name);
+    if (earlier === undefined) return true;
+    if (earlier.declared) return false;
+    diagnostics.push({
+      severity: 'error',
+      code: 'duplicate-definition',
+      message: `${what} '${name}' is already used before this declaration`,
+      span,
+      related: [{ message: 'first used here', span: earlier.firstUse }],
+    });
+    return false;
+  }
+
+  function shapeOf(dims: InputDecl['shape']): Shape {
+    return dims.map((d) => (d.kind === 'int' ? d.value : d.name));
+  }
+
+  function declareParam(decl: ParamDecl): void {
+    if (!firstDeclaration('param', decl.name, decl.nameSpan)) return;
+    const shape = shapeOf(decl.shape);
+    const node = b.make('input', [], { name: decl.name, shape: [...shape] });
+    inputs.set(decl.name, { name: decl.name, shape, node, firstUse: decl.nameSpan, declared: true });
+    params.push({ name: decl.name, shape, init: decl.init ?? (shape.length === 2 ? 'glorot' : 'zeros'), decl });
+  }
+
+  /** A param's symbolic dimensions are sizes of the data: each must be a dimension of an input. */
+  function checkParamDims(): void {
+    const paramNames = new Set(params.map((p) => p.name));
+    const known = new Set([...inputs.values()].filter((i) => !paramNames.has(i.name)).flatMap((i) => i.shape.filter((d) => typeof d === 'string')));
+    for (const param of params) {
+      param.decl.shape.forEach((dim) => {
+        if (dim.kind !== 'symbol' || known.has(dim.name)) return;
         diagnostics.push({
           severity: 'error',
-          code: 'duplicate-definition',
-          message: `input '${inputName}' is already ${earlier.declared ? 'declared' : 'used'} before this declaration`,
-          span: ref.span,
-          related: [{ message: `first ${earlier.declared ? 'declared' : 'used'} here`, span: earlier.firstUse }],
+          code: 'param-dimension',
+          message: `param ${param.name}: '${dim.name}' is not a dimension of any input (${[...known].join(', ') || 'none'}); use a number or an input's dimension`,
+          span: dim.span,
         });
-        continue;
-      }
+      });
+    }
+  }
+
+  function declareInputs(names: InputDecl['names'], dims: InputDecl['shape']): void {
+    const shape = shapeOf(dims);
+    for (const ref of names) {
+      const inputName = ref.kind === 'name' ? ref.name : timeRefName(ref.stream, ref.offset);
+      if (!firstDeclaration('input', inputName, ref.span)) continue;
       if (ref.kind === 'timeref') {
         const streamShape = streamShapes.get(ref.stream);
         if (streamShape !== undefined && formatShape(streamShape) !== formatShape(shape)) {
@@ -373,11 +434,13 @@ export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>,
     }
   }
 
+  checkParamDims();
   if (diagnostics.some((d) => d.severity === 'error') || objective === undefined) {
-    return { program: undefined, diagnostics, terms: [] };
+    return { program: undefined, diagnostics, terms: [], params: [] };
   }
   return {
     terms,
+    params: params.map(({ name, shape, init }) => ({ name, shape, init })),
     program: {
       inputs: [...inputs.values()].map(({ name, shape }) => ({ name, shape })),
       outputs: [{ name: 'value', node: objective.node }],

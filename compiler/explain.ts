@@ -1,5 +1,7 @@
 import { ASSUMED_OTHER_SIZE, ASSUMED_SIZES, programFlops } from './cost.ts';
+import type { ObjectiveParam } from './elaborate.ts';
 import type { AttrValue, Program } from './ir/node.ts';
+import { formatShape } from './ir/shape.ts';
 import { topoOrder } from './ir/node.ts';
 import type { PassLog } from './passes/pass.ts';
 import { formatValueType } from './ops/host-ops.ts';
@@ -18,6 +20,13 @@ export interface ExplainJson {
   readonly flopsFormula: string;
   /** The sizes used for dimensions that the program leaves symbolic and `sizes` did not give. */
   readonly assumedSizes: Record<string, number>;
+  /** The objective's params (inputs whose value training owns), with their initialisation. */
+  readonly params: { name: string; shape: (number | string)[]; init: string }[];
+}
+
+/** `W1 : matrix[d, 16] = glorot, b : scalar = zeros`. */
+export function describeParams(params: readonly ObjectiveParam[]): string {
+  return params.map((p) => `${p.name} : ${formatShape(p.shape)} = ${p.init}`).join(', ');
 }
 
 function formatAttr(value: AttrValue): string {
@@ -63,8 +72,9 @@ export function printProgram(program: Program): string {
 export function explain(
   program: Program,
   log: readonly PassLog[],
-  options: { sizes?: ReadonlyMap<string, number> } = {},
+  options: { sizes?: ReadonlyMap<string, number>; params?: readonly ObjectiveParam[] } = {},
 ): { text: string; json: ExplainJson } {
+  const params = options.params ?? [];
   const order = topoOrder(program.outputs.map((o) => o.node));
   const formula = programFlops(program);
   const sizes = new Map(options.sizes ?? []);
@@ -86,6 +96,7 @@ export function explain(
     .map(([name, size]) => `${name}=${size}`)
     .join(', ');
   const text = [
+    ...(params.length === 0 ? [] : [`params (inputs that dflc run trains with the encoder): ${describeParams(params)}`]),
     `program (${order.length} nodes):`,
     printProgram(program)
       .split('\n')
@@ -106,6 +117,7 @@ export function explain(
       flops,
       flopsFormula: formula.toString(),
       assumedSizes: assumed,
+      params: params.map((p) => ({ name: p.name, shape: [...p.shape], init: p.init })),
     },
   };
 }

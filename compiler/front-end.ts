@@ -1,7 +1,7 @@
 import type { SourceFile } from '../grammar/ast.ts';
 import type { Diagnostic } from '../grammar/diagnostic.ts';
 import { checkDeclarations } from './declarations.ts';
-import { elaborate, type DefEntry, type ObjectiveTerm, type ShapeListener } from './elaborate.ts';
+import { elaborate, type DefEntry, type ObjectiveParam, type ObjectiveTerm, type ShapeListener } from './elaborate.ts';
 import type { Program } from './ir/node.ts';
 import type { Prelude } from './prelude.ts';
 
@@ -21,6 +21,8 @@ export interface FrontEndResult {
   readonly diagnostics: Diagnostic[];
   /** The objective's top-level additive terms, as nodes of `program` (empty on errors). */
   readonly terms: readonly ObjectiveTerm[];
+  /** The file's `param` declarations (empty on errors); each is an input of `program`. */
+  readonly params: readonly ObjectiveParam[];
 }
 
 /** Parsed file -> checked forward IR program: declarations, then elaboration with shapes. */
@@ -37,9 +39,11 @@ export function frontEnd(file: SourceFile, options: FrontEndOptions): FrontEndRe
     }
   }
   // Expanding a recursive def would only repeat the error at every call.
-  if (diagnostics.some((d) => d.code === 'recursion')) return { program: undefined, diagnostics, terms: [] };
+  if (diagnostics.some((d) => d.code === 'recursion')) return { program: undefined, diagnostics, terms: [], params: [] };
   const elaboration = elaborate(file, defs, { fileName: options.fileName, source: options.source, epsilon: options.epsilon, onShape: options.onShape });
   const all = [...diagnostics, ...elaboration.diagnostics].sort((a, b) => a.span.start.offset - b.span.start.offset);
   const failed = all.some((d) => d.severity === 'error');
-  return failed ? { program: undefined, diagnostics: all, terms: [] } : { program: elaboration.program, diagnostics: all, terms: elaboration.terms };
+  return failed
+    ? { program: undefined, diagnostics: all, terms: [], params: [] }
+    : { program: elaboration.program, diagnostics: all, terms: elaboration.terms, params: elaboration.params };
 }

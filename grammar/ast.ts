@@ -64,15 +64,33 @@ export interface Call {
 
 export type Expr = NumberLiteral | NameRef | TimeRef | Unary | Binary | Call;
 
-/** A dimension in an input shape: symbolic (`n`) or a positive integer. */
+/** A dimension in an input or param shape: symbolic (`n`) or a positive integer. */
 export type Dim =
   | { readonly kind: 'symbol'; readonly name: string; readonly span: Span }
   | { readonly kind: 'int'; readonly value: number; readonly span: Span };
 
+/** `[]`, `[k]`, `[n, d]`: a scalar, a vector or a matrix (at most two dimensions). */
+export type ShapeDims = readonly Dim[];
+
 export interface InputDecl {
   readonly kind: 'input';
   readonly names: readonly (NameRef | TimeRef)[];
-  readonly shape: readonly [Dim, Dim];
+  readonly shape: ShapeDims;
+  readonly span: Span;
+}
+
+/** How a param's initial value is drawn (see docs/language.md, "Params"). */
+export type ParamInit = 'glorot' | 'zeros';
+export const PARAM_INITS: readonly ParamInit[] = ['glorot', 'zeros'];
+
+/** `param W : [d, 16] = glorot`: a learnable tensor that training updates with the encoder. */
+export interface ParamDecl {
+  readonly kind: 'param';
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly shape: ShapeDims;
+  /** Written after `=`; absent means the default (glorot for a matrix, zeros otherwise). */
+  readonly init?: ParamInit;
   readonly span: Span;
 }
 
@@ -112,7 +130,7 @@ export interface ExprStatement {
   readonly span: Span;
 }
 
-export type Statement = InputDecl | DefDecl | LetDecl | Minimize | ExprStatement;
+export type Statement = InputDecl | ParamDecl | DefDecl | LetDecl | Minimize | ExprStatement;
 
 /** A `#` comment; `text` includes the leading `#` (doc comments start with `##`). */
 export interface Comment {

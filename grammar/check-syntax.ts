@@ -42,6 +42,7 @@ function valueOf(statement: Statement): Expr | undefined {
     case 'expr':
       return statement.value;
     case 'input':
+    case 'param':
       return undefined;
   }
 }

@@ -100,6 +100,8 @@ export function formatStatement(statement: Statement): string {
       const names = statement.names.map((n) => (n.kind === 'name' ? n.name : formatTimeRef(n)));
       return `input ${names.join(', ')} : [${statement.shape.map(formatDim).join(', ')}]`;
     }
+    case 'param':
+      return `param ${statement.name} : [${statement.shape.map(formatDim).join(', ')}]${statement.init === undefined ? '' : ` = ${statement.init}`}`;
     case 'def':
       return `def ${formatDefHead(statement)} = ${formatExpr(statement.body)}`;
     case 'let':

@@ -16,6 +16,7 @@ import {
   Minimize,
   Minus,
   MultiplicativeOperator,
+  ParamKeyword,
   NumberLiteral,
   RBracket,
   RParen,
@@ -44,6 +45,7 @@ const RULE_WANTS: Record<string, string> = {
   argument: 'an argument',
   dim: 'a dimension (a name or a positive integer)',
   inputName: 'an input name',
+  shape: "a shape, e.g. '[n, d]'",
   statement: 'a statement',
 };
 
@@ -55,6 +57,7 @@ const RULE_EXPECTS: Record<string, string> = {
   'defDecl a name': 'a name for the def',
   'param a name': 'a parameter name',
   'letDecl a name': 'a name',
+  'paramDecl a name': 'a name for the param',
 };
 
 function previousImage(token: IToken | undefined): string | undefined {
@@ -115,6 +118,7 @@ export class DflParser extends chevrotain.CstParser {
   statement = this.RULE('statement', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.inputDecl) },
+      { ALT: () => this.SUBRULE(this.paramDecl) },
       { ALT: () => this.SUBRULE(this.defDecl) },
       { ALT: () => this.SUBRULE(this.letDecl) },
       { ALT: () => this.SUBRULE(this.minimize) },
@@ -131,10 +135,31 @@ export class DflParser extends chevrotain.CstParser {
       this.SUBRULE2(this.inputName, { LABEL: 'names' });
     });
     this.CONSUME(Colon);
+    this.SUBRULE(this.shape, { LABEL: 'shape' });
+  });
+
+  /** `param W : [d, 16]`, optionally `= glorot` or `= zeros`. */
+  paramDecl = this.RULE('paramDecl', () => {
+    this.CONSUME(ParamKeyword, { LABEL: 'keyword' });
+    this.CONSUME(Identifier, { LABEL: 'name' });
+    this.CONSUME(Colon);
+    this.SUBRULE(this.shape, { LABEL: 'shape' });
+    this.OPTION(() => {
+      this.CONSUME(Equals);
+      this.CONSUME2(Identifier, { LABEL: 'init' });
+    });
+  });
+
+  /** `[]`, `[k]`, `[n, d]` (to-ast.ts refuses more than two dimensions). */
+  shape = this.RULE('shape', () => {
     this.CONSUME(LBracket);
-    this.SUBRULE(this.dim, { LABEL: 'dims' });
-    this.CONSUME2(Comma);
-    this.SUBRULE2(this.dim, { LABEL: 'dims' });
+    this.OPTION(() => {
+      this.SUBRULE(this.dim, { LABEL: 'dims' });
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.SUBRULE2(this.dim, { LABEL: 'dims' });
+      });
+    });
     this.CONSUME(RBracket, { LABEL: 'close' });
   });
 

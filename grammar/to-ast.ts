@@ -1,5 +1,5 @@
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import type { Argument, BinaryOp, Dim, Expr, NumberLiteral, Param, Statement, TimeRef } from './ast.ts';
+import { PARAM_INITS, type Argument, type BinaryOp, type Dim, type Expr, type NumberLiteral, type Param, type ParamInit, type ShapeDims, type Statement, type TimeRef } from './ast.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import type { LineIndex } from './line-index.ts';
 import type { Span } from './span.ts';
@@ -74,6 +74,8 @@ class AstBuilder {
     switch (name) {
       case 'inputDecl':
         return this.inputDecl(cst);
+      case 'paramDecl':
+        return this.paramDecl(cst);
       case 'defDecl':
         return this.defDecl(cst);
       case 'letDecl': {
@@ -99,9 +101,40 @@ class AstBuilder {
       const token = tokenOf(n, 'name');
       return token.tokenType.name === 'TimeRef' ? this.timeRef(token) : ({ kind: 'name', name: token.image, span: this.span(token) } as const);
     });
+    const shape = child(node, 'shape');
+    return { kind: 'input', names, shape: this.shape(shape), span: this.span(tokenOf(node, 'keyword'), tokenOf(shape, 'close')) };
+  }
+
+  private paramDecl(node: CstNode): Statement {
+    const name = tokenOf(node, 'name');
+    const shapeNode = child(node, 'shape');
+    const shape = this.shape(shapeNode);
+    const initToken = maybeToken(node, 'init');
+    const last = initToken ?? tokenOf(shapeNode, 'close');
+    let init: ParamInit | undefined;
+    if (initToken !== undefined) {
+      if ((PARAM_INITS as readonly string[]).includes(initToken.image)) init = initToken.image as ParamInit;
+      else this.error(this.span(initToken), `a param is initialised with ${PARAM_INITS.join(' or ')}, found '${initToken.image}'`);
+    }
+    return {
+      kind: 'param',
+      name: name.image,
+      nameSpan: this.span(name),
+      shape,
+      ...(init === undefined ? {} : { init }),
+      span: this.span(tokenOf(node, 'keyword'), last),
+    };
+  }
+
+  /** DFL values are scalars, vectors and matrices: a shape has at most two dimensions. */
+  private shape(node: CstNode): ShapeDims {
     const dims = children(node, 'dims').map((d) => this.dim(d));
-    if (dims.length !== 2) throw new Incomplete();
-    return { kind: 'input', names, shape: [dims[0], dims[1]], span: this.span(tokenOf(node, 'keyword'), tokenOf(node, 'close')) };
+    if (dims.length > 2) {
+      this.error(this.join(dims[2].span, dims[dims.length - 1].span), `a shape has at most two dimensions (a scalar [], a vector [k] or a matrix [r, c]), found ${dims.length}`);
+      // Reported; the statement is dropped like one that recovery patched.
+      throw new Incomplete();
+    }
+    return dims;
   }
 
   private dim(node: CstNode): Dim {

@@ -59,10 +59,11 @@ function keyword(word: string): TokenType {
 }
 
 export const Input = keyword('input');
+export const ParamKeyword = keyword('param');
 export const Def = keyword('def');
 export const Let = keyword('let');
 export const Minimize = keyword('minimize');
-export const KEYWORDS: readonly TokenType[] = [Input, Def, Let, Minimize];
+export const KEYWORDS: readonly TokenType[] = [Input, ParamKeyword, Def, Let, Minimize];
 
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../grammar/diagnostic.ts';
 import { parse } from '../grammar/parse.ts';
 import { frontEnd } from '../compiler/front-end.ts';
 import type { Program } from '../compiler/ir/node.ts';
-import type { ObjectiveTerm, ShapeListener } from '../compiler/elaborate.ts';
+import type { ObjectiveParam, ObjectiveTerm, ShapeListener } from '../compiler/elaborate.ts';
 import { loadStdlib } from './stdlib-loader.ts';
 
 export interface CheckedObjective {
@@ -16,6 +16,8 @@ export interface CheckedObjective {
   readonly program: Program | undefined;
   /** The objective's top-level additive terms, as nodes of `program`. */
   readonly terms: readonly ObjectiveTerm[];
+  /** The objective's params (runtime/model/objective-params.ts makes them trainable). */
+  readonly params: readonly ObjectiveParam[];
 }
 
 /**
@@ -24,7 +26,7 @@ export interface CheckedObjective {
  */
 export function checkObjective(file: string, source: string, epsilon?: number, onShape?: ShapeListener): CheckedObjective {
   const { ast, diagnostics } = parse(source);
-  if (diagnostics.some((d) => d.severity === 'error')) return { file, source, ast, diagnostics, program: undefined, terms: [] };
+  if (diagnostics.some((d) => d.severity === 'error')) return { file, source, ast, diagnostics, program: undefined, terms: [], params: [] };
   const result = frontEnd(ast, { fileName: file, source, prelude: loadStdlib(), epsilon, onShape });
-  return { file, source, ast, diagnostics: [...diagnostics, ...result.diagnostics], program: result.program, terms: result.terms };
+  return { file, source, ast, diagnostics: [...diagnostics, ...result.diagnostics], program: result.program, terms: result.terms, params: result.params };
 }

@@ -30,7 +30,7 @@ export function parseInputFlags(flags: readonly string[]): { name: string; path:
 }
 
 /**
- * Reads a 2-D float32/float64 `.npy` array. Anything else (another dtype, another rank, NaN or
+ * Reads a float32/float64 `.npy` array of rank 0 to 2 (a scalar, vector or matrix). Anything else (another dtype, another rank, NaN or
  * infinite entries) is an InputFileError naming the file and, for bad values, the entry.
  */
 export async function readInputArray(name: string, path: string, cwd: string): Promise<InputArray> {
@@ -50,14 +50,15 @@ export async function readInputArray(name: string, path: string, cwd: string): P
   if (array.dtype !== 'float32' && array.dtype !== 'float64') {
     throw new InputFileError(`${path}: input ${name} must be float32 or float64, got ${array.dtype}`);
   }
-  if (array.shape.length !== 2) {
-    throw new InputFileError(`${path}: input ${name} must be a 2-D array (rows × columns), got shape (${array.shape.join(', ')})`);
+  if (array.shape.length > 2) {
+    throw new InputFileError(`${path}: input ${name} must be a matrix, vector or scalar (at most 2-D), got shape (${array.shape.join(', ')})`);
   }
   const data = Float64Array.from(array.data as Float32Array | Float64Array);
   const bad = data.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     const cols = array.shape[1];
-    throw new InputFileError(`${path}: input ${name} has ${data[bad]} at row ${Math.floor(bad / cols)}, column ${bad % cols} (0-based)`);
+    const where = array.shape.length === 2 ? `row ${Math.floor(bad / cols)}, column ${bad % cols}` : array.shape.length === 1 ? `entry ${bad}` : 'its one entry';
+    throw new InputFileError(`${path}: input ${name} has ${data[bad]} at ${where}${array.shape.length === 0 ? '' : ' (0-based)'}`);
   }
   return { name, path, shape: array.shape, data };
 }

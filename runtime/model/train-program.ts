@@ -1,3 +1,4 @@
+import type { ObjectiveParam } from '../../compiler/elaborate.ts';
 import { differentiate } from '../../compiler/autodiff.ts';
 import { IrBuilder } from '../../compiler/ir/builder.ts';
 import { IrError } from '../../compiler/ir/ir-error.ts';
@@ -9,14 +10,17 @@ import type { PassLog } from '../../compiler/passes/pass.ts';
 import { fixpoint, runPipeline, SPECIALIZE, type PipelineResult, type PipelineStep } from '../../compiler/pipeline.ts';
 import { adamUpdate } from './adam.ts';
 import { bindStreams, slotsOf } from './bind-streams.ts';
+import { objectiveParamSpecs } from './objective-params.ts';
 import { adamMName, adamVName, gradSqName, paramInputName, paramInputs, paramSpecs } from './params.ts';
 import { embedSlot, slotDataInputs } from './slot-embedding.ts';
 import { DEFAULT_ADAM, type AdamConfig, type ModelConfig, type ParamSpec, type TrainProgram } from './train-spec.ts';
 
-/** The objective as the front end gives it (runtime/objective.ts): a program with output `value`, and its terms. */
+/** The objective as the front end gives it (runtime/objective.ts): a program with output `value`, its terms and its params. */
 export interface TrainObjective {
   readonly program: Program;
   readonly terms: readonly { readonly text: string; readonly node: Node }[];
+  /** The objective's `param` declarations, inputs of `program` that the trainer owns (objective-params.ts). */
+  readonly params?: readonly ObjectiveParam[];
 }
 
 export interface TrainProgramOptions {
@@ -55,8 +59,8 @@ export const LR_INPUT = 'lr';
  * apply. An objective input that names no stream is a StreamBindingError listing the streams.
  */
 export function buildTrainProgram(objective: TrainObjective, config: ModelConfig, options: TrainProgramOptions = {}): TrainProgramResult {
-  const specs = paramSpecs(config);
-  const forward = buildForward(objective, config, specs, options);
+  const forward = buildForward(objective, config, options);
+  const specs = forward.specs;
   const adam = options.adam ?? DEFAULT_ADAM;
   const steps = trainPipeline(specs, adam, options.gradients ?? false);
   const result = runPipeline(steps, forward.program, { sizes: new Map(), dumpAfter: options.dumpAfter });
@@ -73,22 +77,26 @@ export function buildTrainProgram(objective: TrainObjective, config: ModelConfig
 
 /**
  * The step program before differentiation: every input of the step, and the outputs loss,
- * term:<i> and embed:<input>.
+ * term:<i> and embed:<input>; `specs` are the parameters it trains, the encoder's then the
+ * objective's.
  */
 export function buildForward(
   objective: TrainObjective,
   config: ModelConfig,
-  specs: readonly ParamSpec[] = paramSpecs(config),
   options: Pick<TrainProgramOptions, 'rename'> = {},
-): { program: Program; slots: number[]; bindings: TrainProgram['bindings'] } {
+): { program: Program; slots: number[]; bindings: TrainProgram['bindings']; specs: ParamSpec[] } {
   const valueOutput = objective.program.outputs.find((o) => o.name === 'value');
   if (valueOutput === undefined) throw new IrError(`the objective program has no output named value`);
+  const objectiveParams = objective.params ?? [];
+  const owned = new Set(objectiveParams.map((p) => p.name));
   const bindings = bindStreams(
-    objective.program.inputs.map((input) => input.name),
+    objective.program.inputs.map((input) => input.name).filter((name) => !owned.has(name)),
     config.modality,
     options.rename,
   );
   const slots = slotsOf(bindings);
+  const ownSpecs = objectiveParamSpecs(objectiveParams, objective.program.inputs, bindings, config);
+  const specs = [...paramSpecs(config), ...ownSpecs];
 
   const b = new IrBuilder();
   const params = paramInputs(b, specs);
@@ -108,6 +116,7 @@ export function buildForward(
   }
 
   const bound = new Map(bindings.map(({ input, stream, slot }) => [input, streams.get(slot)!.get(stream)!]));
+  objectiveParams.forEach((p, i) => bound.set(p.name, params.nodes.get(ownSpecs[i].name)!));
   // The objective with its terms as extra outputs, so that they are re-made in this builder too.
   const withTerms: Program = {
     inputs: objective.program.inputs,
@@ -119,7 +128,7 @@ export function buildForward(
     ...objective.terms.map((_term, i) => ({ name: `term:${i}`, node: inlined.get(`term:${i}`)! })),
     ...bindings.map(({ input }) => ({ name: `embed:${input}`, node: bound.get(input)! })),
   ];
-  return { program: { inputs, outputs }, slots, bindings };
+  return { program: { inputs, outputs }, slots, bindings, specs };
 }
 
 /**

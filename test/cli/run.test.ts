@@ -119,6 +119,31 @@ describe('dflc run, end to end on the committed fixture', () => {
   });
 });
 
+describe('dflc run with an objective that has params', () => {
+  it('trains them with the encoder and saves them in the checkpoints and in model/', async () => {
+    const file = join(tmp, 'projector.dfl');
+    await writeFile(file, 'param W : [d, 4]\nparam b : [4]\nlet P = relu(Z @ W + b)\nvariance(P) + covariance(P)\n');
+    const run = join(tmp, 'projector');
+    const result = await runCli(['run', file, ...TINY, '--steps', '6', '--checkpoint-every', '3', '--out', run]);
+    expect(result.code, result.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(join(run, 'model', 'model.json'), 'utf8'));
+    const weights = manifest.weightsManifest[0].weights as { name: string; shape: number[] }[];
+    expect(weights.slice(-2)).toEqual([
+      { name: 'objective.W', shape: [8, 4], dtype: 'float32' },
+      { name: 'objective.b', shape: [4], dtype: 'float32' },
+    ]);
+    const state = (step: number) => readFile(join(run, 'checkpoints', `step-${step}`, 'state.json'), 'utf8').then((t) => JSON.parse(t));
+    const arrays = async (step: number) => {
+      const names = (await state(step)).arrays as Record<string, string>;
+      expect(Object.keys(names)).toEqual(expect.arrayContaining(['param:objective.W', 'adam.m:objective.W', 'adam.v:objective.b']));
+      return readNpy(join(run, 'checkpoints', `step-${step}`, names['param:objective.W']));
+    };
+    const [w3, w6] = [await arrays(3), await arrays(6)];
+    expect(w3.shape).toEqual([8, 4]);
+    expect(Array.from(w3.data as Float32Array)).not.toEqual(Array.from(w6.data as Float32Array));
+  });
+});
+
 describe('dflc run --steps', () => {
   it('ends after N steps; --steps 0 writes the same run folder with the untrained, seeded encoder', async () => {
     const five = join(tmp, 'steps-5');

@@ -32,7 +32,7 @@ function randomInputs(program: Program, n: number, d: number, seed: number): Map
   return new Map(
     program.inputs.map(({ name, shape }) => {
       const dims = shape.map((dim) => (typeof dim === 'number' ? dim : sizes[dim]));
-      return [name, tensor64(dims, Array.from({ length: dims[0] * dims[1] }, () => next()))];
+      return [name, tensor64(dims, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => next()))];
     }),
   );
 }

@@ -4,8 +4,17 @@ import fc from 'fast-check';
  * Random well-typed DFL objectives. A seeded recursive generator writes source text by type, so
  * every program compiles; fast-check supplies the seed (and reports it on failure). The
  * generators keep arguments in the smooth domain of each function (logs and roots of positive
- * quantities, no abs or relu kinks) so that finite differences are meaningful.
+ * quantities, no abs or relu kinks) so that finite differences are meaningful. Objectives may use
+ * the params P : [d, 3], v : [d] and c : [] (declared at the top when used), through products with
+ * vectors (M @ v, v @ M) and row-wise broadcasting (M + v, M * v), as heads and projectors do.
  */
+
+/** The params random objectives may use, each declared when the objective names it. */
+const PARAM_DECLS: readonly { name: string; decl: string }[] = [
+  { name: 'P', decl: 'param P : [d, 3]' },
+  { name: 'v', decl: 'param v : [d]' },
+  { name: 'c', decl: 'param c : []' },
+];
 
 type Type = 'S' | 'Vd' | 'Mnd' | 'Mdd' | 'Mnn';
 
@@ -77,10 +86,12 @@ function rules(gen: (t: Type, r: Source, depth: number) => string): Record<Type,
         (r, k) => `(${S(r, k)})^2`,
         (r, k) => `-${S(r, k)}`,
         (r, k) => `exp(-square(${S(r, k)}))`,
+        (r, k) => `mean(softplus(${Mnd(r, k)} @ v + c))`,
+        (r, k) => `fro2(${Mnd(r, k)} @ P)`,
       ],
     },
     Vd: {
-      leaves: [(r) => `diag(cov(${r.pick(['Z', 'W'])}))`],
+      leaves: [(r) => `diag(cov(${r.pick(['Z', 'W'])}))`, () => 'v'],
       nodes: [
         (r, k) => `spectrum(${Mnd(r, k)})`,
         (r, k) => `eigvals(${Mdd(r, k)})`,
@@ -88,6 +99,8 @@ function rules(gen: (t: Type, r: Source, depth: number) => string): Record<Type,
         (r, k) => `${Vd(r, k)} * ${S(r, k)}`,
         (r, k) => `${Vd(r, k)} + ${Vd(r, k)}`,
         (r, k) => `square(${Vd(r, k)})`,
+        (r, k) => `${Mdd(r, k)} @ ${Vd(r, k)}`,
+        (r, k) => `${Vd(r, k)} @ ${Mdd(r, k)}`,
       ],
     },
     Mnd: {
@@ -104,6 +117,9 @@ function rules(gen: (t: Type, r: Source, depth: number) => string): Record<Type,
         (r, k) => `exp(${Mnd(r, k)} / 4)`,
         (r, k) => `${Mnd(r, k)} ^ 3`,
         (r, k) => `t(t(${Mnd(r, k)}))`,
+        (r, k) => `(${Mnd(r, k)} @ P) @ t(P)`,
+        (r, k) => `${Mnd(r, k)} + ${Vd(r, k)}`,
+        (r, k) => `${Mnd(r, k)} * ${Vd(r, k)}`,
       ],
     },
     Mdd: {
@@ -146,6 +162,10 @@ export function randomObjective(maxDepth = 3): fc.Arbitrary<RandomObjective> {
   return fc.tuple(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: SIZES.length - 1 })).map(([seed, size]) => {
     const r = new Source(seed);
     const [n, d] = SIZES[size];
-    return { source: generate('S', r, 1 + Math.floor(r.uniform() * maxDepth)), n, d };
+    const body = generate('S', r, 1 + Math.floor(r.uniform() * maxDepth));
+    const params = PARAM_DECLS.filter(({ name }) => new RegExp(`\\b${name}\\b`).test(body)).map(({ decl }) => `${decl}\n`);
+    // A param's symbolic dimensions are an input's: Z declares d even where the body reads no input.
+    const header = params.length > 0 ? ['input Z : [n, d]\n', ...params] : [];
+    return { source: header.join('') + body, n, d };
   });
 }

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../../grammar/diagnostic.ts';
 import { diagnosticRecord, type DiagnosticRecord } from '../../../grammar/diagnostics-render.ts';
+import { describeParams } from '../../../compiler/explain.ts';
 import { checkObjective } from '../../objective.ts';
 import { UsageError, type Command } from '../command.ts';
 import { readSource } from '../read-source.ts';
@@ -12,7 +13,9 @@ export const checkCommand: Command = {
 
 Parses each file and checks names, definitions and shapes, then reports every problem with its
 file, line and column, the source line and a caret under the offending text. Prints nothing
-when all files are clean. Exits 0 when there are no errors (warnings allowed), 1 when any file
+when all files are clean, except for a file that declares params (learnable tensors that
+\`dflc run\` trains with the encoder): one line on stdout lists them, with their shapes and
+initialisation, e.g. \`head.dfl: params w : vector[d] = zeros, b : scalar = zeros\`. Exits 0 when there are no errors (warnings allowed), 1 when any file
 has an error, 2 when a file cannot be read.
 
 Options:
@@ -30,10 +33,13 @@ Example:
     const all: Diagnostic[] = [];
     const records: DiagnosticRecord[] = [];
     positionals.forEach((file, i) => {
-      const { diagnostics } = checkObjective(file, sources[i]);
+      const { diagnostics, params } = checkObjective(file, sources[i]);
       all.push(...diagnostics);
       if (values.json === true) records.push(...diagnostics.map((d) => diagnosticRecord(d, file)));
-      else reportDiagnostics(io, file, sources[i], diagnostics);
+      else {
+        reportDiagnostics(io, file, sources[i], diagnostics);
+        if (params.length > 0) io.stdout(`${file}: params ${describeParams(params)}\n`);
+      }
     });
     if (values.json === true) io.stdout(`${JSON.stringify(records, null, 2)}\n`);
     else if (all.length > 0) io.stderr(`${diagnosticSummary(all)}\n`);

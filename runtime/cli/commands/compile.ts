@@ -29,7 +29,8 @@ export const compileCommand: Command = {
 
 Checks the objective, differentiates it in dflc's IR and optimises value and gradient together
 into one program. Prints a one-line summary; --explain prints the optimised program, the
-rewrites that fired and a FLOP estimate.
+rewrites that fired and a FLOP estimate, after the objective's params (\`param W : [d, 16]\`)
+if it declares any: they are inputs of the program, with a gradient like any input.
 
 Without --dims the program keeps its symbolic sizes (n, d); with them it is specialised, which
 enables size-dependent rewrites such as the dual n×n form of a spectrum when n < d.
@@ -49,7 +50,8 @@ Options:
                        (replaced atomically)
   --emit ts|onnx     what -o writes (default: onnx for a .onnx file, otherwise ts)
   --explain          print the optimised program, the rewrites that fired and the cost
-  --json             with --explain: {"ops": [{"op", "shape"}], "rewrites": [...], "flops": n}
+  --json             with --explain: {"ops": [{"op", "shape"}], "rewrites": [...], "flops": n,
+                     "params": [{"name", "shape", "init"}]}
   --dims NAME=SIZE,...  bind symbolic dimensions, e.g. n=64,d=256
   --dump-after PASS  print the program after each run of PASS (${PASS_NAMES.join(', ')})
   -h, --help         show this help
@@ -87,7 +89,7 @@ Examples:
 
     const result = compileValueAndGrad(checked.program, { sizes, dumpAfter });
     for (const dump of result.dumps) io.stderr(`--- after ${dump.pass} (${dump.phase}, round ${dump.round}) ---\n${dump.text}\n`);
-    const report = explain(result.program, result.log, { sizes });
+    const report = explain(result.program, result.log, { sizes, params: checked.params });
     if (output !== undefined) {
       let text: string | Uint8Array;
       if (emit === 'onnx') {

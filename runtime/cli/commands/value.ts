@@ -33,8 +33,10 @@ export const valueCommand: Command = {
 
 Compiles the objective into its optimised value-and-gradient program and evaluates it on the
 given arrays. Every input of the objective must be bound, by its name as written: a time
-reference by its full spelling, e.g. --input Z_t+1=z1.npy. Arrays are 2-D NumPy .npy files
-(float32 or float64, C order); symbolic dimensions such as n and d are read from them.
+reference by its full spelling, e.g. --input Z_t+1=z1.npy. A param (\`param W : [d, 16]\`) is
+bound like an input here, --input W=w.npy, and gets its gradient like one. Arrays are NumPy .npy
+files of the declared rank (2-D for a matrix, 1-D for a vector, 0-D for a scalar; float32 or
+float64, C order); symbolic dimensions such as n and d are read from them.
 
 Prints the value on stdout. By default the program runs in float32 (--backend: ONNX Runtime or
 TensorFlow.js);
@@ -48,7 +50,7 @@ Options:
   --backend B         float32 engine: ${BACKEND_CHOICES.join(', ')} (default auto:
                       tensorflow-gpu, then onnx-webgpu on a hardware GPU, then tensorflow,
                       then onnx, then wasm, then cpu)
-  --grad DIR          write the gradient for each input to DIR/NAME.npy
+  --grad DIR          write the gradient for each input and param to DIR/NAME.npy
   --json              print {"value", "dtype", "backend"} as JSON on stdout
   -h, --help          show this help
 

@@ -30,7 +30,7 @@ export function planSteps(
   const hasData = windowHasData(data.windows, modality);
   let model: ModelConfig = { modality, dim: config.dim, hidden: config.hidden, batch: config.batch, ...featurizerSizes(featurizer) };
   if (checked.program === undefined) throw new Error('runTraining: the objective has errors');
-  const objective = { program: checked.program, terms: checked.terms };
+  const objective = { program: checked.program, terms: checked.terms, params: checked.params };
   let trainProgram = buildTrainProgram(objective, model, { rename: config.rename, adam: DEFAULT_ADAM });
   const examples = trainingExamples(data.windows, data.train.mask, trainProgram.slots, hasData);
   if (examples.length < 2) {

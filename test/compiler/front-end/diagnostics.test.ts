@@ -42,12 +42,12 @@ const CASES: [string, string, { at: string; code: string; message: string; sever
     },
   ],
   [
-    'adding a vector to a matrix',
-    'sum(Z + diag(cov(Z)))',
+    'adding a vector to a matrix whose rows it does not match',
+    'sum(Z + diag(Z @ t(Z)))',
     {
       at: '1:5',
       code: 'shape-mismatch',
-      message: '+ needs equal shapes or a scalar, got matrix[n, d] (from Z) and vector[d] (from diag(cov(Z)))',
+      message: '+ needs equal shapes, a scalar, or a matrix[r, c] and a vector[c] (applied to every row), got matrix[n, d] (from Z) and vector[n] (from diag(Z @ t(Z)))',
     },
   ],
   ['a let defined twice', 'let a = 1\nlet a = 2\na', { at: '2:5', code: 'duplicate-definition', message: "'a' is already defined" }],

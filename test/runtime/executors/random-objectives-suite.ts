@@ -36,7 +36,10 @@ export function randomObjectivesSuite(backend: string, open: () => Promise<Execu
           const { program } = compileValueAndGrad(forward, { sizes });
           const next = normals(seed);
           const inputs = new Map<string, Tensor64>(
-            forward.inputs.map(({ name }) => [name, tensor64([n, d], Float32Array.from({ length: n * d }, () => next()))]),
+            forward.inputs.map(({ name, shape }) => {
+              const dims = shape.map((dim) => (typeof dim === 'number' ? dim : sizes.get(dim)!));
+              return [name, tensor64(dims, Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => next()))];
+            }),
           );
           const { outputs: expected, scale } = referenceWithScale(program, inputs, sizes);
           if (![...expected.values()].every((t) => t.data.every(Number.isFinite))) return; // overflow, not a backend question

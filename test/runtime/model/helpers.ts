@@ -13,7 +13,7 @@ export const CARD = 'balance(spectrum(Z)) + 0.5*ortho(Z) + consistent(Z_t, Z_t+1
 export function objectiveOf(source: string) {
   const checked = checkObjective('test.dfl', source);
   if (checked.program === undefined) throw new Error(checked.diagnostics.map((d) => d.message).join('\n'));
-  return { program: checked.program, terms: checked.terms };
+  return { program: checked.program, terms: checked.terms, params: checked.params };
 }
 
 /** Tiny configurations of each modality (d < n, so no zero eigenvalue needs the dual form). */

@@ -23,6 +23,36 @@ const card = objectiveOf(CARD);
 const run = (program: Program, inputs: ReadonlyMap<string, Tensor64>) => evaluate(program, inputs, inferSizes(program, inputs));
 const nodesOf = (program: Program): Node[] => topoOrder(program.outputs.map((o) => o.node));
 
+/** The step program's loss gradient of every parameter entry against Ridders' finite differences, float64. */
+function expectStepGradients(train: ReturnType<typeof buildTrainProgram>, config: ModelConfig): void {
+  const inputs = stepInputs(config, train.params, train.slots, 11);
+  const out = run(train.program, inputs);
+  const loss = only(train.program, ['loss']);
+  const sizes = inferSizes(train.program, inputs);
+  const f = (x: ReadonlyMap<string, Tensor64>) => evaluate(loss, x, sizes).get('loss')!.data[0];
+  const value = out.get('loss')!.data[0];
+  let norm2 = 0;
+  for (const spec of train.params) for (const g of out.get(`grad:${paramInputName(spec.name)}`)!.data) norm2 += g * g;
+  const floor = 1e-3 * Math.max(1, Math.abs(value), Math.sqrt(norm2));
+  let worst = 0;
+  let where = '';
+  let checked = 0;
+  for (const spec of train.params) {
+    const name = paramInputName(spec.name);
+    const grad = out.get(`grad:${name}`)!.data;
+    for (let i = 0; i < grad.length; i++) {
+      const fd = entryDerivative(f, inputs, name, i);
+      const error = relativeError(grad[i], fd, floor);
+      if (!(error <= worst)) [worst, where] = [error, `${name}[${i}]: ad ${grad[i]}, fd ${fd}`];
+      checked++;
+    }
+  }
+  expect(checked).toBe(train.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0));
+  expect(Number.isFinite(value)).toBe(true);
+  expect(Math.sqrt(norm2)).toBeGreaterThan(1e-3);
+  expect(worst, where).toBeLessThan(1e-6);
+}
+
 describe.each(MODALITIES)('the %s training step', (modality) => {
   const config = TINY[modality];
   const train = buildTrainProgram(card, config, { gradients: true });
@@ -70,34 +100,7 @@ describe.each(MODALITIES)('the %s training step', (modality) => {
     if (modality !== 'ehr') expect(shapeOf('data:t.tok_rows')).toEqual(['tokens@t']);
   });
 
-  it('computes the loss gradient of every parameter entry (central finite differences, float64)', () => {
-    const inputs = stepInputs(config, train.params, train.slots, 11);
-    const out = run(train.program, inputs);
-    const loss = only(train.program, ['loss']);
-    const sizes = inferSizes(train.program, inputs);
-    const f = (x: ReadonlyMap<string, Tensor64>) => evaluate(loss, x, sizes).get('loss')!.data[0];
-    const value = out.get('loss')!.data[0];
-    let norm2 = 0;
-    for (const spec of train.params) for (const g of out.get(`grad:${paramInputName(spec.name)}`)!.data) norm2 += g * g;
-    const floor = 1e-3 * Math.max(1, Math.abs(value), Math.sqrt(norm2));
-    let worst = 0;
-    let where = '';
-    let checked = 0;
-    for (const spec of train.params) {
-      const name = paramInputName(spec.name);
-      const grad = out.get(`grad:${name}`)!.data;
-      for (let i = 0; i < grad.length; i++) {
-        const fd = entryDerivative(f, inputs, name, i);
-        const error = relativeError(grad[i], fd, floor);
-        if (!(error <= worst)) [worst, where] = [error, `${name}[${i}]: ad ${grad[i]}, fd ${fd}`];
-        checked++;
-      }
-    }
-    expect(checked).toBe(train.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0));
-    expect(Number.isFinite(value)).toBe(true);
-    expect(Math.sqrt(norm2)).toBeGreaterThan(1e-3);
-    expect(worst, where).toBeLessThan(1e-6);
-  });
+  it('computes the loss gradient of every parameter entry (central finite differences, float64)', () => expectStepGradients(train, config));
 
   it('applies Adam to the gradients it computes: one step equals the hand-computed update', () => {
     const inputs = stepInputs(config, train.params, train.slots, 5, { step: 4, lr: 0.03, randomState: true });
@@ -228,5 +231,32 @@ describe('the training step program', () => {
       inputs = new Map([...inputs].map(([name, t]) => [name, out.has(name) ? out.get(name)! : t]));
     }
     expect(losses[14]).toBeLessThan(losses[0]);
+  });
+});
+
+describe('a training step whose objective has params', () => {
+  // W is shared by the three terms; w and b are a linear head on the projection.
+  const objective = objectiveOf(
+    'param W : [d, 2]\nparam w : [2]\nparam b : []\nlet P = Z_t @ W\nvariance(P) + mean(softplus(P @ w + b)) + 0.5*fro2(Z_t @ W - Z_t+1 @ W)',
+  );
+  const config = TINY.ehr;
+  const train = buildTrainProgram(objective, config, { gradients: true });
+
+  it("trains them with the encoder: parameters objective.<name> after the encoder's, their sizes from the run's", () => {
+    expect(train.params.slice(paramSpecs(config).length)).toEqual([
+      { name: 'objective.W', shape: [config.dim, 2], init: 'glorot' },
+      { name: 'objective.w', shape: [2], init: 'zeros' },
+      { name: 'objective.b', shape: [], init: 'zeros' },
+    ]);
+    expect(train.bindings.map((b) => b.input)).toEqual(['Z_t', 'Z_t+1']);
+    expect(train.program.outputs.map((o) => o.name)).toContain('param:objective.W');
+  });
+
+  it('computes the loss gradient of every parameter entry, the encoder\'s and the objective\'s (finite differences, float64)', () => expectStepGradients(train, config));
+
+  it("refuses an objective whose declared shape the run's embedding does not have", () => {
+    expect(() => buildTrainProgram(objectiveOf('input Z : [n, 7]\nparam w : [7]\nsum(Z @ w)'), config)).toThrow(
+      "objective input 'Z' should be matrix[n, 7], got the run's embedding, [5, 3]",
+    );
   });
 });
