@@ -19,7 +19,7 @@ export type Meaning =
 export const refName = (ref: NameRef | TimeRef): string => (ref.kind === 'name' ? ref.name : timeRefName(ref.stream, ref.offset));
 
 /** `matrix[n, d]`: the shape an input declaration gives. */
-export const inputShape = (decl: InputDecl): string => formatShape(decl.shape.map((d) => (d.kind === 'int' ? d.value : d.name)));
+export const inputShape = (decl: Pick<InputDecl, 'shape'>): string => formatShape(decl.shape.map((d) => (d.kind === 'int' ? d.value : d.name)));
 
 function valueNamed(analysis: DocumentAnalysis, name: string, offset: number): Meaning {
   const here = statementAt(analysis.ast, offset);

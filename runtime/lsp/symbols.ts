@@ -18,6 +18,8 @@ function symbolsOf(statement: Statement, analysis: DocumentAnalysis): DocumentSy
         selectionRange: spanToRange(ref.span),
       }));
     }
+    case 'param':
+      return [{ name: statement.name, detail: `param: ${inputShape(statement)}`, kind: SymbolKind.Variable, range, selectionRange: spanToRange(statement.nameSpan) }];
     case 'let': {
       const shape = analysis.shapeOf(statement.value.span);
       const detail = shape === undefined ? 'let' : `let: ${formatShape(shape)}`;

@@ -43,7 +43,7 @@ export function expressionsAt(e: Expr, offset: number): Expr[] {
 
 /** The expression a statement is about: a def's body, a let's value, the objective. */
 export function statementExpr(statement: Statement): Expr | undefined {
-  return statement.kind === 'def' ? statement.body : statement.kind === 'input' ? undefined : statement.value;
+  return statement.kind === 'def' ? statement.body : statement.kind === 'input' || statement.kind === 'param' ? undefined : statement.value;
 }
 
 function nameInExpr(e: Expr, offset: number): NameAt | undefined {
@@ -75,6 +75,8 @@ export function nameAt(ast: SourceFile, offset: number): NameAt | undefined {
       if (param !== undefined) return { kind: 'param', def: statement, param, span: paramNameSpan(param) };
       return nameInExpr(statement.body, offset);
     }
+    case 'param':
+      return undefined;
     default:
       return nameInExpr(statement.value, offset);
   }

@@ -147,7 +147,7 @@ describe('dflc lsp: completion and signature help', () => {
     const uri = uriOf('complete2.dfl');
     await client.open(uri, 'def g(A, B) = A\n# a comment\n');
     const start = await client.request<Item[]>('textDocument/completion', at(uri, 2, 0));
-    expect(start.filter((i) => i.kind === 14).map((i) => i.label)).toEqual(['input', 'def', 'let', 'minimize']);
+    expect(start.filter((i) => i.kind === 14).map((i) => i.label)).toEqual(['input', 'param', 'def', 'let', 'minimize']);
     const body = await client.request<Item[]>('textDocument/completion', at(uri, 0, 15));
     expect(body.filter((i) => i.sortText === '1' && i.kind === 6).map((i) => [i.label, i.detail])).toEqual([
       ['A', 'parameter of g'],
