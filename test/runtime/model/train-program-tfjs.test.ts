@@ -6,10 +6,12 @@ import { dataInputName } from '../../../runtime/model/slot-embedding.ts';
 import { buildTrainProgram } from '../../../runtime/model/train-program.ts';
 import { EXECUTOR_BACKENDS, loadAllExecutors, reference, relativeError, roundToFloat32, toFloat32, TOLERANCE } from '../executors/helpers.ts';
 import { CARD, objectiveOf, stepInputs, TINY } from './helpers.ts';
+import { openWebgpu } from '../executors/onnx-webgpu/open-webgpu.ts';
 
 /**
- * The compiled training step runs on the TensorFlow.js executor (float32) on the backends at hand
- * and agrees with the float64 reference on the same float32 inputs: every output, within 2e-3.
+ * The compiled training step runs on the TensorFlow.js executor (float32) on the backends at hand,
+ * on ONNX Runtime, and on ONNX Runtime's WebGPU provider where an adapter is present, and agrees
+ * with the float64 reference on the same float32 inputs: every output, within 2e-3.
  */
 
 const card = objectiveOf(CARD);
@@ -26,17 +28,23 @@ function errorAgainst(a: ArrayLike<number>, b: ArrayLike<number>, floor: number)
 }
 const MODALITIES = ['ehr', 'text', 'multimodal'] as const;
 
+const webgpu = await openWebgpu();
+if (typeof webgpu === 'string') describe.skip(`the training step on onnx-webgpu: ${webgpu}`, () => it('needs a WebGPU adapter', () => {}));
+else webgpu.dispose();
+const BACKENDS = typeof webgpu === 'string' ? EXECUTOR_BACKENDS : [...EXECUTOR_BACKENDS, 'onnx-webgpu' as const];
+
 let executors: Map<string, Executor>;
 beforeAll(async () => {
   executors = await loadAllExecutors();
+  if (typeof webgpu !== 'string') executors.set('onnx-webgpu', (await openWebgpu()) as Executor);
 });
 afterAll(() => executors?.forEach((e) => e.dispose()));
 
-describe.each(EXECUTOR_BACKENDS)('the training step on %s', (backend) => {
+describe.each(BACKENDS)('the training step on %s', (backend) => {
   it.each(MODALITIES)('%s: every output matches the reference', async (modality) => {
     const config = { ...TINY[modality], dim: 4, hidden: 6, batch: 8 };
     const train = buildTrainProgram(card, config, { gradients: true });
-    if (backend !== 'onnx') expect(missingKernels(train.program, backend)).toEqual([]);
+    if (backend !== 'onnx' && backend !== 'onnx-webgpu') expect(missingKernels(train.program, backend)).toEqual([]);
     const inputs = roundToFloat32(stepInputs(config, train.params, train.slots, 21, { step: 2, randomState: true }));
     const want = reference(train.program, inputs);
     const got = await executors.get(backend)!.run(train.program, toFloat32(inputs));
