@@ -55,9 +55,19 @@ export class LspClient {
     child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
   }
 
-  /** `args` go to `dflc lsp`, `node` to Node itself (e.g. `--import` a module). */
-  static async start(args: readonly string[] = [], node: { args?: readonly string[]; env?: Record<string, string> } = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [...(node.args ?? []), join(REPO_ROOT, 'bin', 'dflc.js'), 'lsp', '--stdio', ...args], {
+  /**
+   * `args` go to `dflc lsp`, `node` to Node itself (e.g. `--import` a module). `fromSources` runs
+   * the TypeScript sources through tsx even where bin/dflc.js would run a build (dist/).
+   */
+  static async start(
+    args: readonly string[] = [],
+    node: { args?: readonly string[]; env?: Record<string, string>; fromSources?: boolean } = {},
+  ): Promise<LspClient> {
+    const lspArgs = JSON.stringify(['lsp', '--stdio', ...args]);
+    const entry = node.fromSources
+      ? ['--import', 'tsx', '--input-type=module', '-e', `const { main } = await import('./runtime/cli/main.ts'); process.exitCode = await main(${lspArgs});`]
+      : [join(REPO_ROOT, 'bin', 'dflc.js'), 'lsp', '--stdio', ...args];
+    const child = spawn(process.execPath, [...(node.args ?? []), ...entry], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...node.env },
       stdio: ['pipe', 'pipe', 'pipe'],
