@@ -22,9 +22,9 @@ ${body}
 `;
 }
 
-/** A section with a heading and a one-line explanation of what it shows. */
-export function section(id: string, heading: string, explain: string, content: string): string {
-  return `<section id="${escapeText(id)}"><h2>${escapeText(heading)}</h2><p class="explain">${escapeText(explain)}</p>${content}</section>\n`;
+/** A section with a heading (h2, or h3 inside a group) and a one-line explanation of what it shows. */
+export function section(id: string, heading: string, explain: string, content: string, level: 2 | 3 = 2): string {
+  return `<section id="${escapeText(id)}"><h${level}>${escapeText(heading)}</h${level}><p class="explain">${escapeText(explain)}</p>${content}</section>\n`;
 }
 
 /** A headline number: big value, what it is, one line on how to read it. */
@@ -56,6 +56,8 @@ const STYLE = `
 :root { color-scheme: light; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1b1f24; background: #fff; margin: 0 auto; padding: 20px 28px 40px; max-width: 1200px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
+h2.group { font-size: 20px; margin-top: 36px; border-bottom: 2px solid #1b1f24; }
+h3 { font-size: 15px; margin: 22px 0 2px; }
 h2 { font-size: 17px; margin: 28px 0 2px; border-bottom: 1px solid #d8dee4; padding-bottom: 3px; }
 p.meta, p.explain { color: #57606a; margin: 2px 0 10px; }
 .headlines { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 10px; margin: 14px 0; }

@@ -37,10 +37,12 @@ describe('dflc compare', () => {
 
     const json = JSON.parse(await readFile(join(dir, 'out', 'compare.json'), 'utf8'));
     expect(json.format).toBe('dflc-compare');
-    expect(json.task).toBe('mortality');
-    expect(json.rows.map((row: { label: string }) => row.label)).toEqual(['card', 'vicreg']);
-    expect(json.rows[1].cells.effective_rank).toEqual({ value: 1.25 });
-    expect(json.runs[0].dir).toBe(join(dir, 'card'));
+    expect(json.groups).toHaveLength(1);
+    const [group] = json.groups;
+    expect(group.task).toBe('mortality');
+    expect(group.rows.map((row: { label: string }) => row.label)).toEqual(['card', 'vicreg']);
+    expect(group.rows[1].cells.effective_rank).toEqual({ value: 1.25 });
+    expect(group.runs[0].dir).toBe(join(dir, 'card'));
     const md = await readFile(join(dir, 'out', 'compare.md'), 'utf8');
     expect(md).toContain('| vicreg | 1.25 |');
     const html = await readFile(join(dir, 'out', 'compare.html'), 'utf8');

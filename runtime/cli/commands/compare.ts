@@ -63,7 +63,7 @@ Example:
     }
     io.stdout(textTable(runs.map((r) => summarizeRun(r.label, r.result, task)), task));
     const out = resolve(io.cwd, values.out === undefined ? 'compare' : String(values.out));
-    const files = await writeComparison(out, 'compare', { title: `dflc compare: ${labels.join(', ')}`, task, runs });
+    const files = await writeComparison(out, 'compare', { title: `dflc compare: ${labels.join(', ')}`, groups: [{ task, runs }] });
     io.stdout(`wrote ${display(io, files.md)}, ${display(io, files.json)}, ${display(io, files.html)}\n`);
     return 0;
   },

@@ -81,7 +81,7 @@ describe.skipIf(CHROMIUM === undefined)(`reports in headless Chromium${CHROMIUM 
 
   for (const [name, html, series] of [
     ['report.html', renderRunReport(fixtureRun()), 1],
-    ['compare.html', renderComparisonReport({ title: 'card against vicreg', task: 'mortality', runs: [fixtureRun('card'), fixtureRun('vicreg', (r) => ({ ...r, probes: r.probes.map((p) => ({ ...p, auroc: 0.6, auroc_ci: [0.55, 0.66] as [number, number] })) }))] }), 2],
+    ['compare.html', renderComparisonReport({ title: 'card against vicreg', groups: [{ task: 'mortality', runs: [fixtureRun('card'), fixtureRun('vicreg', (r) => ({ ...r, probes: r.probes.map((p) => ({ ...p, auroc: 0.6, auroc_ci: [0.55, 0.66] as [number, number] })) }))] }] }), 2],
   ] as const) {
     it(`${name}: no console error, no request, every chart drawn`, async () => {
       const page = await open(name, html);

@@ -79,7 +79,7 @@ describe('renderRunReport', () => {
 
 describe('renderComparisonReport', () => {
   const runs = [fixtureRun('card'), fixtureRun('vicreg', (r) => ({ ...r, geometry: { ...r.geometry, effective_rank: 1.5 }, probes: r.probes.map((p) => ({ ...p, auroc: 0.6 })) }))];
-  const html = renderComparisonReport({ title: 'Comparison', task: 'mortality', runs });
+  const html = renderComparisonReport({ title: 'Comparison', groups: [{ task: 'mortality', runs }] });
 
   it('overlays the runs in every figure, with a legend', () => {
     const charts = chartsOf(html);
@@ -93,5 +93,13 @@ describe('renderComparisonReport', () => {
     expect(html).toContain('<td>card</td><td>3.71</td><td>12.5</td><td>0.805</td><td>0.740 [0.680, 0.800]</td><td>–</td><td>0.048</td><td>0.410</td>');
     expect(html).toContain('<td>vicreg</td><td>1.50</td>');
     expect(fetchables(html)).toEqual([]);
+  });
+
+  it('puts each group (an experiment's modality) under its heading, with ids that stay unique', () => {
+    const page = renderComparisonReport({ title: 'Experiment', groups: [{ heading: 'ehr', task: 'mortality', runs }, { heading: 'text', task: 'mortality', runs: runs.slice(0, 1) }] });
+    expect(page.match(/<h2 class="group"[^>]*>[^<]*<\/h2>/g)).toEqual(['<h2 class="group" id="g0-">ehr</h2>', '<h2 class="group" id="g1-">text</h2>']);
+    const ids = [...page.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain('g1-probes');
   });
 });
