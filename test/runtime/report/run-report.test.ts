@@ -95,7 +95,7 @@ describe('renderComparisonReport', () => {
     expect(fetchables(html)).toEqual([]);
   });
 
-  it('puts each group (an experiment's modality) under its heading, with ids that stay unique', () => {
+  it("puts each group (an experiment's modality) under its heading, with ids that stay unique", () => {
     const page = renderComparisonReport({ title: 'Experiment', groups: [{ heading: 'ehr', task: 'mortality', runs }, { heading: 'text', task: 'mortality', runs: runs.slice(0, 1) }] });
     expect(page.match(/<h2 class="group"[^>]*>[^<]*<\/h2>/g)).toEqual(['<h2 class="group" id="g0-">ehr</h2>', '<h2 class="group" id="g1-">text</h2>']);
     const ids = [...page.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
