@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { METRICS_FILE, parseEvalResult, type EvalResult } from '../eval/eval-result.ts';
+import { EVAL_DIR } from '../eval/evaluate-run.ts';
+import { atomicWrite } from '../io/atomic-write.ts';
 import { parseNpy } from '../io/npy.ts';
+import { renderRunReport } from './run-report.ts';
 import { readTrainingCurves, type TrainingCurves } from './training-curves.ts';
 
 /**
@@ -16,19 +19,36 @@ export interface ReportRun {
   readonly curves: TrainingCurves;
 }
 
-export const EVAL_DIR = 'eval';
+/** An evaluated run's file that is missing or wrong; the message names it. */
+export class EvalFileError extends Error {
+  override name = 'EvalFileError';
+}
 
-/** Reads the evaluated run in `runDir`; errors name the file that is missing or wrong. */
+/** Reads the evaluated run in `runDir`. */
 export async function readReportRun(runDir: string, label: string): Promise<ReportRun> {
   const evalDir = join(runDir, EVAL_DIR);
   const metricsFile = join(evalDir, METRICS_FILE);
-  const result = parseEvalResult(await readFile(metricsFile, 'utf8'), metricsFile);
-  const spectrumFile = join(evalDir, result.geometry.spectrum_file);
-  let spectrum: number[];
-  try {
-    spectrum = Array.from(parseNpy(new Uint8Array(await readFile(spectrumFile))).data, Number);
-  } catch (error) {
-    throw new Error(`${spectrumFile}: ${(error as Error).message}`);
-  }
-  return { label, result, spectrum, curves: await readTrainingCurves(runDir) };
+  const read = async <T>(file: string, parse: (bytes: Buffer) => T): Promise<T> => {
+    try {
+      return parse(await readFile(file));
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new EvalFileError(message.startsWith(file) ? message : `${file}: ${message}`);
+    }
+  };
+  const result = await read(metricsFile, (bytes) => parseEvalResult(bytes.toString('utf8'), metricsFile));
+  const spectrum = await read(join(evalDir, result.geometry.spectrum_file), (bytes) => Array.from(parseNpy(new Uint8Array(bytes)).data, Number));
+  const curves = await readTrainingCurves(runDir).catch((error: Error) => {
+    throw new EvalFileError(error.message);
+  });
+  return { label, result, spectrum, curves };
+}
+
+export const REPORT_FILE = 'report.html';
+
+/** Writes `RUN/eval/report.html` for the evaluated run in `runDir`; returns its path. */
+export async function writeRunReport(runDir: string, label: string): Promise<string> {
+  const file = join(runDir, EVAL_DIR, REPORT_FILE);
+  await atomicWrite(file, renderRunReport(await readReportRun(runDir, label)));
+  return file;
 }

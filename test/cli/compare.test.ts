@@ -49,10 +49,15 @@ describe('dflc compare', () => {
     expect(html).toContain('class="legend">vicreg</text>');
   });
 
-  it('says which run has no eval, and which task is unknown', async () => {
+  it('says which folder is not a run, which metrics.json is wrong, and which task is unknown', async () => {
     const missing = await runCli(['compare', 'card', 'untrained'], { cwd: dir });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('untrained has no eval/metrics.json');
+    expect(missing.stderr).toMatch(/^evaluating untrained \(it has no eval\/metrics.json; as dflc eval untrained would\)\ndflc compare: .*untrained.*\n$/);
+    await mkdir(join(dir, 'broken', 'eval'), { recursive: true });
+    await writeFile(join(dir, 'broken', 'eval', 'metrics.json'), '{"format": "dflc-eval"}');
+    const broken = await runCli(['compare', 'card', 'broken'], { cwd: dir });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toBe(`dflc compare: ${join(dir, 'broken', 'eval', 'metrics.json')}: version: Invalid input: expected 1\n`);
     const task = await runCli(['compare', 'card', '--task', 'sepsis'], { cwd: dir });
     expect(task.code).toBe(2);
     expect(task.stderr).toContain('--task sepsis: no run probed it (tasks: mortality)');

@@ -1,5 +1,11 @@
 import { basename, dirname, relative, resolve } from 'node:path';
-import { readReportRun, type ReportRun } from '../../report/report-run.ts';
+import { DataError } from '../../data/data-error.ts';
+import { DEFAULT_BOOTSTRAP } from '../../eval/metrics/bootstrap.ts';
+import { BackendUnavailableError } from '../../executors/executor.ts';
+import { evaluateWithReport, isEvaluated } from '../../report/evaluate-with-report.ts';
+import { EvalFileError, readReportRun, type ReportRun } from '../../report/report-run.ts';
+import { RunError } from '../../train/run-error.ts';
+import { version } from '../general-help.ts';
 import { writeComparison } from '../../report/comparison-files.ts';
 import { defaultTask, summarizeRun } from '../../report/run-summary.ts';
 import { textTable } from '../../report/summary-table.ts';
@@ -10,9 +16,10 @@ export const compareCommand: Command = {
   summary: 'evaluated runs side by side: one table, and a report with their plots overlaid',
   help: `Usage: dflc compare RUN... [--task NAME] [--out DIR]
 
-Reads each RUN/eval/metrics.json (written by \`dflc eval RUN\`), prints one table with a row per
-run, and writes it with an HTML report of the runs' figures overlaid (spectra, training curves,
-probes, stability, robustness, latent R²).
+Reads each RUN/eval/metrics.json (written by \`dflc eval RUN\`; a run without one is evaluated
+first, as \`dflc eval RUN\` with its defaults would), prints one table with a row per run, and
+writes it with an HTML report of the runs' figures overlaid (spectra, training curves, probes,
+stability, robustness, latent R²).
 
 Columns:
   eff. rank        effective rank of the held-out embedding covariance (at most the width d)
@@ -42,17 +49,20 @@ Example:
     out: { type: 'string', short: 'o' },
   },
   run: async ({ values, positionals }, io) => {
-    if (positionals.length === 0) throw new UsageError('compare takes one or more RUN folders (evaluated with dflc eval)');
+    if (positionals.length === 0) throw new UsageError('compare takes one or more RUN folders (written by dflc run)');
     const dirs = positionals.map((p) => resolve(io.cwd, p));
     const labels = runLabels(dirs);
     const runs: ReportRun[] = [];
     for (const [i, dir] of dirs.entries()) {
       try {
+        if (!(await isEvaluated(dir))) {
+          io.stderr(`evaluating ${positionals[i]} (it has no eval/metrics.json; as dflc eval ${positionals[i]} would)\n`);
+          await evaluateWithReport({ runDir: dir, backend: 'auto', seed: 0, resamples: DEFAULT_BOOTSTRAP.resamples, version: version(), env: process.env, log: (line) => io.stderr(`${line}\n`) });
+        }
         runs.push(await readReportRun(dir, labels[i]));
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return fail(io, `${positionals[i]} has no eval/metrics.json: run \`dflc eval ${positionals[i]}\` first`);
-        return fail(io, (error as Error).message);
+        if (error instanceof RunError || error instanceof DataError || error instanceof BackendUnavailableError || error instanceof EvalFileError) return fail(io, error.message);
+        throw error;
       }
     }
     const task = values.task === undefined ? defaultTask(runs.map((r) => r.result)) : String(values.task);

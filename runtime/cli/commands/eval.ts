@@ -2,12 +2,9 @@ import { join, resolve } from 'node:path';
 import { DataError } from '../../data/data-error.ts';
 import { createProgress, type Progress } from '../../data/progress.ts';
 import type { EvalResult } from '../../eval/eval-result.ts';
-import { evaluateRun } from '../../eval/evaluate-run.ts';
 import { DEFAULT_BOOTSTRAP } from '../../eval/metrics/bootstrap.ts';
 import { BackendUnavailableError } from '../../executors/executor.ts';
-import { atomicWrite } from '../../io/atomic-write.ts';
-import { readReportRun } from '../../report/report-run.ts';
-import { renderRunReport } from '../../report/run-report.ts';
+import { evaluateWithReport } from '../../report/evaluate-with-report.ts';
 import { RunError } from '../../train/run-error.ts';
 import { UsageError, type Command } from '../command.ts';
 import { version } from '../general-help.ts';
@@ -66,7 +63,7 @@ Examples:
     let bar: Progress | undefined;
     let stage = '';
     try {
-      const { result, evalDir } = await evaluateRun({
+      const { result, evalDir, report } = await evaluateWithReport({
         runDir,
         data: values.data === undefined ? undefined : resolve(io.cwd, String(values.data)),
         backend,
@@ -82,8 +79,6 @@ Examples:
         },
       });
       bar?.finish();
-      const report = join(evalDir, 'report.html');
-      await atomicWrite(report, renderRunReport(await readReportRun(runDir, result.run.objective)));
       if (values.json === true) io.stdout(JSON.stringify(result, null, 2) + '\n');
       else io.stdout(summary(result, evalDir, report));
       return 0;
