@@ -1,0 +1,329 @@
+/**
+ * `npm run bench:objective [-- flags]`: milliseconds per value-and-gradient of whole objectives
+ * (stdlib forms, float32), dflc beside a PyTorch peer that writes the same objectives as a user
+ * would (bench/objective_torch.py: one function per term, no shared covariances):
+ *
+ *   card    balance(spectrum(Z_t)) + 0.5*ortho(Z_t) + consistent(Z_t, Z_t+1)
+ *   vicreg  25*invariance(Z_t, Z_t+1) + 25*(variance(Z_t) + variance(Z_t+1)) + covariance(Z_t) + covariance(Z_t+1)
+ *   barlow  barlow(Z_t, Z_t+1)
+ *
+ * at n = --n (4096) over d in --dims (64..1024), and at each d of --n-dims (64, 256) over n in
+ * --ns (1k..64k). Inputs are seeded normals (Z_t+1 = Z_t + 0.6 noise), written as .npy that both
+ * sides read. The peer is one Python process for the whole run, served line by line, so rounds
+ * alternate (--rounds, default 3): dflc on each --backends entry, then PyTorch on each of
+ * --torch-threads; each round repeats a side for at least --min-ms. Medians are over all rounds;
+ * the peer's time is the faster of its thread counts, so that a drifting machine does not bias
+ * the ratio dflc / PyTorch (target <= 1). The ratio of the fastest single calls is printed beside
+ * it, as a reading less disturbed by a loaded machine. Values of the two sides must agree within 1e-3.
+ *
+ * Where a row misses the target, a per-stage profile follows: the eigendecompositions on the host
+ * (hostKernels.eigh, timed around each call) against the rest (ONNX Runtime's graphs, transfers).
+ * Writes --json (bench/results/objective.json) and --svg (bench/objective.svg: cost against d and
+ * against n, log-log).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { compileValueAndGrad } from '../compiler/pipeline.ts';
+import { FLOAT32_EPSILON } from '../compiler/surface/guards.ts';
+import type { Program } from '../compiler/ir/node.ts';
+import { createExecutor, type ConcreteBackend } from '../runtime/executors/create-executor.ts';
+import type { Executor, Float32Tensor } from '../runtime/executors/executor.ts';
+import { hostEighSolver } from '../runtime/executors/host/host-eigh.ts';
+import { hostKernels } from '../runtime/executors/host/host-kernels.ts';
+import { atomicWrite } from '../runtime/io/atomic-write.ts';
+import { formatNpy } from '../runtime/io/npy.ts';
+import { Rng } from '../runtime/data/prng.ts';
+import { checkObjective } from '../runtime/objective.ts';
+import { logLogSvg, type Series } from './log-log-svg.ts';
+
+const OBJECTIVES: Readonly<Record<string, string>> = {
+  card: 'balance(spectrum(Z_t)) + 0.5*ortho(Z_t) + consistent(Z_t, Z_t+1)',
+  vicreg: '25*invariance(Z_t, Z_t+1) + 25*(variance(Z_t) + variance(Z_t+1)) + covariance(Z_t) + covariance(Z_t+1)',
+  barlow: 'barlow(Z_t, Z_t+1)',
+};
+/** Debian's python with PyTorch 1.13 and OpenBLAS (the `python3` on PATH has no torch). */
+const PEER_PYTHON = '/usr/bin/python3';
+const VALUE_TOLERANCE = 1e-3;
+
+const { values: flags } = parseArgs({
+  options: {
+    objectives: { type: 'string', default: 'card,vicreg,barlow' },
+    n: { type: 'string', default: '4096' },
+    dims: { type: 'string', default: '64,128,256,512,1024' },
+    'n-dims': { type: 'string', default: '64,256' },
+    ns: { type: 'string', default: '1024,4096,16384,65536' },
+    backends: { type: 'string', default: 'onnx' },
+    'onnx-threads': { type: 'string', default: '1' },
+    'torch-threads': { type: 'string', default: '1,2' },
+    rounds: { type: 'string', default: '3' },
+    'min-ms': { type: 'string', default: '300' },
+    json: { type: 'string', default: 'bench/results/objective.json' },
+    svg: { type: 'string', default: 'bench/objective.svg' },
+  },
+});
+const list = (text: string): string[] => text.split(',').filter((s) => s !== '');
+const numbers = (text: string): number[] => list(text).map(Number);
+const OBJECTIVE_NAMES = list(flags.objectives);
+for (const name of OBJECTIVE_NAMES) if (!(name in OBJECTIVES)) throw new Error(`--objectives: unknown '${name}' (${Object.keys(OBJECTIVES).join(', ')})`);
+const ROUNDS = Number(flags.rounds);
+const MIN_MS = Number(flags['min-ms']);
+const TORCH_THREADS = numbers(flags['torch-threads']);
+
+interface Config {
+  readonly n: number;
+  readonly d: number;
+  readonly sweep: 'd' | 'n';
+}
+
+function configs(): Config[] {
+  const out: Config[] = numbers(flags.dims).map((d) => ({ n: Number(flags.n), d, sweep: 'd' as const }));
+  for (const d of numbers(flags['n-dims'])) for (const n of numbers(flags.ns)) out.push({ n, d, sweep: 'n' });
+  return out;
+}
+
+/** Z_t and Z_t+1 = Z_t + 0.6 noise, seeded normals. */
+function inputs(n: number, d: number, seed: number): Map<string, Float32Tensor> {
+  const rng = Rng.from(seed);
+  const zt = Float32Array.from({ length: n * d }, () => rng.normal());
+  const zt1 = zt.map((v) => v + 0.6 * rng.normal());
+  return new Map([
+    ['Z_t', { shape: [n, d], data: zt }],
+    ['Z_t+1', { shape: [n, d], data: zt1 }],
+  ]);
+}
+
+/** The peer process, served one JSON line per request. */
+class Peer {
+  private readonly lines: AsyncIterator<string>;
+  readonly header: Promise<{ torch: string; blas: string }>;
+  private readonly child;
+
+  constructor() {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'objective_torch.py');
+    this.child = spawn(PEER_PYTHON, ['-u', script], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
+    });
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+    this.header = this.next() as Promise<{ torch: string; blas: string }>;
+  }
+
+  private async next(): Promise<unknown> {
+    const { value, done } = await this.lines.next();
+    if (done === true) throw new Error(`${PEER_PYTHON} bench/objective_torch.py exited (needs python3-torch and python3-numpy)`);
+    return JSON.parse(value) as unknown;
+  }
+
+  async ask<T>(job: object): Promise<T> {
+    this.child.stdin.write(`${JSON.stringify(job)}\n`);
+    return (await this.next()) as T;
+  }
+
+  close(): void {
+    this.child.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
+  }
+}
+
+/** Milliseconds of each call of `f`, repeated for at least `ms` and 3 calls. */
+async function timeCalls(f: () => Promise<unknown>, ms: number): Promise<number[]> {
+  const times: number[] = [];
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms || times.length < 3) {
+    await f();
+    const then = performance.now();
+    times.push(then - now);
+    now = then;
+  }
+  return times;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function compile(objective: string, n: number, d: number): Program {
+  const checked = checkObjective(`${objective}.dfl`, OBJECTIVES[objective], FLOAT32_EPSILON);
+  if (checked.program === undefined) throw new Error(checked.diagnostics.map((x) => x.message).join('; '));
+  return compileValueAndGrad(checked.program, { sizes: new Map([['n', n], ['d', d]]) }).program;
+}
+
+/** The host's eigendecompositions during `runs` calls, against the whole calls: a per-stage split. */
+async function profile(run: () => Promise<unknown>, runs: number): Promise<{ totalMs: number; eighMs: number; eighCalls: number }> {
+  const kernel = hostKernels.eigh;
+  let eighMs = 0;
+  let eighCalls = 0;
+  (hostKernels as Record<'eigh', typeof kernel>).eigh = (operands) => {
+    const start = performance.now();
+    try {
+      return kernel(operands);
+    } finally {
+      eighMs += performance.now() - start;
+      eighCalls++;
+    }
+  };
+  try {
+    const start = performance.now();
+    for (let i = 0; i < runs; i++) await run();
+    return { totalMs: (performance.now() - start) / runs, eighMs: eighMs / runs, eighCalls: eighCalls / runs };
+  } finally {
+    (hostKernels as Record<'eigh', typeof kernel>).eigh = kernel;
+  }
+}
+
+interface Row {
+  objective: string;
+  n: number;
+  d: number;
+  sweep: 'd' | 'n';
+  dflc: Record<string, number>;
+  torch: Record<string, number>;
+  ratio: number;
+  /** The fastest single call of each side: less sensitive to a loaded machine than the medians. */
+  ratioBest: number;
+  valueDflc: number;
+  valueTorch: number;
+  profile?: { totalMs: number; eighMs: number; eighCalls: number };
+}
+
+async function main(): Promise<void> {
+  const peer = new Peer();
+  const header = await peer.header;
+  const sides: { label: string; executor: Executor }[] = [];
+  for (const backend of list(flags.backends)) {
+    for (const threads of backend === 'onnx' ? numbers(flags['onnx-threads']) : [0]) {
+      const { executor } = await createExecutor(backend as ConcreteBackend, threads > 0 ? { threads } : {});
+      sides.push({ label: backend === 'onnx' ? `onnx ${threads}T` : backend, executor });
+    }
+  }
+  const loadStart = loadavg()[0];
+  const dir = mkdtempSync(join(tmpdir(), 'dflc-objective-'));
+  const rows: Row[] = [];
+  const done = new Map<string, Row>();
+  try {
+    for (const config of configs()) {
+      const key = (o: string) => `${o}:${config.n}:${config.d}`;
+      if (OBJECTIVE_NAMES.every((o) => done.has(key(o)))) {
+        for (const o of OBJECTIVE_NAMES) rows.push({ ...done.get(key(o))!, sweep: config.sweep });
+        continue;
+      }
+      const data = inputs(config.n, config.d, config.n * 7919 + config.d);
+      const files: Record<string, string> = {};
+      for (const [name, t] of data) {
+        files[name] = join(dir, `${name}.npy`);
+        writeFileSync(files[name], formatNpy({ dtype: 'float32', shape: t.shape, data: t.data as Float32Array }));
+      }
+      await peer.ask({ cmd: 'load', inputs: files });
+      const sizes = new Map([['n', config.n], ['d', config.d]]);
+      for (const objective of OBJECTIVE_NAMES) {
+        const program = compile(objective, config.n, config.d);
+        const dflcMs = new Map<string, number[]>(sides.map((s) => [s.label, []]));
+        const torchMs = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
+        let valueDflc = Number.NaN;
+        let valueTorch = Number.NaN;
+        const runOn = (executor: Executor) => async () => {
+          valueDflc = (await executor.run(program, data, sizes)).get('value')!.data[0];
+        };
+        for (const side of sides) await runOn(side.executor)(); // untimed: session creation, first run
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const side of sides) dflcMs.get(side.label)!.push(...(await timeCalls(runOn(side.executor), MIN_MS)));
+          for (const threads of TORCH_THREADS) {
+            const reply = await peer.ask<{ value: number; ms: number[] }>({ cmd: 'time', objective, threads, min_ms: MIN_MS, warmup: round === 0 ? 1 : 0 });
+            torchMs.get(threads)!.push(...reply.ms);
+            valueTorch = reply.value;
+          }
+        }
+        const dflc = Object.fromEntries([...dflcMs].map(([label, ms]) => [label, median(ms)]));
+        const torch = Object.fromEntries([...torchMs].map(([threads, ms]) => [`${threads}T`, median(ms)]));
+        const ratio = Math.min(...Object.values(dflc)) / Math.min(...Object.values(torch));
+        const fastest = (runs: Iterable<number[]>) => Math.min(...[...runs].flat());
+        const ratioBest = fastest(dflcMs.values()) / fastest(torchMs.values());
+        const row: Row = { objective, ...config, dflc, torch, ratio, ratioBest, valueDflc, valueTorch };
+        if (ratio > 1 && sides.length > 0) row.profile = await profile(runOn(sides[0].executor), 3);
+        rows.push(row);
+        done.set(key(objective), row);
+        console.error(`${objective} n=${config.n} d=${config.d}: ratio ${ratio.toFixed(2)} (load ${loadavg()[0].toFixed(1)})`);
+      }
+    }
+  } finally {
+    peer.close();
+    for (const side of sides) side.executor.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  report(rows, header, sides.map((s) => s.label), loadStart);
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), loadStart, loadEnd: loadavg() },
+    torch: header,
+    eigh: hostEighSolver(),
+    objectives: Object.fromEntries(OBJECTIVE_NAMES.map((o) => [o, OBJECTIVES[o]])),
+    rounds: ROUNDS,
+    minMs: MIN_MS,
+    rows,
+  };
+  mkdirSync(dirname(flags.json), { recursive: true });
+  await atomicWrite(flags.json, `${JSON.stringify(results, null, 2)}\n`);
+  await atomicWrite(flags.svg, plot(rows, `${results.date.slice(0, 10)}, ${results.machine.cores} cores, load ${loadStart.toFixed(1)} → ${loadavg()[0].toFixed(1)}; dflc ${sides[0]?.label ?? ''} solid, PyTorch best of ${TORCH_THREADS.join('/')} threads dashed`));
+  console.log(`wrote ${flags.json} and ${flags.svg}`);
+  if (rows.some((r) => Math.abs(r.valueDflc - r.valueTorch) > VALUE_TOLERANCE * Math.max(1, Math.abs(r.valueTorch)))) process.exitCode = 1;
+}
+
+function report(rows: readonly Row[], header: { torch: string; blas: string }, labels: readonly string[], loadStart: number): void {
+  const cores = availableParallelism();
+  console.log(`load average: ${loadStart.toFixed(2)} at start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at end (1, 5, 15 min) on ${cores} cores`);
+  console.log(`PyTorch ${header.torch} (${header.blas}), float32; dflc float32, eigh: ${hostEighSolver()}; median ms per value + gradient`);
+  const cells = ['objective', 'n', 'd', ...labels.map((l) => `dflc ${l}`), ...TORCH_THREADS.map((t) => `torch ${t}T`), 'ratio', 'best ratio', 'values agree'];
+  const widths = cells.map((c) => Math.max(c.length, 9) + 2);
+  const line = (xs: readonly string[]) => xs.map((x, i) => x.padStart(widths[i])).join('');
+  console.log(line(cells));
+  for (const r of rows) {
+    const agree = Math.abs(r.valueDflc - r.valueTorch) <= VALUE_TOLERANCE * Math.max(1, Math.abs(r.valueTorch));
+    console.log(
+      line([
+        r.objective,
+        String(r.n),
+        String(r.d),
+        ...labels.map((l) => r.dflc[l].toFixed(2)),
+        ...TORCH_THREADS.map((t) => r.torch[`${t}T`].toFixed(2)),
+        r.ratio.toFixed(2),
+        r.ratioBest.toFixed(2),
+        agree ? 'yes' : `NO (${r.valueDflc} vs ${r.valueTorch})`,
+      ]),
+    );
+  }
+  console.log('ratio: the fastest dflc median / the fastest PyTorch median (target <= 1); best ratio: fastest call / fastest call');
+  const missed = rows.filter((r) => r.profile !== undefined);
+  if (missed.length > 0) console.log('\nper-stage profile where the ratio is above 1 (dflc, 3 calls):');
+  for (const r of missed) {
+    const p = r.profile!;
+    console.log(
+      `  ${r.objective} n=${r.n} d=${r.d}: ${p.totalMs.toFixed(1)} ms = eigh on the host ${p.eighMs.toFixed(1)} ms (${p.eighCalls} calls, ${((100 * p.eighMs) / p.totalMs).toFixed(0)}%) + ONNX graphs and transfers ${(p.totalMs - p.eighMs).toFixed(1)} ms`,
+    );
+  }
+}
+
+const COLORS: Readonly<Record<string, string>> = { card: '#c0392b', vicreg: '#2471a3', barlow: '#1e8449' };
+
+function plot(rows: readonly Row[], caption: string) {
+  const series = (pick: (r: Row) => boolean, x: (r: Row) => number): Series[] =>
+    OBJECTIVE_NAMES.flatMap((o) => {
+      const mine = rows.filter((r) => r.objective === o && pick(r)).sort((a, b) => x(a) - x(b));
+      return [
+        { label: `${o} dflc`, color: COLORS[o], dashed: false, points: mine.map((r) => [x(r), Math.min(...Object.values(r.dflc))] as const) },
+        { label: `${o} PyTorch`, color: COLORS[o], dashed: true, points: mine.map((r) => [x(r), Math.min(...Object.values(r.torch))] as const) },
+      ];
+    });
+  const panels = [{ title: `cost against d (n = ${flags.n})`, xLabel: 'd', yLabel: 'ms per value + gradient', series: series((r) => r.sweep === 'd', (r) => r.d) }];
+  for (const d of numbers(flags['n-dims'])) {
+    panels.push({ title: `cost against n (d = ${d})`, xLabel: 'n', yLabel: 'ms per value + gradient', series: series((r) => r.sweep === 'n' && r.d === d, (r) => r.n) });
+  }
+  return logLogSvg(panels, caption);
+}
+
+await main();
