@@ -28,6 +28,10 @@
  * updates) from dflc on wasm against PyTorch in float32 must agree within 1e-3 relative; PyTorch in
  * float64 is printed beside them as the reference. A disagreement sets exit code 1.
  *
+ * Width sweep (`--dims 64,128,256,512`): the whole bench once per width with hidden = dim, each in
+ * its own process (train-width-sweep.ts), then one row per width with the ratio and the
+ * eigendecomposition's share of dflc's step.
+ *
  * Profile (`--profile-steps N`, default 3, 0 to skip): N more wasm steps through a copy of the
  * executor's loop (state kept in tensors, the loss read back) with a clock around every IR node
  * (wasm kernels run synchronously), by op and by node.
@@ -55,7 +59,9 @@ import { adamMName, adamVName, initParams, paramInputName } from '../runtime/mod
 import { dataInputName } from '../runtime/model/slot-embedding.ts';
 import { LR_INPUT, STEP_INPUT, buildTrainProgram } from '../runtime/model/train-program.ts';
 import { DEFAULT_ADAM, EHR_FIELDS, type ModelConfig, type TrainProgram } from '../runtime/model/train-spec.ts';
+import { hostKernels, type HostKernel } from '../runtime/executors/host/host-kernels.ts';
 import { checkObjective } from '../runtime/objective.ts';
+import { widthSweep } from './train-width-sweep.ts';
 
 /** The card's objective (examples/card.dfl). bench/train_torch.py writes exactly this by hand. */
 const CARD_OBJECTIVE = 'balance(spectrum(Z)) + 0.5*ortho(Z) + consistent(Z_t, Z_t+1)';
@@ -86,6 +92,7 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: '1' },
     dir: { type: 'string' },
     json: { type: 'string' },
+    dims: { type: 'string' },
   },
 });
 
@@ -227,6 +234,8 @@ interface Block {
   readonly losses: number[];
   /** Wall ms of each timed step. */
   readonly ms: number[];
+  /** Of the timed steps' wall time, the ms spent in eigendecompositions on the host (hostKernels.eigh). */
+  readonly eighMs: number;
 }
 
 /**
@@ -243,9 +252,23 @@ async function dflcBlock(executor: Executor, train: TrainProgram, start: Inputs,
   const read = train.program.outputs.map((o) => o.name).filter((name) => name === 'loss' || name.startsWith('term:') || name.startsWith('grad_sq:'));
   const losses: number[] = [];
   const ms: number[] = [];
+  // The host's share of a step, for the per-stage split: every eigh call is timed (two clock reads).
+  const kernels = hostKernels as Record<'eigh', HostKernel>;
+  const eigh = kernels.eigh;
+  let eighMs = 0;
+  let timing = false;
+  kernels.eigh = (operands) => {
+    const t0 = performance.now();
+    try {
+      return eigh(operands);
+    } finally {
+      if (timing) eighMs += performance.now() - t0;
+    }
+  };
   try {
     for (let step = 1; step <= warmup + steps; step++) {
       const inputs = stepInputs(new Map(), batches, step);
+      timing = step > warmup;
       const t0 = performance.now();
       const outputs = await loop.step(inputs, read);
       const elapsed = performance.now() - t0;
@@ -253,9 +276,10 @@ async function dflcBlock(executor: Executor, train: TrainProgram, start: Inputs,
       losses.push(outputs.get('loss')!.data[0]);
     }
   } finally {
+    kernels.eigh = eigh;
     loop.dispose();
   }
-  return { losses, ms };
+  return { losses, ms, eighMs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -438,6 +462,7 @@ async function main(): Promise<void> {
   console.log(`arrays for both sides in ${dir} (events per slot per batch ${Math.min(...events)}..${Math.max(...events)})`);
 
   const dflcMs = new Map<string, number[]>();
+  const eighMs = new Map<string, number>();
   const notes = new Map<string, string>();
   const torchMs = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
   // The executors timed in rounds beside PyTorch: ONNX Runtime on each way and thread count, then wasm.
@@ -467,6 +492,7 @@ async function main(): Promise<void> {
       const block = await dflcBlock(executor, train, start, batches, warmup, STEPS);
       if (!losses.has(name)) losses.set(name, block.losses);
       dflcMs.set(name, [...(dflcMs.get(name) ?? []), ...block.ms]);
+      eighMs.set(name, (eighMs.get(name) ?? 0) + block.eighMs);
       parts.push(`${name} ${median(block.ms).toFixed(1)} ms`);
     }
     const torch = runTorch(dir, warmup, STEPS, round === 0);
@@ -578,7 +604,7 @@ async function main(): Promise<void> {
       config,
       events: EVENTS,
       loadavg_end: loadavg(),
-      dflc: Object.fromEntries([...dflcMs].map(([b, ms]) => [b, stats(ms)])),
+      dflc: Object.fromEntries([...dflcMs].map(([b, ms]) => [b, { ...stats(ms), eigh_ms_per_step: (eighMs.get(b) ?? 0) / ms.length, mean_ms: ms.reduce((x, y) => x + y, 0) / ms.length }])),
       torch: Object.fromEntries([...torchMs].map(([t, ms]) => [`${t} thread${t === 1 ? '' : 's'}`, stats(ms)])),
       notes: Object.fromEntries(notes),
       losses: { dflc: dflcLosses?.slice(0, NUMERICS_STEPS), torch_f32: torchFirst?.runs[String(TORCH_THREADS[0])].losses.slice(0, NUMERICS_STEPS), torch_f64: torchFirst?.float64?.losses },
@@ -588,4 +614,9 @@ async function main(): Promise<void> {
   if (flags.dir === undefined) rmSync(dir, { recursive: true, force: true });
 }
 
-await main();
+if (flags.dims === undefined) await main();
+else {
+  // The width sweep: this script once per width, in a child process each (train-width-sweep.ts).
+  const passThrough = process.argv.slice(2).filter((arg, i, all) => !(arg.startsWith('--dims') || all[i - 1] === '--dims'));
+  widthSweep(fileURLToPath(import.meta.url), flags.dims.split(',').map(Number), passThrough);
+}
