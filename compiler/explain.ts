@@ -1,5 +1,5 @@
 import { ASSUMED_OTHER_SIZE, ASSUMED_SIZES, programFlops } from './cost.ts';
-import type { ObjectiveParam } from './elaborate.ts';
+import type { ObjectiveParam } from './front-end/elaborate.ts';
 import type { AttrValue, Program } from './ir/node.ts';
 import { formatShape } from './ir/shape.ts';
 import { topoOrder } from './ir/node.ts';

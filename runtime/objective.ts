@@ -1,9 +1,9 @@
 import type { SourceFile } from '../grammar/ast.ts';
 import type { Diagnostic } from '../grammar/diagnostic.ts';
 import { parse } from '../grammar/parse.ts';
-import { frontEnd } from '../compiler/front-end.ts';
+import { frontEnd } from '../compiler/front-end/front-end.ts';
 import type { Program } from '../compiler/ir/node.ts';
-import type { ObjectiveParam, ObjectiveTerm, ShapeListener } from '../compiler/elaborate.ts';
+import type { ObjectiveParam, ObjectiveTerm, ShapeListener } from '../compiler/front-end/elaborate.ts';
 import { loadStdlib } from './stdlib-loader.ts';
 
 export interface CheckedObjective {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildPrelude, type Prelude } from '../compiler/prelude.ts';
+import { buildPrelude, type Prelude } from '../compiler/front-end/prelude.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
 
 /** The package's `stdlib/` folder. */

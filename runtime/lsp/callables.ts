@@ -1,6 +1,6 @@
 import type { DefDecl, SourceFile } from '../../grammar/ast.ts';
 import { formatDefHead, formatParam } from '../../grammar/format.ts';
-import { docCommentsAbove, type Prelude } from '../../compiler/prelude.ts';
+import { docCommentsAbove, type Prelude } from '../../compiler/front-end/prelude.ts';
 import { PRIMITIVES } from '../../compiler/surface/index.ts';
 
 /** Where a def is written: a stdlib file (path as the prelude names it) or the document itself. */

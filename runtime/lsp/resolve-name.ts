@@ -1,6 +1,6 @@
 import type { DefDecl, InputDecl, LetDecl, NameRef, Param, TimeRef } from '../../grammar/ast.ts';
 import type { Span } from '../../grammar/span.ts';
-import { timeRefName } from '../../compiler/input-names.ts';
+import { timeRefName } from '../../compiler/front-end/input-names.ts';
 import { formatShape } from '../../compiler/ir/shape.ts';
 import type { Callable } from './callables.ts';
 import type { DocumentAnalysis } from './document-analysis.ts';

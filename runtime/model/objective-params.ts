@@ -1,5 +1,5 @@
 import { bindDims } from '../../compiler/ir/bind-dims.ts';
-import type { ObjectiveParam } from '../../compiler/elaborate.ts';
+import type { ObjectiveParam } from '../../compiler/front-end/elaborate.ts';
 import type { ProgramInput } from '../../compiler/ir/node.ts';
 import { ModelConfigError } from './params.ts';
 import type { ModelConfig, ParamSpec, StreamBinding } from './train-spec.ts';

@@ -1,4 +1,4 @@
-import type { ObjectiveParam } from '../../compiler/elaborate.ts';
+import type { ObjectiveParam } from '../../compiler/front-end/elaborate.ts';
 import { differentiate } from '../../compiler/autodiff.ts';
 import { IrBuilder } from '../../compiler/ir/builder.ts';
 import { IrError } from '../../compiler/ir/ir-error.ts';

@@ -1,4 +1,4 @@
-import { frontEnd, type FrontEndResult } from '../../compiler/front-end.ts';
+import { frontEnd, type FrontEndResult } from '../../compiler/front-end/front-end.ts';
 import { parse } from '../../grammar/parse.ts';
 import { loadStdlib } from '../../runtime/stdlib-loader.ts';
 

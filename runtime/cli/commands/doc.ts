@@ -1,7 +1,7 @@
 import { formatDefHead } from '../../../grammar/format.ts';
 import { suggest } from '../../../grammar/suggest.ts';
 import { PRIMITIVES } from '../../../compiler/surface/index.ts';
-import type { PreludeDef } from '../../../compiler/prelude.ts';
+import type { PreludeDef } from '../../../compiler/front-end/prelude.ts';
 import { loadStdlib } from '../../stdlib-loader.ts';
 import { UsageError, type Command } from '../command.ts';
 

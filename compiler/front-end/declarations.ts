@@ -1,10 +1,10 @@
-import type { DefDecl, Expr, SourceFile, Statement } from '../grammar/ast.ts';
-import type { Diagnostic } from '../grammar/diagnostic.ts';
-import type { Span } from '../grammar/span.ts';
-import { suggest } from '../grammar/suggest.ts';
+import type { DefDecl, Expr, SourceFile, Statement } from '../../grammar/ast.ts';
+import type { Diagnostic } from '../../grammar/diagnostic.ts';
+import type { Span } from '../../grammar/span.ts';
+import { suggest } from '../../grammar/suggest.ts';
 import { timeRefName } from './input-names.ts';
 import type { Prelude } from './prelude.ts';
-import { PRIMITIVES } from './surface/index.ts';
+import { PRIMITIVES } from '../surface/index.ts';
 
 /** Every call made in an expression, in source order. */
 export function callsIn(e: Expr): { callee: string; span: Span }[] {

@@ -1,8 +1,8 @@
-import type { SourceFile } from '../grammar/ast.ts';
-import type { Diagnostic } from '../grammar/diagnostic.ts';
+import type { SourceFile } from '../../grammar/ast.ts';
+import type { Diagnostic } from '../../grammar/diagnostic.ts';
 import { checkDeclarations } from './declarations.ts';
 import { elaborate, type DefEntry, type ObjectiveParam, type ObjectiveTerm, type ShapeListener } from './elaborate.ts';
-import type { Program } from './ir/node.ts';
+import type { Program } from '../ir/node.ts';
 import type { Prelude } from './prelude.ts';
 
 export interface FrontEndOptions {

@@ -1,6 +1,6 @@
-import type { DefDecl, SourceFile } from '../grammar/ast.ts';
-import type { Diagnostic } from '../grammar/diagnostic.ts';
-import { parse } from '../grammar/parse.ts';
+import type { DefDecl, SourceFile } from '../../grammar/ast.ts';
+import type { Diagnostic } from '../../grammar/diagnostic.ts';
+import { parse } from '../../grammar/parse.ts';
 
 /** A stdlib def with where it came from and its `##` documentation. */
 export interface PreludeDef {

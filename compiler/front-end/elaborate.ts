@@ -1,14 +1,14 @@
-import type { Argument, Call, DefDecl, Expr, InputDecl, ParamDecl, ParamInit, SourceFile } from '../grammar/ast.ts';
-import type { Diagnostic, RelatedInformation } from '../grammar/diagnostic.ts';
-import type { Span } from '../grammar/span.ts';
-import { suggest } from '../grammar/suggest.ts';
-import { IrBuilder } from './ir/builder.ts';
-import type { Node, Program, ProgramInput } from './ir/node.ts';
-import { formatShape, type Shape } from './ir/shape.ts';
+import type { Argument, Call, DefDecl, Expr, InputDecl, ParamDecl, ParamInit, SourceFile } from '../../grammar/ast.ts';
+import type { Diagnostic, RelatedInformation } from '../../grammar/diagnostic.ts';
+import type { Span } from '../../grammar/span.ts';
+import { suggest } from '../../grammar/suggest.ts';
+import { IrBuilder } from '../ir/builder.ts';
+import type { Node, Program, ProgramInput } from '../ir/node.ts';
+import { formatShape, type Shape } from '../ir/shape.ts';
 import { IMPLICIT_SHAPE, timeRefName } from './input-names.ts';
-import { FLOAT64_EPSILON, guardedDivide } from './surface/guards.ts';
-import { PRIMITIVES } from './surface/index.ts';
-import { checkKind, type LowerContext } from './surface/primitive.ts';
+import { FLOAT64_EPSILON, guardedDivide } from '../surface/guards.ts';
+import { PRIMITIVES } from '../surface/index.ts';
+import { checkKind, type LowerContext } from '../surface/primitive.ts';
 
 /** A def the elaborator can call: a user def or a stdlib def, with the text it came from. */
 export interface DefEntry {
