@@ -93,4 +93,9 @@ describe('geometry of an embedding matrix', () => {
     expect(effectiveRank(line)).toBeCloseTo(1, 6);
     expect(conditionNumber(covarianceEigenvalues(line))).toBeCloseTo(1 / CONDITION_FLOOR, -6);
   });
+
+  it('has no rank (NaN) when an entry is not finite', () => {
+    expect(effectiveRank(fromRows([[NaN, 1], [1, 2], [3, 1]]))).toBeNaN();
+    expect(rankMe(fromRows([[Infinity, 1], [1, 2], [3, 1]]))).toBeNaN();
+  });
 });
