@@ -19,14 +19,14 @@ class BindingDeviceArray implements DeviceArray {
   }
 }
 
-/** A graph copying its float input (`device`, of rank `rank`) to its output (`host`). */
+/** A graph copying its float input `x` (of rank `rank`) to its output `y`. */
 export function identityModel(rank: number): Uint8Array {
   const shape = Array.from({ length: rank }, (_, i) => `d${i}`);
   return encodeModel({
     name: 'dflc_identity',
-    nodes: [{ op: 'Identity', inputs: ['device'], outputs: ['host'] }],
-    inputs: [{ name: 'device', type: 'float', shape }],
-    outputs: [{ name: 'host', type: 'float', shape }],
+    nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }],
+    inputs: [{ name: 'x', type: 'float', shape }],
+    outputs: [{ name: 'y', type: 'float', shape }],
     initializers: [],
   });
 }
@@ -68,14 +68,16 @@ export function bindingRuntime(ort: Ort, provider: ExecutionProvider = 'cpu'): O
     }
   };
 
-  // Downloads go through an Identity graph whose output comes to the host: reading a GPU
-  // tensor's data directly (Tensor.getData) aborts the process in onnxruntime-node 1.30.
-  const identities = new Map<number, Promise<InferenceSession>>();
-  const identity = (rank: number): Promise<InferenceSession> => {
-    let session = identities.get(rank);
+  // Transfers go through Identity graphs, one whose output stays on the device (uploads) and one
+  // whose output comes to the host (downloads): reading a GPU tensor's data directly
+  // (Tensor.getData) aborts the process in onnxruntime-node 1.30.
+  const identities = new Map<string, Promise<InferenceSession>>();
+  const identity = (rank: number, to: 'gpu-buffer' | 'cpu'): Promise<InferenceSession> => {
+    const key = `${rank} ${to}`;
+    let session = identities.get(key);
     if (session === undefined) {
-      session = open(identityModel(rank), baseOptions);
-      identities.set(rank, session);
+      session = open(identityModel(rank), { ...baseOptions, preferredOutputLocation: to });
+      identities.set(key, session);
     }
     return session;
   };
@@ -118,12 +120,21 @@ export function bindingRuntime(ort: Ort, provider: ExecutionProvider = 'cpu'): O
       ? {}
       : {
           device: {
+            async upload(array: { readonly data: Float32Array; readonly dims: readonly number[] }): Promise<DeviceArray> {
+              const session = await identity(array.dims.length, 'gpu-buffer');
+              try {
+                const { y } = await session.run({ x: new ort.Tensor('float32', array.data, [...array.dims]) });
+                return new BindingDeviceArray(y);
+              } catch (error) {
+                throw ortError(error);
+              }
+            },
             async download(value: DeviceArray, into: Float32Array): Promise<void> {
               if (!(value instanceof BindingDeviceArray)) throw new OrtCallError('download: a device value of another runtime');
-              const session = await identity(value.dims.length);
+              const session = await identity(value.dims.length, 'cpu');
               try {
-                const { host } = await session.run({ device: value.tensor });
-                into.set(host.data as Float32Array);
+                const { y } = await session.run({ x: value.tensor });
+                into.set(y.data as Float32Array);
               } catch (error) {
                 throw ortError(error);
               }

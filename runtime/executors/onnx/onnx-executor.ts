@@ -66,6 +66,8 @@ interface Prepared {
   readonly outputs: Program['outputs'];
   /** Written values that stay on the device (with a device runtime), by node id. */
   readonly onDevice: ReadonlySet<number>;
+  /** Program inputs that several stages read, uploaded once per run (with a device runtime). */
+  readonly sharedInputs: readonly Node[];
 }
 
 /**
@@ -104,6 +106,13 @@ function deviceWrites(program: Program, plan: StagePlan): Set<number> {
   const hostNeeds = new Set<number>(plan.hostNodes.flatMap(({ node }) => node.inputs.map((input) => input.id)));
   for (const output of program.outputs) if (output.node.shape.length === 0) hostNeeds.add(output.node.id);
   return new Set(plan.stages.flatMap((stage) => stage.writes.map((node) => node.id)).filter((id) => !hostNeeds.has(id)));
+}
+
+/** Program inputs read by more than one stage: with a device, each is uploaded once, not once per stage. */
+function sharedInputs(plan: StagePlan): Node[] {
+  const readers = new Map<Node, number>();
+  for (const stage of plan.stages) for (const node of stage.reads) if (isProgramInput(node.op)) readers.set(node, (readers.get(node) ?? 0) + 1);
+  return [...readers].filter(([, count]) => count > 1).map(([node]) => node);
 }
 
 /** Frees each device value among `values` once, except those in `keep`. */
@@ -200,7 +209,8 @@ export class OnnxExecutor implements Executor {
           sessions.push(session);
         }
         this.released.register(program, sessions.filter((session) => session !== undefined));
-        return { plan, stages, sessions, idChecks: idChecks(plan), selections: selectionsOf(program, plan), outputs: program.outputs, onDevice };
+        const shared = this.runtime.device === undefined ? [] : sharedInputs(plan);
+        return { plan, stages, sessions, idChecks: idChecks(plan), selections: selectionsOf(program, plan), outputs: program.outputs, onDevice, sharedInputs: shared };
       })();
       this.prepared.set(program, prepared);
       prepared.catch(() => this.prepared.delete(program));
@@ -255,6 +265,12 @@ export class OnnxExecutor implements Executor {
     };
     try {
       for (const check of prepared.idChecks) checkRowIds(check.label, (await this.host(inputs.get(check.input)!)).data, dim(check.rows));
+      for (const node of prepared.sharedInputs) {
+        const value = valueOf(node);
+        if (onDevice(value)) continue;
+        values.set(node.id, { shape: value.shape, device: await this.runtime.device!.upload({ data: value.data, dims: value.shape }) });
+        this.count('toDevice', value.data.byteLength);
+      }
       for (let s = 0; s < prepared.stages.length; s++) {
         const stage = prepared.stages[s];
         const feeds: StageInput[] = [];

@@ -49,8 +49,13 @@ export interface OrtRuntime {
   /** e.g. `onnxruntime 1.30.0 C API`, for the executor's one-line description. */
   readonly description: string;
   createSession(model: Uint8Array, settings: SessionSettings): Promise<StageSession>;
-  /** Present when sessions run on a device (WebGPU): copies a device value into a host array of its size. */
-  readonly device?: { download(value: DeviceArray, into: Float32Array): Promise<void> };
+  /** Present when sessions run on a device (WebGPU). */
+  readonly device?: {
+    /** Copies a host array to the device, for several runs to read. */
+    upload(array: Omit<OrtArray, 'name'> & { readonly data: Float32Array }): Promise<DeviceArray>;
+    /** Copies a device value into a host array of its size. */
+    download(value: DeviceArray, into: Float32Array): Promise<void>;
+  };
 }
 
 /** ORT refused or failed; the message is its own. */
