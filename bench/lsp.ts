@@ -1,15 +1,17 @@
 /**
- * `npm run bench:lsp [-- --edits 200] [-- --debounce 10,0]`: how long an editor waits for
- * diagnostics. The real `dflc lsp` runs as a child process, driven through vscode-jsonrpc as an
- * editor drives it; each edit is one `didChange`, timed until the `publishDiagnostics` of that
- * version arrives (edits are sequential: the next is sent once the last one's diagnostics are
- * in). Two documents: the largest example and a generated 200-line objective (inputs, defs, a
- * chain of lets through stdlib defs). The edits alternate a weight between two values (the file
- * stays valid and is elaborated in full) and, every fourth edit, add or remove a stray `+` (a
- * syntax error). Each `--debounce` setting of the server is measured; the default, 10 ms, is what
- * an editor gets, 0 shows the checking alone. Also printed: the in-process time of the check
+ * `npm run bench:lsp [-- --edits 200] [-- --debounce 10] [-- --interval 100,0]`: how long an
+ * editor waits for diagnostics. The real `dflc lsp` runs as a child process, driven through
+ * vscode-jsonrpc as an editor drives it; each edit is one `didChange`, timed until the
+ * `publishDiagnostics` of that version arrives. Edits are sent `--interval` ms apart (100: a fast
+ * typist's ten keys a second) or as soon as the previous one's diagnostics are in, whichever is
+ * later (0: back to back, a burst). Two documents: the largest example and a generated 200-line
+ * objective (inputs, defs, a chain of lets through stdlib defs). The edits alternate a weight
+ * between two values (the file stays valid and is elaborated in full) and, every fourth edit, add
+ * or remove a stray `+` (a syntax error). Each `--debounce` setting of the server is measured
+ * (default 10, the server's own default). Also printed: the in-process time of the check
  * itself (parse, declarations, elaboration with shapes) on the same texts, in wall and in CPU
- * time. Target: p95 < 50 ms with the default debounce; exit code 1 when it is missed.
+ * time. Target: p95 < 50 ms with the default debounce while typing (--interval 100); exit code 1
+ * when it is missed.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -23,7 +25,8 @@ const { values: flags } = parseArgs({
   options: {
     edits: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '30' },
-    debounce: { type: 'string', default: '10,0' },
+    debounce: { type: 'string', default: '10' },
+    interval: { type: 'string', default: '100,0' },
   },
 });
 const EDITS = Number(flags.edits);
@@ -71,15 +74,19 @@ function editAt(text: string, i: number): { change: object; text: string } {
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const ms = (x: number) => x.toFixed(1).padStart(7);
 
-async function measure(client: LspClient, name: string, start: string): Promise<number[]> {
-  const uri = uriOf(`bench-${name.replace(/\W/g, '-')}.dfl`);
+async function measure(client: LspClient, name: string, start: string, interval: number): Promise<number[]> {
+  const uri = uriOf(`bench-${name.replace(/\W/g, '-')}-${interval}.dfl`);
   await client.open(uri, start);
   let text = start;
   const times: number[] = [];
+  let sent = -Infinity;
   for (let i = 0; i < WARMUP + EDITS; i++) {
     const next = editAt(text, i);
     text = next.text;
+    const due = sent + interval - performance.now();
+    if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
     const t0 = performance.now();
+    sent = t0;
     await client.change(uri, i + 2, [next.change]);
     await client.diagnosticsFor(uri, i + 2);
     if (i >= WARMUP) times.push(performance.now() - t0);
@@ -117,23 +124,25 @@ const documents = [
 ];
 console.log(`dflc lsp: didChange -> publishDiagnostics, ${EDITS} edits per document after ${WARMUP} untimed`);
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores\n`);
-console.log(`${'document'.padEnd(28)} ${'debounce'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'max ms'.padStart(7)}`);
+console.log(`${'document'.padEnd(28)} ${'debounce'.padStart(9)} ${'interval'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'max ms'.padStart(7)}`);
 let missed = false;
 for (const debounce of flags.debounce.split(',')) {
   const client = await LspClient.start(['--debounce', debounce]);
   for (const doc of documents) {
-    const times = await measure(client, doc.name, doc.text);
-    const p95 = percentile(times, 95);
-    if (debounce === '10' && p95 >= TARGET_MS) missed = true;
-    console.log(`${doc.name.padEnd(28)} ${`${debounce} ms`.padStart(9)} ${ms(percentile(times, 50))} ${ms(p95)} ${ms(times.at(-1)!)}`);
+    for (const interval of flags.interval.split(',').map(Number)) {
+      const times = await measure(client, doc.name, doc.text, interval);
+      const p95 = percentile(times, 95);
+      if (debounce === '10' && interval === 100 && p95 >= TARGET_MS) missed = true;
+      console.log(`${doc.name.padEnd(28)} ${`${debounce} ms`.padStart(9)} ${`${interval} ms`.padStart(9)} ${ms(percentile(times, 50))} ${ms(p95)} ${ms(times.at(-1)!)}`);
+    }
   }
   await client.stop();
 }
 for (const doc of documents) {
   const { wall, cpu } = checkTimes(doc.text);
   for (const [what, times] of [['check', wall], ['check cpu', cpu]] as const) {
-    console.log(`${doc.name.padEnd(28)} ${what.padStart(9)} ${ms(percentile(times, 50))} ${ms(percentile(times, 95))} ${ms(times.at(-1)!)}`);
+    console.log(`${doc.name.padEnd(28)} ${what.padStart(19)} ${ms(percentile(times, 50))} ${ms(percentile(times, 95))} ${ms(times.at(-1)!)}`);
   }
 }
-console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; target p95 < ${TARGET_MS} ms with the default debounce: ${missed ? 'MISSED' : 'met'}`);
+console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; target p95 < ${TARGET_MS} ms with the default debounce while typing: ${missed ? 'MISSED' : 'met'}`);
 process.exitCode = missed ? 1 : 0;

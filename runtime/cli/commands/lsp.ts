@@ -15,7 +15,9 @@ extension. It loads only the parser and the type checker, never the training run
 
 Options:
   --stdio          talk over stdin and stdout (the only transport; accepted because editors pass it)
-  --debounce MS    quiet time after an edit before the file is re-checked (default ${DEFAULT_DEBOUNCE_MS})
+  --debounce MS    an edit after MS of quiet is checked at once; quicker edits wait until MS
+                   have passed since the last check, and only the last of them is checked
+                   (default ${DEFAULT_DEBOUNCE_MS})
   -h, --help       show this help
 
 Example:
