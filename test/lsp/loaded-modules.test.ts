@@ -30,7 +30,7 @@ describe('dflc lsp loads only the front end', () => {
     const urls = readFileSync(record, 'utf8').split('\n').filter((u) => u !== '');
     // The recording works: it saw the server and the type checker.
     expect(urls).toContain(pathToFileURL(join(REPO_ROOT, 'runtime', 'lsp', 'server.ts')).href);
-    expect(urls).toContain(pathToFileURL(join(REPO_ROOT, 'compiler', 'front-end.ts')).href);
+    expect(urls).toContain(pathToFileURL(join(REPO_ROOT, 'compiler', 'front-end', 'front-end.ts')).href);
     expect(urls.filter((u) => HEAVY.some((pattern) => pattern.test(u)))).toEqual([]);
   });
 });
