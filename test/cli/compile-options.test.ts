@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../runtime/cli/main.ts';
+import { REPO_ROOT } from '../helpers/run-cli.ts';
+
+async function dflc(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false, cwd: REPO_ROOT });
+  return { code, stdout, stderr };
+}
+
+const out = mkdtempSync(join(tmpdir(), 'dflc-compile-options-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('dflc compile: options a new user got wrong', () => {
+  it('-o with an extension that is neither .ts nor .onnx is refused, and nothing is written', async () => {
+    const target = join(out, 'vic.txt');
+    const result = await dflc(['compile', 'examples/vicreg.dfl', '-o', target]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`cannot tell what to write to '${target}': name it .ts (a TypeScript module) or .onnx (an ONNX model), or say --emit ts|onnx`);
+    expect(existsSync(target)).toBe(false);
+    const explicit = await dflc(['compile', 'examples/vicreg.dfl', '-o', target, '--emit', 'ts']);
+    expect(explicit.code).toBe(0);
+    expect(existsSync(target)).toBe(true);
+  });
+
+  it('--dims naming a dimension the objective lacks is a usage error naming the ones it has', async () => {
+    const result = await dflc(['compile', 'examples/card.dfl', '--dims', 'n=64,q=3']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--dims names 'q', which examples/card.dfl does not have; its dimensions are d, n");
+  });
+
+  it('the summary says at which sizes its FLOP figure was counted', async () => {
+    const assumed = await dflc(['compile', 'examples/card.dfl']);
+    expect(assumed.stdout).toMatch(/flops at d=256, n=4096 \(assumed; --dims sets them\) \(--explain for the program\)\n$/);
+    const partly = await dflc(['compile', 'examples/card.dfl', '--dims', 'n=64']);
+    expect(partly.stdout).toMatch(/flops at n=64, d=256 \(assumed; --dims sets it\) /);
+    const given = await dflc(['compile', 'examples/card.dfl', '--dims', 'n=64,d=8']);
+    expect(given.stdout).toMatch(/flops at n=64, d=8 \(--explain for the program\)\n$/);
+  });
+});
