@@ -217,7 +217,9 @@ export async function resolveRunConfig(options: ResolveOptions): Promise<Resolve
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (explicit || (code !== 'ENOENT' && code !== 'ENOTDIR')) {
-      throw new ConfigError(`${options.configPath ?? path}: cannot read the config file (${code ?? (error as Error).message})`);
+      const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? (error as Error).message);
+      const flag = explicit ? ` (--config, resolved to ${path})` : '';
+      throw new ConfigError(`${options.configPath ?? path}: cannot read the config file${flag}: ${why}`);
     }
   }
   if (text !== undefined) {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../runtime/cli/main.ts';
+import { attachNegativeValues, main } from '../../runtime/cli/main.ts';
 import { REPO_ROOT } from '../helpers/run-cli.ts';
 
 async function dflc(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -40,5 +40,23 @@ describe('dflc compile: options a new user got wrong', () => {
     expect(partly.stdout).toMatch(/flops at n=64, d=256 \(assumed; --dims sets it\) /);
     const given = await dflc(['compile', 'examples/card.dfl', '--dims', 'n=64,d=8']);
     expect(given.stdout).toMatch(/flops at n=64, d=8 \(--explain for the program\)\n$/);
+  });
+});
+
+describe('negative numbers after an option that takes a value', () => {
+  it("are the option's value, judged with dflc's own message, not Node's 'argument is ambiguous'", async () => {
+    const lr = await dflc(['run', 'examples/card.dfl', '--lr', '-1']);
+    expect(lr.code).toBe(2);
+    expect(lr.stderr).toContain("--lr must be a positive number, got '-1'");
+    expect(lr.stderr).not.toContain('ambiguous');
+    const epochs = await dflc(['run', 'examples/card.dfl', '--epochs', '-1']);
+    expect(epochs.stderr).toContain("--epochs must be a positive integer, got '-1'");
+  });
+
+  it('are attached to string options only, long or short, and never past --', () => {
+    const options = { lr: { type: 'string' as const }, output: { type: 'string' as const, short: 'o' }, json: { type: 'boolean' as const } };
+    expect(attachNegativeValues(options, ['--lr', '-0.5', '-o', '-1', '--json', '-2'])).toEqual(['--lr=-0.5', '-o-1', '--json', '-2']);
+    expect(attachNegativeValues(options, ['--', '--lr', '-1'])).toEqual(['--', '--lr', '-1']);
+    expect(attachNegativeValues(options, ['--lr', '-x'])).toEqual(['--lr', '-x']);
   });
 });
