@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attachNegativeValues, main } from '../../runtime/cli/main.ts';
+import { CONFORMANCE_DIR } from '../helpers/conformance.ts';
 import { REPO_ROOT } from '../helpers/run-cli.ts';
 
 async function dflc(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -58,5 +59,26 @@ describe('negative numbers after an option that takes a value', () => {
     expect(attachNegativeValues(options, ['--lr', '-0.5', '-o', '-1', '--json', '-2'])).toEqual(['--lr=-0.5', '-o-1', '--json', '-2']);
     expect(attachNegativeValues(options, ['--', '--lr', '-1'])).toEqual(['--', '--lr', '-1']);
     expect(attachNegativeValues(options, ['--lr', '-x'])).toEqual(['--lr', '-x']);
+  });
+});
+
+describe('dflc value --grad PATH that cannot be a folder', () => {
+  const card = join(CONFORMANCE_DIR, 'card_small');
+  const inputs = ['Z', 'Z_t', 'Z_t+1'].flatMap((name) => ['--input', `${name}=${join(card, `${name}.npy`)}`]);
+
+  it('an existing file, a path under a file, a path under /proc: a clear error, exit 1', async () => {
+    const file = join(out, 'grads.txt');
+    writeFileSync(file, 'not a folder');
+    const onFile = await dflc(['value', join(card, 'objective.dfl'), '--f64', ...inputs, '--grad', file]);
+    expect(onFile.code).toBe(1);
+    expect(onFile.stderr).toBe(`dflc value: --grad: '${file}' is a file, not a folder\n`);
+    const under = await dflc(['value', join(card, 'objective.dfl'), '--f64', ...inputs, '--grad', join(file, 'x')]);
+    expect(under.code).toBe(1);
+    expect(under.stderr).toContain(`'${file}' is a file`);
+    if (existsSync('/proc/self')) {
+      const proc = await dflc(['value', join(card, 'objective.dfl'), '--f64', ...inputs, '--grad', '/proc/dflc-test/g']);
+      expect(proc.code).toBe(1);
+      expect(proc.stderr).toContain("dflc value: --grad: cannot make the folder '/proc/dflc-test'");
+    }
   });
 });

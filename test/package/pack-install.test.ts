@@ -59,7 +59,7 @@ console.log(JSON.stringify({ value: value.dataSync()[0], gradShape: grads.Z.shap
 `;
 
 const TSCONFIG = {
-  compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', outDir: 'build', types: ['node'] },
+  compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', outDir: 'build' },
   files: ['card.ts', 'main.ts'],
 };
 
@@ -116,9 +116,12 @@ describe.runIf(process.env.DFLC_SLOW)("a stranger's install from npm pack", () =
   });
 
   it('npx dflc check', async () => {
-    expect((await npx(['check', 'card.dfl'])).code).toBe(0);
-    const bad = await npx(['check', 'missing.dfl']);
+    const good = await npx(['check', 'card.dfl']);
+    expect(good.code, good.stderr).toBe(0);
+    writeFileSync(join(project, 'bad.dfl'), 'ortho(spectrum(Z))\n');
+    const bad = await npx(['check', 'bad.dfl']);
     expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('bad.dfl:1:1: error: ortho expects matrix[_, _], got vector[d] (from spectrum(Z))');
   });
 
   it('compile -o out.onnx writes an ONNX model', async () => {
