@@ -22,6 +22,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'eval', load: async () => (await import('./eval.ts')).evalCommand },
   { name: 'lsp', load: async () => (await import('./lsp.ts')).lspCommand },
   { name: 'compare', load: async () => (await import('./compare.ts')).compareCommand },
+  { name: 'experiment', load: async () => (await import('./experiment.ts')).experimentCommand },
 ];
 
 export async function loadAllCommands(): Promise<Command[]> {
