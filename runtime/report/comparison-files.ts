@@ -20,7 +20,10 @@ export async function writeComparison(out: string, name: 'compare' | 'experiment
   await mkdir(out, { recursive: true });
   const files = { md: join(out, `${name}.md`), json: join(out, `${name}.json`), html: join(out, `${name}.html`) };
   const md = [`# ${report.title}\n`, ...(report.note === undefined ? [] : [`${report.note}\n`])];
-  for (const g of report.groups) md.push(...(g.heading === undefined ? [] : [`## ${g.heading}\n`]), markdownTable(groupRows(g), g.task));
+  report.groups.forEach((g, i) => {
+    const last = i === report.groups.length - 1;
+    md.push(...(g.heading === undefined ? [] : [`## ${g.heading}\n`]), markdownTable(groupRows(g), g.task, last));
+  });
   await atomicWrite(files.md, md.join('\n'));
   const json = {
     format: `dflc-${name}`,

@@ -27,7 +27,8 @@ export function textTable(rows: readonly SummaryRow[], task: string): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
 }
 
-export function markdownTable(rows: readonly SummaryRow[], task: string): string {
+/** The table in Markdown; `explain` adds the columns' meanings under it (once per file is enough). */
+export function markdownTable(rows: readonly SummaryRow[], task: string, explain = true): string {
   const header = ['run', ...COLUMNS.map((c) => columnHeader(c, task).header)];
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
   const lines = [
@@ -39,5 +40,5 @@ export function markdownTable(rows: readonly SummaryRow[], task: string): string
     const { header: h, explain } = columnHeader(c, task);
     return `- **${esc(h)}**: ${explain}`;
   });
-  return `${lines.join('\n')}\n\n${notes.join('\n')}\n`;
+  return explain ? `${lines.join('\n')}\n\n${notes.join('\n')}\n` : `${lines.join('\n')}\n`;
 }
