@@ -1,14 +1,18 @@
-import type { Argument, Call, DefDecl, Expr, InputDecl, ParamDecl, ParamInit, SourceFile } from '../../grammar/ast.ts';
-import type { Diagnostic, RelatedInformation } from '../../grammar/diagnostic.ts';
+import type { Argument, Binary, Call, DefDecl, Expr, ParamInit, SourceFile, Statement } from '../../grammar/ast.ts';
+import type { Diagnostic } from '../../grammar/diagnostic.ts';
 import type { Span } from '../../grammar/span.ts';
 import { suggest } from '../../grammar/suggest.ts';
 import { IrBuilder } from '../ir/builder.ts';
-import type { Node, Program, ProgramInput } from '../ir/node.ts';
+import { IrShapeError } from '../ir/ir-error.ts';
+import type { Node, Program } from '../ir/node.ts';
 import { formatShape, type Shape } from '../ir/shape.ts';
-import { IMPLICIT_SHAPE, timeRefName } from './input-names.ts';
-import { FLOAT64_EPSILON, guardedDivide } from '../surface/guards.ts';
+import { FLOAT64_EPSILON } from '../surface/guards.ts';
 import { PRIMITIVES } from '../surface/index.ts';
+import { INFIX_OPERATORS } from '../surface/operators.ts';
 import { checkKind, type LowerContext } from '../surface/primitive.ts';
+import { callSiteDiagnostic, type Frame } from './call-site.ts';
+import { timeRefName } from './input-names.ts';
+import { ProgramInputs } from './program-inputs.ts';
 
 /** A def the elaborator can call: a user def or a stdlib def, with the text it came from. */
 export interface DefEntry {
@@ -24,12 +28,6 @@ interface Val {
   readonly origin: string;
   /** Whether `origin` is text the user wrote (so a message inside a def can quote it). */
   readonly fromUser: boolean;
-}
-
-/** One level of def expansion: `ortho(Z)` called at `span` in `file`. */
-interface Frame {
-  readonly def: DefEntry;
-  readonly callSpan: Span;
 }
 
 interface Scope {
@@ -89,364 +87,263 @@ function additiveTerms(e: Expr, sign = 1): { expr: Expr; sign: number }[] {
   return [{ expr: e, sign }];
 }
 
-const EXPECTED_SCALAR = 'scalar';
-
 /**
  * Lowers a checked file to IR: resolves names, expands defs at each call (defs are
- * shape-generic), checks every shape with the primitives' signatures, and reports errors at the
- * user's own text even when they happen inside a stdlib def.
+ * shape-generic), checks every shape with the primitives' signatures and the IR ops' shape rules,
+ * and reports errors at the user's own text even when they happen inside a stdlib def.
  */
 export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>, options: ElaborateOptions): Elaboration {
-  const b = new IrBuilder();
-  const cx: LowerContext = { b, epsilon: options.epsilon ?? FLOAT64_EPSILON };
-  const diagnostics: Diagnostic[] = [];
-  const inputs = new Map<string, ProgramInput & { node: Node; firstUse: Span; declared: boolean }>();
-  const params: (ObjectiveParam & { decl: ParamDecl })[] = [];
-  const streamShapes = new Map<string, Shape>();
-  const lets = new Map<string, Val>();
-  const userScope: Scope = { params: null, frames: [], file: options.fileName, source: options.source };
-  let objective: Val | undefined;
-  let terms: ObjectiveTerm[] = [];
+  const elaborator = new Elaborator(defs, options);
+  for (const statement of file.statements) {
+    try {
+      elaborator.statement(statement);
+    } catch (error) {
+      if (!(error instanceof Failure)) throw error;
+    }
+  }
+  return elaborator.finish();
+}
 
-  const text = (span: Span, scope: Scope) => scope.source.slice(span.start.offset, span.end.offset);
-
+/** The state of one file's elaboration; each statement goes through `statement`, in order. */
+class Elaborator {
+  private readonly b = new IrBuilder();
+  private readonly cx: LowerContext;
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly inputs: ProgramInputs;
+  private readonly lets = new Map<string, Val>();
+  /** Bumped at every let, since a def body may read lets: instances made before it may differ. */
+  private letsVersion = 0;
   /**
-   * Records an error and unwinds the statement. Inside a def the error is reported at the user's
-   * call; `asCaller`, when given, words it as the caller's own expectation (the offending value
-   * came from the user's text), e.g. `ortho expects matrix[_, _], got vector[d] (from spectrum(Z))`.
+   * A def's body elaborated once per distinct argument nodes (the IR is hash-consed, so equal
+   * arguments are one node): nested calls such as `f(X) + f(X)` then cost one expansion, not two
+   * per level. Only successful expansions are kept, so an error is reported at each call that meets it.
    */
-  function fail(scope: Scope, span: Span, code: string, message: string, asCaller?: (caller: string) => string): never {
-    if (scope.frames.length === 0) {
-      diagnostics.push({ severity: 'error', code, message, span });
-      throw new Failure(message);
-    }
-    const outer = scope.frames[0];
-    const related: RelatedInformation[] = [];
-    for (let i = scope.frames.length - 1; i >= 0; i--) {
-      const frame = scope.frames[i];
-      const where = i === scope.frames.length - 1 ? span : scope.frames[i + 1].callSpan;
-      related.push({
-        message: i === scope.frames.length - 1 ? `in the body of ${frame.def.decl.name}: ${message}` : `called from ${frame.def.decl.name}`,
-        span: where,
-        ...(frame.def.file === options.fileName ? {} : { file: frame.def.file }),
-      });
-    }
-    const rephrased = asCaller !== undefined ? asCaller(outer.def.decl.name) : `in ${outer.def.decl.name}(...): ${message}`;
-    diagnostics.push({ severity: 'error', code, message: rephrased, span: outer.callSpan, related });
-    throw new Failure(rephrased);
+  private readonly instances = new Map<DefDecl, Map<string, Node>>();
+  private readonly userScope: Scope;
+  private objective: Val | undefined;
+  private terms: ObjectiveTerm[] = [];
+
+  constructor(
+    private readonly defs: ReadonlyMap<string, DefEntry>,
+    private readonly options: ElaborateOptions,
+  ) {
+    this.cx = { b: this.b, epsilon: options.epsilon ?? FLOAT64_EPSILON };
+    this.inputs = new ProgramInputs(this.b, (d) => this.diagnostics.push(d));
+    this.userScope = { params: null, frames: [], file: options.fileName, source: options.source };
   }
 
-  function shapeMismatch(scope: Scope, span: Span, what: string, expected: string, got: Val): never {
+  statement(statement: Statement): void {
+    switch (statement.kind) {
+      case 'input':
+        return this.inputs.declareInputs(statement.names, statement.shape);
+      case 'param':
+        return this.inputs.declareParam(statement);
+      case 'let': {
+        if (this.inputs.readImplicitly(statement.name)) {
+          this.fail(this.userScope, statement.nameSpan, 'use-before-definition', `'${statement.name}' is read before this let defines it (it was taken as an implicit input)`);
+        }
+        const value = this.expr(statement.value, this.userScope);
+        this.lets.set(statement.name, { node: value.node, origin: statement.name, fromUser: true });
+        this.letsVersion++;
+        return;
+      }
+      case 'minimize':
+      case 'expr':
+        return this.objectiveStatement(statement.value);
+      case 'def':
+        return;
+    }
+  }
+
+  finish(): Elaboration {
+    this.inputs.checkParamDims();
+    if (this.diagnostics.some((d) => d.severity === 'error') || this.objective === undefined) {
+      return { program: undefined, diagnostics: this.diagnostics, terms: [], params: [] };
+    }
+    return {
+      terms: this.terms,
+      params: this.inputs.objectiveParams(),
+      program: { inputs: this.inputs.programInputs(), outputs: [{ name: 'value', node: this.objective.node }] },
+      diagnostics: this.diagnostics,
+    };
+  }
+
+  private objectiveStatement(e: Expr): void {
+    const value = this.expr(e, this.userScope);
+    if (value.node.shape.length !== 0) {
+      this.fail(
+        this.userScope,
+        e.span,
+        'objective-not-scalar',
+        `the objective must be a scalar, got ${formatShape(value.node.shape)}; reduce it, e.g. with sum(...) or mean(...)`,
+      );
+    }
+    this.objective = value;
+    // Elaborating a subexpression again gives the same interned nodes: no extra work.
+    this.terms = additiveTerms(e).map(({ expr: term, sign }) => ({
+      text: (sign < 0 ? '-' : '') + this.text(term.span, this.userScope),
+      node: sign < 0 ? this.b.make('neg', [this.expr(term, this.userScope).node]) : this.expr(term, this.userScope).node,
+    }));
+  }
+
+  private text(span: Span, scope: Scope): string {
+    return scope.source.slice(span.start.offset, span.end.offset);
+  }
+
+  /** Records an error (at the user's call when inside a def, see call-site.ts) and unwinds the statement. */
+  private fail(scope: Scope, span: Span, code: string, message: string, asCaller?: (caller: string) => string): never {
+    const diagnostic = callSiteDiagnostic(scope.frames, span, code, message, this.options.fileName, asCaller);
+    this.diagnostics.push(diagnostic);
+    throw new Failure(diagnostic.message);
+  }
+
+  private shapeMismatch(scope: Scope, span: Span, what: string, expected: string, got: Val): never {
     const wording = (who: string) => `${who} expects ${expected}, got ${formatShape(got.node.shape)} (from ${got.origin})`;
-    fail(scope, span, 'shape-mismatch', wording(what), got.fromUser ? wording : undefined);
+    this.fail(scope, span, 'shape-mismatch', wording(what), got.fromUser ? wording : undefined);
   }
 
-  function inputNamed(name: string, stream: string | undefined, span: Span): Node {
-    const existing = inputs.get(name);
-    if (existing !== undefined) return existing.node;
-    const shape = (stream !== undefined ? streamShapes.get(stream) : undefined) ?? IMPLICIT_SHAPE;
-    if (stream !== undefined) streamShapes.set(stream, shape);
-    const node = b.make('input', [], { name, shape: [...shape] });
-    inputs.set(name, { name, shape, node, firstUse: span, declared: false });
-    return node;
+  private constant(value: number): Node {
+    return this.b.make('const', [], { value, shape: [] });
   }
 
-  function constant(value: number): Node {
-    return b.make('const', [], { value, shape: [] });
+  private val(node: Node, span: Span, scope: Scope): Val {
+    return { node, origin: this.text(span, scope), fromUser: scope.frames.length === 0 };
   }
 
-  function val(node: Node, span: Span, scope: Scope): Val {
-    return { node, origin: text(span, scope), fromUser: scope.frames.length === 0 };
-  }
-
-  function expr(e: Expr, scope: Scope): Val {
-    const value = exprUnrecorded(e, scope);
-    if (scope.frames.length === 0) options.onShape?.(e.span, value.node.shape);
+  private expr(e: Expr, scope: Scope): Val {
+    const value = this.exprUnrecorded(e, scope);
+    if (scope.frames.length === 0) this.options.onShape?.(e.span, value.node.shape);
     return value;
   }
 
-  function exprUnrecorded(e: Expr, scope: Scope): Val {
+  private exprUnrecorded(e: Expr, scope: Scope): Val {
     switch (e.kind) {
       case 'number':
-        return val(constant(e.value), e.span, scope);
+        return this.val(this.constant(e.value), e.span, scope);
       case 'timeref':
-        return val(inputNamed(timeRefName(e.stream, e.offset), e.stream, e.span), e.span, scope);
+        return this.val(this.inputs.read(timeRefName(e.stream, e.offset), e.stream, e.span), e.span, scope);
       case 'name':
-        return name(e.name, e.span, scope);
-      case 'unary': {
-        const operand = expr(e.operand, scope);
-        return val(b.make('neg', [operand.node]), e.span, scope);
-      }
+        return this.name(e.name, e.span, scope);
+      case 'unary':
+        return this.val(this.b.make('neg', [this.expr(e.operand, scope).node]), e.span, scope);
       case 'binary':
-        return binary(e.op, expr(e.left, scope), expr(e.right, scope), e.span, scope);
+        return this.binary(e, scope);
       case 'call':
-        return call(e, scope);
+        return this.call(e, scope);
     }
   }
 
-  function name(id: string, span: Span, scope: Scope): Val {
+  private name(id: string, span: Span, scope: Scope): Val {
     const param = scope.params?.get(id);
     if (param !== undefined) return param;
-    const bound = lets.get(id);
+    const bound = this.lets.get(id);
     if (bound !== undefined) return bound;
-    if (defs.has(id) || PRIMITIVES.has(id)) {
-      fail(scope, span, 'not-a-value', `'${id}' is a function; call it, e.g. ${id}(Z)`);
+    if (this.defs.has(id) || PRIMITIVES.has(id)) {
+      this.fail(scope, span, 'not-a-value', `'${id}' is a function; call it, e.g. ${id}(Z)`);
     }
-    return val(inputNamed(id, undefined, span), span, scope);
+    return this.val(this.inputs.read(id, undefined, span), span, scope);
   }
 
-  function binary(op: string, left: Val, right: Val, span: Span, scope: Scope): Val {
-    const [ls, rs] = [left.node.shape, right.node.shape];
-    if (op === '@') {
-      if (ls.length === 0) shapeMismatch(scope, span, '@', 'a matrix or vector on the left', left);
-      if (rs.length === 0) shapeMismatch(scope, span, '@', 'a matrix or vector on the right', right);
-      if (ls.length === 1 && rs.length === 1) shapeMismatch(scope, span, '@', 'a matrix on one side (for a dot product write sum(u * v))', right);
-      if (ls[ls.length - 1] !== rs[0]) {
-        fail(
-          scope,
-          span,
-          'shape-mismatch',
-          `@ needs the columns of the left to match the rows of the right, got ${formatShape(ls)} (from ${left.origin}) and ${formatShape(rs)} (from ${right.origin})`,
-        );
-      }
-      return val(matrixProduct(left.node, right.node), span, scope);
+  /** An infix operator: its operand ranks, then its lowering, whose IR shape rules judge the dimensions. */
+  private binary(e: Binary, scope: Scope): Val {
+    const left = this.expr(e.left, scope);
+    const right = this.expr(e.right, scope);
+    const operator = INFIX_OPERATORS[e.op];
+    const refusal = operator.ranks?.(left.node.shape, right.node.shape);
+    if (refusal !== undefined) this.shapeMismatch(scope, e.span, e.op, refusal.expected, refusal.operand === 'left' ? left : right);
+    try {
+      return this.val(operator.lower(this.cx, left.node, right.node), e.span, scope);
+    } catch (error) {
+      if (!(error instanceof IrShapeError)) throw error;
+      const got = `got ${formatShape(left.node.shape)} (from ${left.origin}) and ${formatShape(right.node.shape)} (from ${right.origin})`;
+      return this.fail(scope, e.span, 'shape-mismatch', `${e.op} ${operator.needs}, ${got}`);
     }
-    if (op === '^') {
-      if (rs.length !== 0) shapeMismatch(scope, span, '^', 'a scalar exponent', right);
-      return val(b.make('pow', [left.node, right.node]), span, scope);
-    }
-    const rowWise = (m: Shape, v: Shape) => m.length === 2 && v.length === 1 && m[1] === v[0];
-    if (ls.length !== 0 && rs.length !== 0 && formatShape(ls) !== formatShape(rs) && !rowWise(ls, rs) && !rowWise(rs, ls)) {
-      fail(
-        scope,
-        span,
-        'shape-mismatch',
-        `${op} needs equal shapes, a scalar, or a matrix[r, c] and a vector[c] (applied to every row), got ${formatShape(ls)} (from ${left.origin}) and ${formatShape(rs)} (from ${right.origin})`,
-      );
-    }
-    // A vector against a matrix is repeated as every row (a bias, a per-column scale).
-    const l = rowWise(rs, ls) ? b.make('bcast_rows', [left.node], { rows: rs[0] }) : left.node;
-    const r = rowWise(ls, rs) ? b.make('bcast_rows', [right.node], { rows: ls[0] }) : right.node;
-    const node =
-      op === '+' ? b.make('add', [l, r]) : op === '-' ? b.make('sub', [l, r]) : op === '*' ? b.make('mul', [l, r]) : guardedDivide(cx, l, r);
-    return val(node, span, scope);
   }
 
-  /** M @ N, M @ v (a vector over M's rows) and v @ M (one over M's columns), checked by the caller. */
-  function matrixProduct(left: Node, right: Node): Node {
-    if (right.shape.length === 1) return b.make('sum_cols', [b.make('mul', [left, b.make('bcast_rows', [right], { rows: left.shape[0] })])]);
-    if (left.shape.length === 1) return b.make('sum_rows', [b.make('mul', [b.make('bcast_cols', [left], { cols: right.shape[1] }), right])]);
-    return b.make('matmul', [left, right]);
-  }
-
-  function callable(): string[] {
-    return [...PRIMITIVES.keys(), ...defs.keys()];
-  }
-
-  function call(e: Call, scope: Scope): Val {
-    if (scope.params?.has(e.callee) || lets.has(e.callee)) {
-      fail(scope, e.calleeSpan, 'not-a-function', `'${e.callee}' is a value, not a function`);
+  private call(e: Call, scope: Scope): Val {
+    if (scope.params?.has(e.callee) || this.lets.has(e.callee)) {
+      this.fail(scope, e.calleeSpan, 'not-a-function', `'${e.callee}' is a value, not a function`);
     }
-    const def = defs.get(e.callee);
-    if (def !== undefined) return callDef(def, e, scope);
+    const def = this.defs.get(e.callee);
+    if (def !== undefined) return this.callDef(def, e, scope);
     const primitive = PRIMITIVES.get(e.callee);
     if (primitive === undefined) {
-      const hint = suggest(e.callee, callable());
-      fail(scope, e.calleeSpan, 'unknown-function', `unknown function '${e.callee}'${hint ? `; did you mean '${hint}'?` : ''}`);
+      const hint = suggest(e.callee, [...PRIMITIVES.keys(), ...this.defs.keys()]);
+      return this.fail(scope, e.calleeSpan, 'unknown-function', `unknown function '${e.callee}'${hint ? `; did you mean '${hint}'?` : ''}`);
     }
     const keyword = e.args.find((a) => a.name !== undefined);
     if (keyword !== undefined) {
-      fail(scope, keyword.nameSpan ?? keyword.span, 'keyword-argument', `${e.callee} takes no keyword arguments`);
+      this.fail(scope, keyword.nameSpan ?? keyword.span, 'keyword-argument', `${e.callee} takes no keyword arguments`);
     }
     if (e.args.length !== primitive.params.length) {
-      fail(scope, e.span, 'arity', `${e.callee} expects ${arity(primitive.params.map((p) => p.name))}, got ${e.args.length}`);
+      this.fail(scope, e.span, 'arity', `${e.callee} expects ${arity(primitive.params.map((p) => p.name))}, got ${e.args.length}`);
     }
-    const args = e.args.map((arg, i) => primitiveArgument(primitive.params[i].kind, arg, e.callee, scope));
+    const args = e.args.map((arg, i) => this.primitiveArgument(primitive.params[i].kind, arg, e.callee, scope));
     for (let i = 0; i < args.length; i++) {
       const expected = checkKind(primitive.params[i].kind, args[i].node.shape);
-      if (expected !== undefined) shapeMismatch(scope, e.args[i].span, e.callee, expected, args[i]);
+      if (expected !== undefined) this.shapeMismatch(scope, e.args[i].span, e.callee, expected, args[i]);
     }
     const relation = primitive.relate?.(args.map((a) => a.node.shape));
-    if (relation !== undefined) fail(scope, e.span, 'shape-mismatch', relation);
-    return val(primitive.lower(cx, args.map((a) => a.node)), e.span, scope);
+    if (relation !== undefined) this.fail(scope, e.span, 'shape-mismatch', relation);
+    return this.val(primitive.lower(this.cx, args.map((a) => a.node)), e.span, scope);
   }
 
-  function primitiveArgument(kind: string, arg: Argument, callee: string, scope: Scope): Val {
-    if (kind !== 'dimension') return expr(arg.value, scope);
+  private primitiveArgument(kind: string, arg: Argument, callee: string, scope: Scope): Val {
+    if (kind !== 'dimension') return this.expr(arg.value, scope);
     const v = arg.value;
     if (v.kind === 'number' && Number.isInteger(v.value) && v.value > 0) {
-      return val(b.make('dimsize', [], { dim: v.value }), v.span, scope);
+      return this.val(this.b.make('dimsize', [], { dim: v.value }), v.span, scope);
     }
-    if (v.kind === 'call' && ['rows', 'cols', 'len'].includes(v.callee)) return expr(v, scope);
-    return fail(scope, v.span, 'dimension', `${callee} expects a positive integer or rows(M), cols(M), len(v)`);
+    if (v.kind === 'call' && ['rows', 'cols', 'len'].includes(v.callee)) return this.expr(v, scope);
+    return this.fail(scope, v.span, 'dimension', `${callee} expects a positive integer or rows(M), cols(M), len(v)`);
   }
 
-  function callDef(def: DefEntry, e: Call, scope: Scope): Val {
+  private callDef(def: DefEntry, e: Call, scope: Scope): Val {
     const { decl } = def;
     if (scope.frames.some((f) => f.def.decl === decl)) {
-      fail(scope, e.calleeSpan, 'recursion', `'${decl.name}' calls itself; DFL defs cannot be recursive`);
+      this.fail(scope, e.calleeSpan, 'recursion', `'${decl.name}' calls itself; DFL defs cannot be recursive`);
     }
+    const bound = this.bindArguments(decl, e, scope);
+    let instances = this.instances.get(decl);
+    if (instances === undefined) this.instances.set(decl, (instances = new Map()));
+    const key = `${this.letsVersion}:${decl.params.map((p) => bound.get(p.name)!.node.id).join(',')}`;
+    let node = instances.get(key);
+    if (node === undefined) {
+      const inner: Scope = { params: bound, frames: [...scope.frames, { def, callSpan: e.span }], file: def.file, source: def.source };
+      node = this.expr(decl.body, inner).node;
+      instances.set(key, node);
+    }
+    return { node, origin: this.text(e.span, scope), fromUser: scope.frames.length === 0 };
+  }
+
+  /** The call's arguments by parameter name: positional, then keyword, then the defaults. */
+  private bindArguments(decl: DefDecl, e: Call, scope: Scope): Map<string, Val> {
     const bound = new Map<string, Val>();
+    const expects = () => arity(decl.params.map((p) => p.name));
     const positional = e.args.filter((a) => a.name === undefined);
     if (positional.length > decl.params.length) {
-      fail(scope, e.span, 'arity', `${decl.name} expects ${arity(decl.params.map((p) => p.name))}, got ${positional.length}`);
+      this.fail(scope, e.span, 'arity', `${decl.name} expects ${expects()}, got ${positional.length}`);
     }
-    positional.forEach((arg, i) => bound.set(decl.params[i].name, expr(arg.value, scope)));
+    positional.forEach((arg, i) => bound.set(decl.params[i].name, this.expr(arg.value, scope)));
     for (const arg of e.args) {
       if (arg.name === undefined) continue;
       const param = decl.params.find((p) => p.name === arg.name);
       if (param === undefined) {
         const hint = suggest(arg.name, decl.params.map((p) => p.name));
-        fail(scope, arg.nameSpan ?? arg.span, 'unknown-keyword', `${decl.name} has no parameter '${arg.name}'${hint ? `; did you mean '${hint}'?` : ''}`);
+        this.fail(scope, arg.nameSpan ?? arg.span, 'unknown-keyword', `${decl.name} has no parameter '${arg.name}'${hint ? `; did you mean '${hint}'?` : ''}`);
       }
-      if (bound.has(arg.name)) fail(scope, arg.nameSpan ?? arg.span, 'duplicate-argument', `${decl.name}: '${arg.name}' is given twice`);
-      bound.set(arg.name, expr(arg.value, scope));
+      if (bound.has(arg.name)) this.fail(scope, arg.nameSpan ?? arg.span, 'duplicate-argument', `${decl.name}: '${arg.name}' is given twice`);
+      bound.set(arg.name, this.expr(arg.value, scope));
     }
     for (const param of decl.params) {
       if (bound.has(param.name)) continue;
       if (param.default === undefined) {
-        fail(scope, e.span, 'arity', `${decl.name} is missing its argument '${param.name}' (it expects ${arity(decl.params.map((p) => p.name))})`);
+        this.fail(scope, e.span, 'arity', `${decl.name} is missing its argument '${param.name}' (it expects ${expects()})`);
       }
-      bound.set(param.name, { node: constant(param.default.value), origin: String(param.default.value), fromUser: false });
+      bound.set(param.name, { node: this.constant(param.default.value), origin: String(param.default.value), fromUser: false });
     }
-    const inner: Scope = {
-      params: bound,
-      frames: [...scope.frames, { def, callSpan: e.span }],
-      file: def.file,
-      source: def.source,
-    };
-    const result = expr(decl.body, inner);
-    return { node: result.node, origin: text(e.span, scope), fromUser: scope.frames.length === 0 };
+    return bound;
   }
-
-  for (const statement of file.statements) {
-    try {
-      switch (statement.kind) {
-        case 'input':
-          declareInputs(statement.names, statement.shape);
-          break;
-        case 'param':
-          declareParam(statement);
-          break;
-        case 'let': {
-          const earlier = inputs.get(statement.name);
-          if (earlier !== undefined && !earlier.declared) {
-            fail(userScope, statement.nameSpan, 'use-before-definition', `'${statement.name}' is read before this let defines it (it was taken as an implicit input)`);
-          }
-          const value = expr(statement.value, userScope);
-          lets.set(statement.name, { node: value.node, origin: statement.name, fromUser: true });
-          break;
-        }
-        case 'minimize':
-        case 'expr': {
-          const value = expr(statement.value, userScope);
-          if (value.node.shape.length !== 0) {
-            fail(
-              userScope,
-              statement.value.span,
-              'objective-not-scalar',
-              `the objective must be a ${EXPECTED_SCALAR}, got ${formatShape(value.node.shape)}; reduce it, e.g. with sum(...) or mean(...)`,
-            );
-          }
-          objective = value;
-          // Elaborating a subexpression again gives the same interned nodes: no extra work.
-          terms = additiveTerms(statement.value).map(({ expr: term, sign }) => ({
-            text: (sign < 0 ? '-' : '') + text(term.span, userScope),
-            node: sign < 0 ? b.make('neg', [expr(term, userScope).node]) : expr(term, userScope).node,
-          }));
-          break;
-        }
-        case 'def':
-          break;
-      }
-    } catch (error) {
-      if (!(error instanceof Failure)) throw error;
-    }
-  }
-
-  /**
-   * False when `name` was declared or used before this declaration of it as `what`; a use is
-   * reported here, a second declaration by checkDeclarations.
-   */
-  function firstDeclaration(what: string, name: string, span: Span): boolean {
-    const earlier = inputs.get(name);
-    if (earlier === undefined) return true;
-    if (earlier.declared) return false;
-    diagnostics.push({
-      severity: 'error',
-      code: 'duplicate-definition',
-      message: `${what} '${name}' is already used before this declaration`,
-      span,
-      related: [{ message: 'first used here', span: earlier.firstUse }],
-    });
-    return false;
-  }
-
-  function shapeOf(dims: InputDecl['shape']): Shape {
-    return dims.map((d) => (d.kind === 'int' ? d.value : d.name));
-  }
-
-  function declareParam(decl: ParamDecl): void {
-    if (!firstDeclaration('param', decl.name, decl.nameSpan)) return;
-    const shape = shapeOf(decl.shape);
-    const node = b.make('input', [], { name: decl.name, shape: [...shape] });
-    inputs.set(decl.name, { name: decl.name, shape, node, firstUse: decl.nameSpan, declared: true });
-    params.push({ name: decl.name, shape, init: decl.init ?? (shape.length === 2 ? 'glorot' : 'zeros'), decl });
-  }
-
-  /** A param's symbolic dimensions are sizes of the data: each must be a dimension of an input. */
-  function checkParamDims(): void {
-    const paramNames = new Set(params.map((p) => p.name));
-    const known = new Set([...inputs.values()].filter((i) => !paramNames.has(i.name)).flatMap((i) => i.shape.filter((d) => typeof d === 'string')));
-    for (const param of params) {
-      param.decl.shape.forEach((dim) => {
-        if (dim.kind !== 'symbol' || known.has(dim.name)) return;
-        diagnostics.push({
-          severity: 'error',
-          code: 'param-dimension',
-          message: `param ${param.name}: '${dim.name}' is not a dimension of any input (${[...known].join(', ') || 'none'}); use a number or an input's dimension`,
-          span: dim.span,
-        });
-      });
-    }
-  }
-
-  function declareInputs(names: InputDecl['names'], dims: InputDecl['shape']): void {
-    const shape = shapeOf(dims);
-    for (const ref of names) {
-      const inputName = ref.kind === 'name' ? ref.name : timeRefName(ref.stream, ref.offset);
-      if (!firstDeclaration('input', inputName, ref.span)) continue;
-      if (ref.kind === 'timeref') {
-        const streamShape = streamShapes.get(ref.stream);
-        if (streamShape !== undefined && formatShape(streamShape) !== formatShape(shape)) {
-          diagnostics.push({
-            severity: 'error',
-            code: 'shape-mismatch',
-            message: `all time references of stream ${ref.stream} share one shape: ${inputName} is declared ${formatShape(shape)} but the stream is ${formatShape(streamShape)}`,
-            span: ref.span,
-          });
-          continue;
-        }
-        streamShapes.set(ref.stream, shape);
-      }
-      const node = b.make('input', [], { name: inputName, shape: [...shape] });
-      inputs.set(inputName, { name: inputName, shape, node, firstUse: ref.span, declared: true });
-    }
-  }
-
-  checkParamDims();
-  if (diagnostics.some((d) => d.severity === 'error') || objective === undefined) {
-    return { program: undefined, diagnostics, terms: [], params: [] };
-  }
-  return {
-    terms,
-    params: params.map(({ name, shape, init }) => ({ name, shape, init })),
-    program: {
-      inputs: [...inputs.values()].map(({ name, shape }) => ({ name, shape })),
-      outputs: [{ name: 'value', node: objective.node }],
-    },
-    diagnostics,
-  };
 }
 
 function arity(params: readonly string[]): string {

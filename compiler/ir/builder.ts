@@ -3,7 +3,7 @@ import { isShapeError } from '../ops/op-def.ts';
 import type { OpName } from '../ops/registry.ts';
 import type { AttrValue, Attrs, Node } from './node.ts';
 import { formatShape } from './shape.ts';
-import { IrError } from './ir-error.ts';
+import { IrError, IrShapeError } from './ir-error.ts';
 
 // JSON.stringify would write NaN and ±Infinity all as `null` and -0 as `0`; String keeps them apart.
 function scalarKey(value: number | string): string {
@@ -45,7 +45,7 @@ export class IrBuilder {
       attrs,
     );
     if (isShapeError(shape)) {
-      throw new IrError(`${op}(${ordered.map((n) => formatShape(n.shape)).join(', ')}): ${shape.error}`);
+      throw new IrShapeError(`${op}(${ordered.map((n) => formatShape(n.shape)).join(', ')}): ${shape.error}`);
     }
     const node: Node = { id: this.nextId++, op, inputs: ordered, attrs, shape };
     this.table.set(key, node);

@@ -6,3 +6,12 @@
 export class IrError extends Error {
   override name = 'IrError';
 }
+
+/**
+ * An op's shape rule refusing its inputs. Inside the compiler it is a bug like any IrError; the
+ * front end catches it where the user's own operands were refused, so that a diagnostic comes from
+ * the same rule as the IR.
+ */
+export class IrShapeError extends IrError {
+  override name = 'IrShapeError';
+}

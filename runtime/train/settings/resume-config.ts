@@ -22,7 +22,6 @@ export const FIXED_ON_RESUME: readonly SettingName[] = [
   'max-labs',
   'text-rows',
   'rename',
-  'labels',
 ];
 
 export interface ResumeMerge {
