@@ -3,6 +3,7 @@ import type { Comment, SourceFile, Statement } from './ast.ts';
 import { checkSyntax } from './check-syntax.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { LineIndex } from './line-index.ts';
+import { nestingDiagnostic } from './nesting.ts';
 import { dflParser } from './parser.ts';
 import { splitStatements } from './split-statements.ts';
 import { lexDiagnostic, parserDiagnostic, statementEndDiagnostic, type ParsedRun } from './syntax-errors.ts';
@@ -49,7 +50,11 @@ function parseUnguarded(source: string, lines: LineIndex): ParseResult {
     dflParser.errors.forEach((error) => report(parserDiagnostic(error, run, lines)));
     if (dflParser.errors.length === 0 && runs[i + 1]?.sharesLine === true) report(statementEndDiagnostic(run, lines));
     const statement = statementFromCst(cst, lines, diagnostics);
-    if (statement !== undefined) statements.push(statement);
+    if (statement === undefined) return;
+    // A statement nested too deeply for the passes after parsing is reported here and kept out of the AST.
+    const tooDeep = nestingDiagnostic(statement);
+    if (tooDeep === undefined) statements.push(statement);
+    else diagnostics.push(tooDeep);
   });
   const comments: Comment[] = (lexed.groups.comments ?? []).map((t) => ({
     text: t.image,
