@@ -14,9 +14,10 @@
  * --torch-threads; each round repeats a side for at least --min-ms. Medians are over all rounds;
  * the peer's time is the faster of its thread counts, so that a drifting machine does not bias
  * the ratio dflc / PyTorch (target <= 1). The ratio of the fastest single calls is printed beside
- * it, as a reading less disturbed by a loaded machine. Values of the two sides must agree within 1e-3.
+ * it, and the ratio of CPU time per call on one thread each (process CPU time, all threads), the
+ * readings a loaded machine disturbs less. Values of the two sides must agree within 1e-3.
  *
- * Where a row misses the target, a per-stage profile follows: the eigendecompositions on the host
+ * Where a row misses the target (by wall or by CPU time), a per-stage profile follows: the eigendecompositions on the host
  * (hostKernels.eigh, timed around each call) against the rest (ONNX Runtime's graphs, transfers).
  * Writes --json (bench/results/objective.json) and --svg (bench/objective.svg: cost against d and
  * against n, log-log).
@@ -129,18 +130,25 @@ class Peer {
   }
 }
 
-/** Milliseconds of each call of `f`, repeated for at least `ms` and 3 calls. */
-async function timeCalls(f: () => Promise<unknown>, ms: number): Promise<number[]> {
+/**
+ * Wall and CPU milliseconds of each call of `f` (CPU: the whole process, every thread), repeated
+ * for at least `ms` and 3 calls.
+ */
+async function timeCalls(f: () => Promise<unknown>, ms: number): Promise<{ ms: number[]; cpu: number[] }> {
   const times: number[] = [];
+  const cpu: number[] = [];
   const start = performance.now();
   let now = start;
   while (now - start < ms || times.length < 3) {
+    const cpuStart = process.cpuUsage();
     await f();
+    const used = process.cpuUsage(cpuStart);
     const then = performance.now();
+    cpu.push((used.user + used.system) / 1000);
     times.push(then - now);
     now = then;
   }
-  return times;
+  return { ms: times, cpu };
 }
 
 const median = (xs: readonly number[]): number => {
@@ -187,6 +195,12 @@ interface Row {
   ratio: number;
   /** The fastest single call of each side: less sensitive to a loaded machine than the medians. */
   ratioBest: number;
+  /**
+   * dflc's CPU ms per call on one ONNX Runtime thread over PyTorch's on one thread (medians): the
+   * work each does, which a loaded machine inflates far less than the wall time.
+   */
+  ratioCpu1T?: number;
+  cpu: { dflc: Record<string, number>; torch: Record<string, number> };
   valueDflc: number;
   valueTorch: number;
   profile?: { totalMs: number; eighMs: number; eighCalls: number };
@@ -225,6 +239,8 @@ async function main(): Promise<void> {
         const program = compile(objective, config.n, config.d);
         const dflcMs = new Map<string, number[]>(sides.map((s) => [s.label, []]));
         const torchMs = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
+        const dflcCpu = new Map<string, number[]>(sides.map((s) => [s.label, []]));
+        const torchCpu = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
         let valueDflc = Number.NaN;
         let valueTorch = Number.NaN;
         const runOn = (executor: Executor) => async () => {
@@ -232,10 +248,15 @@ async function main(): Promise<void> {
         };
         for (const side of sides) await runOn(side.executor)(); // untimed: session creation, first run
         for (let round = 0; round < ROUNDS; round++) {
-          for (const side of sides) dflcMs.get(side.label)!.push(...(await timeCalls(runOn(side.executor), MIN_MS)));
+          for (const side of sides) {
+            const timed = await timeCalls(runOn(side.executor), MIN_MS);
+            dflcMs.get(side.label)!.push(...timed.ms);
+            dflcCpu.get(side.label)!.push(...timed.cpu);
+          }
           for (const threads of TORCH_THREADS) {
-            const reply = await peer.ask<{ value: number; ms: number[] }>({ cmd: 'time', objective, threads, min_ms: MIN_MS, warmup: round === 0 ? 1 : 0 });
+            const reply = await peer.ask<{ value: number; ms: number[]; cpu_ms: number[] }>({ cmd: 'time', objective, threads, min_ms: MIN_MS, warmup: round === 0 ? 1 : 0 });
             torchMs.get(threads)!.push(...reply.ms);
+            torchCpu.get(threads)!.push(...reply.cpu_ms);
             valueTorch = reply.value;
           }
         }
@@ -244,8 +265,13 @@ async function main(): Promise<void> {
         const ratio = Math.min(...Object.values(dflc)) / Math.min(...Object.values(torch));
         const fastest = (runs: Iterable<number[]>) => Math.min(...[...runs].flat());
         const ratioBest = fastest(dflcMs.values()) / fastest(torchMs.values());
-        const row: Row = { objective, ...config, dflc, torch, ratio, ratioBest, valueDflc, valueTorch };
-        if (ratio > 1 && sides.length > 0) row.profile = await profile(runOn(sides[0].executor), 3);
+        const cpu = {
+          dflc: Object.fromEntries([...dflcCpu].map(([label, ms]) => [label, median(ms)])),
+          torch: Object.fromEntries([...torchCpu].map(([threads, ms]) => [`${threads}T`, median(ms)])),
+        };
+        const ratioCpu1T = cpu.dflc['onnx 1T'] / cpu.torch['1T'];
+        const row: Row = { objective, ...config, dflc, torch, ratio, ratioBest, valueDflc, valueTorch, cpu, ...(Number.isFinite(ratioCpu1T) ? { ratioCpu1T } : {}) };
+        if ((ratio > 1 || (row.ratioCpu1T ?? 0) > 1) && sides.length > 0) row.profile = await profile(runOn(sides[0].executor), 3);
         rows.push(row);
         done.set(key(objective), row);
         console.error(`${objective} n=${config.n} d=${config.d}: ratio ${ratio.toFixed(2)} (load ${loadavg()[0].toFixed(1)})`);
@@ -278,7 +304,7 @@ function report(rows: readonly Row[], header: { torch: string; blas: string }, l
   const cores = availableParallelism();
   console.log(`load average: ${loadStart.toFixed(2)} at start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at end (1, 5, 15 min) on ${cores} cores`);
   console.log(`PyTorch ${header.torch} (${header.blas}), float32; dflc float32, eigh: ${hostEighSolver()}; median ms per value + gradient`);
-  const cells = ['objective', 'n', 'd', ...labels.map((l) => `dflc ${l}`), ...TORCH_THREADS.map((t) => `torch ${t}T`), 'ratio', 'best ratio', 'values agree'];
+  const cells = ['objective', 'n', 'd', ...labels.map((l) => `dflc ${l}`), ...TORCH_THREADS.map((t) => `torch ${t}T`), 'ratio', 'best ratio', 'CPU ratio 1T', 'values agree'];
   const widths = cells.map((c) => Math.max(c.length, 9) + 2);
   const line = (xs: readonly string[]) => xs.map((x, i) => x.padStart(widths[i])).join('');
   console.log(line(cells));
@@ -293,11 +319,13 @@ function report(rows: readonly Row[], header: { torch: string; blas: string }, l
         ...TORCH_THREADS.map((t) => r.torch[`${t}T`].toFixed(2)),
         r.ratio.toFixed(2),
         r.ratioBest.toFixed(2),
+        r.ratioCpu1T?.toFixed(2) ?? '-',
         agree ? 'yes' : `NO (${r.valueDflc} vs ${r.valueTorch})`,
       ]),
     );
   }
-  console.log('ratio: the fastest dflc median / the fastest PyTorch median (target <= 1); best ratio: fastest call / fastest call');
+  console.log('ratio: the fastest dflc median / the fastest PyTorch median (target <= 1); best ratio: fastest call / fastest call;');
+  console.log('CPU ratio 1T: CPU ms per call, dflc on 1 ONNX Runtime thread / PyTorch on 1 thread (medians; the reading a loaded machine disturbs least)');
   const missed = rows.filter((r) => r.profile !== undefined);
   if (missed.length > 0) console.log('\nper-stage profile where the ratio is above 1 (dflc, 3 calls):');
   for (const r of missed) {

@@ -8,10 +8,11 @@ alternate rounds within one run:
 
     {"cmd": "load", "inputs": {"Z_t": "/tmp/.../Z_t.npy", ...}}   -> {"ok": true}
     {"cmd": "time", "objective": "card", "threads": 1, "min_ms": 300, "warmup": 1}
-                                                                -> {"value": v, "ms": [...]}
+                                                                -> {"value": v, "ms": [...], "cpu_ms": [...]}
     {"cmd": "quit"}
 
-One timed call is: inputs marked as leaves, forward, torch.autograd.grad for every input, and
+cpu_ms is the process's CPU time per call (all its threads), which other jobs on the machine
+inflate far less than wall time. One timed call is: inputs marked as leaves, forward, torch.autograd.grad for every input, and
 loss.item(). The terms (stdlib/*.dfl; the card's as in bench/train_torch.py, whose functions this
 reuses):
     card    balance(spectrum(Z_t)) + 0.5*ortho(Z_t) + consistent(Z_t, Z_t+1)
@@ -92,14 +93,16 @@ def main():
         objective = OBJECTIVES[job["objective"]]
         for _ in range(job["warmup"]):
             value_and_grad(objective, inputs)
-        times = []
+        times, cpu = [], []
         start = now = time.perf_counter()
         while (now - start) * 1000 < job["min_ms"] or len(times) < job.get("min_calls", 3):
+            cpu_start = time.process_time()
             value = value_and_grad(objective, inputs)
             then = time.perf_counter()
+            cpu.append((time.process_time() - cpu_start) * 1000)
             times.append((then - now) * 1000)
             now = then
-        print(json.dumps({"value": value, "ms": times}), flush=True)
+        print(json.dumps({"value": value, "ms": times, "cpu_ms": cpu}), flush=True)
 
 
 if __name__ == "__main__":
