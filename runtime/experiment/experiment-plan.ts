@@ -19,7 +19,7 @@ export interface ExperimentObjective {
 }
 
 export const EXPERIMENT_OBJECTIVES: readonly ExperimentObjective[] = [
-  { name: 'card', file: 'examples/card.dfl', explain: "the card's dense objective: spectral balance, orthogonality, temporal consistency", runFlags: [] },
+  { name: 'card', file: 'examples/card.dfl', explain: "the card's dense objective", runFlags: [] },
   { name: 'supervised', file: 'examples/baselines/supervised.dfl', explain: 'logistic loss of a linear head on the supervised task', runFlags: ['--label', 'Y={task}'] },
   { name: 'vicreg', file: 'examples/baselines/vicreg.dfl', explain: 'VICReg (Bardes et al. 2022)', runFlags: [] },
   { name: 'barlow', file: 'examples/baselines/barlow.dfl', explain: 'Barlow Twins (Zbontar et al. 2021)', runFlags: [] },

@@ -57,7 +57,7 @@ export async function runExperiment(request: ExperimentRequest): Promise<Experim
   const now = request.now ?? (() => performance.now());
   const started = now();
   const data = await experimentData(request);
-  const task = request.task ?? (await defaultExperimentTask(data));
+  const task = await experimentTask(data, request.task);
   const epochs = request.epochs ?? (request.quick ? QUICK.epochs : undefined);
   const settings = [...(epochs === undefined ? [] : ['--epochs', String(epochs)]), '--backend', request.backend, '--resume'];
   const root = join(import.meta.dirname, '..', '..');
@@ -142,11 +142,18 @@ async function experimentData(request: ExperimentRequest): Promise<string> {
   return cohort;
 }
 
-/** mortality_1y when the dataset has it, else its first task by name. */
-async function defaultExperimentTask(data: string): Promise<string> {
-  const tasks = (await readdir(join(data, 'labels')).catch(() => [] as string[])).map((f) => f.replace(/\.(parquet|csv)$/, '')).sort();
-  if (tasks.length === 0) throw new Error(`${join(data, 'labels')}: no label tasks to probe`);
-  return tasks.includes(DEFAULT_TASK) ? DEFAULT_TASK : tasks[0];
+/** A dataset or task the experiment cannot use; the message says which and why. */
+export class ExperimentError extends Error {
+  override name = 'ExperimentError';
+}
+
+/** The named task, which the dataset must have; by default mortality_1y when it has it, else its first task by name. */
+async function experimentTask(data: string, named: string | undefined): Promise<string> {
+  const labels = join(data, 'labels');
+  const tasks = (await readdir(labels).catch(() => [] as string[])).map((f) => f.replace(/\.(parquet|csv)$/, '')).sort();
+  if (tasks.length === 0) throw new ExperimentError(`${labels}: no label tasks, so nothing to probe or supervise`);
+  if (named !== undefined && !tasks.includes(named)) throw new ExperimentError(`--task ${named}: ${labels} has no such task (tasks: ${tasks.join(', ')})`);
+  return named ?? (tasks.includes(DEFAULT_TASK) ? DEFAULT_TASK : tasks[0]);
 }
 
 /** `dflc run ARGS` in a child process; a non-zero exit is an error carrying the end of its stderr. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { EXPERIMENT_OBJECTIVES, MODALITIES, type Modality } from '../../experiment/experiment-plan.ts';
-import { DEFAULT_TASK, FULL_RESAMPLES, QUICK, runExperiment } from '../../experiment/run-experiment.ts';
+import { DataError } from '../../data/data-error.ts';
+import { DEFAULT_TASK, ExperimentError, FULL_RESAMPLES, QUICK, runExperiment } from '../../experiment/run-experiment.ts';
 import { textTable } from '../../report/summary-table.ts';
 import { UsageError, type Command } from '../command.ts';
 import { version } from '../general-help.ts';
@@ -60,19 +61,28 @@ Example:
     const seeds = parsePositive('--seeds', values.seeds) ?? 1;
     const epochs = parsePositive('--epochs', values.epochs);
     const out = resolve(io.cwd, values.out === undefined ? defaultOut(new Date()) : String(values.out));
-    const outcome = await runExperiment({
-      modalities,
-      seeds,
-      out,
-      quick: values.quick === true,
-      data: values.data === undefined ? undefined : resolve(io.cwd, String(values.data)),
-      task: values.task === undefined ? undefined : String(values.task),
-      epochs,
-      backend: parseBackend(values.backend),
-      version: version(),
-      env: process.env,
-      log: (line) => io.stderr(`${line}\n`),
-    });
+    let outcome;
+    try {
+      outcome = await runExperiment({
+        modalities,
+        seeds,
+        out,
+        quick: values.quick === true,
+        data: values.data === undefined ? undefined : resolve(io.cwd, String(values.data)),
+        task: values.task === undefined ? undefined : String(values.task),
+        epochs,
+        backend: parseBackend(values.backend),
+        version: version(),
+        env: process.env,
+        log: (line) => io.stderr(`${line}\n`),
+      });
+    } catch (error) {
+      if (error instanceof ExperimentError || error instanceof DataError) {
+        io.stderr(`dflc experiment: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
     for (const g of outcome.groups) io.stdout(`\n${g.heading}\n${textTable(g.rows ?? [], outcome.task)}`);
     if (outcome.missing.length > 0) io.stdout(`\nnot run (objective file not in this dflc): ${outcome.missing.map((o) => `${o.name} (${o.file})`).join(', ')}\n`);
     for (const f of outcome.failed) io.stdout(`failed: ${f.run}: ${f.message}\n`);
