@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from './timing.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const { values: flags } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
@@ -35,11 +36,6 @@ interface Timing {
   readonly medianMs: number;
   readonly minMs: number;
   readonly cpuMs?: number;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function hasHyperfine(): boolean {

@@ -18,6 +18,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { hostEigh, hostEighSolver } from '../runtime/executors/host/host-eigh.ts';
+import { median, timeCalls } from './timing.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -59,25 +60,6 @@ function mlMatrixEigh(m: Float64Array, k: number): number[] {
   void evd.eigenvectorMatrix;
   return evd.realEigenvalues;
 }
-
-/** Milliseconds of each call: repeats `f` for at least `ms` (and 3 calls). */
-function timeCalls(f: () => void, ms: number): number[] {
-  const times: number[] = [];
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms || times.length < 3) {
-    f();
-    const then = performance.now();
-    times.push(then - now);
-    now = then;
-  }
-  return times;
-}
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 interface TorchResult {
   readonly torch: string;
@@ -127,7 +109,7 @@ function torchPeer(matrices: readonly Float64Array[]): TorchResult | string {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const matrices = SIZES.map((k, i) => gram(k, 1000 + i));
   const rows: { k: number; host: number; js: number; ml: number; dLambda: number }[] = [];
   for (const [i, k] of SIZES.entries()) {
@@ -136,13 +118,13 @@ function main(): void {
     const js: number[] = [];
     const ml: number[] = [];
     // Untimed first: V8 optimises a function's loops only after it has run them for a while.
-    timeCalls(() => hostEigh(m, k), WARMUP_MS);
-    timeCalls(() => hostEigh(m, k, { lapack: null }), WARMUP_MS);
-    timeCalls(() => mlMatrixEigh(m, k), WARMUP_MS);
+    await timeCalls(() => hostEigh(m, k), WARMUP_MS);
+    await timeCalls(() => hostEigh(m, k, { lapack: null }), WARMUP_MS);
+    await timeCalls(() => mlMatrixEigh(m, k), WARMUP_MS);
     for (let round = 0; round < ROUNDS; round++) {
-      host.push(...timeCalls(() => hostEigh(m, k), MIN_MS / ROUNDS));
-      js.push(...timeCalls(() => hostEigh(m, k, { lapack: null }), MIN_MS / ROUNDS));
-      ml.push(...timeCalls(() => mlMatrixEigh(m, k), MIN_MS / ROUNDS));
+      host.push(...(await timeCalls(() => hostEigh(m, k), MIN_MS / ROUNDS)));
+      js.push(...(await timeCalls(() => hostEigh(m, k, { lapack: null }), MIN_MS / ROUNDS)));
+      ml.push(...(await timeCalls(() => mlMatrixEigh(m, k), MIN_MS / ROUNDS)));
     }
     const mine = hostEigh(m, k).values;
     const theirs = mlMatrixEigh(m, k).sort((a, b) => b - a);
@@ -182,4 +164,4 @@ function main(): void {
   console.log('ratios: hostEigh seconds per call / the other solver\'s (lower is better)');
 }
 
-main();
+await main();

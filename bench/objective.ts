@@ -41,6 +41,7 @@ import { formatNpy } from '../runtime/io/npy.ts';
 import { Rng } from '../runtime/data/prng.ts';
 import { checkObjective } from '../runtime/objective.ts';
 import { logLogSvg, type Series } from './log-log-svg.ts';
+import { median } from './timing.ts';
 
 const OBJECTIVES: Readonly<Record<string, string>> = {
   card: 'balance(spectrum(Z_t)) + 0.5*ortho(Z_t) + consistent(Z_t, Z_t+1)',
@@ -150,11 +151,6 @@ async function timeCalls(f: () => Promise<unknown>, ms: number): Promise<{ ms: n
   }
   return { ms: times, cpu };
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function compile(objective: string, n: number, d: number): Program {
   const checked = checkObjective(`${objective}.dfl`, OBJECTIVES[objective], FLOAT32_EPSILON);

@@ -62,6 +62,7 @@ import { DEFAULT_ADAM, EHR_FIELDS, type ModelConfig, type TrainProgram } from '.
 import { hostKernels, type HostKernel } from '../runtime/executors/host/host-kernels.ts';
 import { checkObjective } from '../runtime/objective.ts';
 import { widthSweep } from './train-width-sweep.ts';
+import { median, quantile } from './timing.ts';
 
 /** The card's objective (examples/card.dfl). bench/train_torch.py writes exactly this by hand. */
 const CARD_OBJECTIVE = 'balance(spectrum(Z)) + 0.5*ortho(Z) + consistent(Z_t, Z_t+1)';
@@ -324,16 +325,6 @@ function runTorch(dir: string, warmup: number, steps: number, numerics: boolean)
   }
   return JSON.parse(output) as TorchResult;
 }
-
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
-
-const median = (xs: readonly number[]) => quantile(xs, 0.5);
 
 // ---------------------------------------------------------------------------------------------
 // Profile: the executor's loop (runtime/executors/tfjs/run-program.ts) with a clock around every node.
