@@ -4,7 +4,7 @@
  *
  *   balance(spectrum(Z)) + 0.5*ortho(Z) + consistent(Z_t, Z_t+1)
  *
- * on ONNX Runtime (1 and 2 threads) and each TensorFlow.js backend, beside the same model, loss and Adam written by hand in PyTorch
+ * on ONNX Runtime (1 and 2 threads; on a GPU with `--backends onnx-webgpu`) and each TensorFlow.js backend, beside the same model, loss and Adam written by hand in PyTorch
  * (bench/train_torch.py, run by Debian's /usr/bin/python3) on the same batches from the same
  * initial parameters. It prints one table: ms per step (median, p90), steps/s, and the ratio
  * dflc seconds per step / PyTorch seconds per step, for PyTorch on 1 and on 2 threads (target <= 1).
@@ -471,6 +471,16 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (BACKENDS.includes('onnx-webgpu')) {
+    try {
+      const executor = await OnnxExecutor.create({ provider: 'webgpu' });
+      rounded.push({ name: 'onnx-webgpu', executor });
+      console.log(`onnx-webgpu: ${executor.description}`);
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error;
+      notes.set('onnx-webgpu', `skipped: ${error.message.split(';')[0].replace(/^--backend \S+:? ?/, '')}`);
+    }
+  }
   const wasm = BACKENDS.includes('wasm') ? await TfjsExecutor.create('wasm') : undefined;
   if (wasm !== undefined) rounded.push({ name: 'wasm', executor: wasm });
   const losses = new Map<string, number[]>();
@@ -496,7 +506,7 @@ async function main(): Promise<void> {
   }
   for (const { name, executor } of rounded) if (name !== 'wasm') executor.dispose();
 
-  for (const backend of BACKENDS.filter((b): b is TfjsBackend => b !== 'wasm' && b !== 'onnx')) {
+  for (const backend of BACKENDS.filter((b): b is TfjsBackend => b !== 'wasm' && b !== 'onnx' && b !== 'onnx-webgpu')) {
     if (backend === 'cpu' && CPU_STEPS === 0) {
       notes.set(backend, 'skipped (--cpu-steps 0)');
       continue;
