@@ -14,6 +14,19 @@ export type OnnxLowering = (e: GraphEmitter, inputs: readonly string[], node: No
 const FLOAT = 1;
 const INT64 = 7;
 
+/**
+ * x != x, as a boolean tensor: 1 where x is NaN. ONNX's IsNaN (like its Sign) has no kernel in
+ * ORT's WebGPU provider, which would run it on the CPU between copies; comparisons run on the GPU.
+ */
+function isNan(e: GraphEmitter, x: string): string {
+  return e.op('Not', [e.op('Equal', [x, x])]);
+}
+
+/** A boolean tensor as 0/1 floats. */
+function asFloat(e: GraphEmitter, condition: string): string {
+  return e.op('Cast', [condition], { to: { int: FLOAT } });
+}
+
 function one(op: string): OnnxLowering {
   return (e, inputs) => e.op(op, inputs);
 }
@@ -85,9 +98,10 @@ export const onnxLowering = {
   softplus: one('Softplus'),
   sigmoid: one('Sigmoid'),
   tanh: one('Tanh'),
-  sign: one('Sign'),
+  // (x > 0) - (x < 0), written with comparisons for the WebGPU provider (isNan); NaN stays NaN.
+  sign: (e, [x]) => e.op('Where', [isNan(e, x), x, e.op('Sub', [asFloat(e, e.op('Greater', [x, e.scalar(0)])), asFloat(e, e.op('Less', [x, e.scalar(0)]))])]),
   // 1 where x > 0, else 0; NaN stays NaN as in the reference kernel.
-  step: (e, [x]) => e.op('Where', [e.op('IsNaN', [x]), x, e.op('Cast', [e.op('Greater', [x, e.scalar(0)])], { to: { int: FLOAT } })]),
+  step: (e, [x]) => e.op('Where', [isNan(e, x), x, asFloat(e, e.op('Greater', [x, e.scalar(0)]))]),
   stop_gradient: one('Identity'),
 
   add: one('Add'),
