@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLabels } from '../../runtime/cli/commands/compare.ts';
 import { formatNpy } from '../../runtime/io/npy.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { fixtureResult, FIXTURE_METRICS_JSONL } from '../runtime/report/report-fixture.ts';
@@ -61,5 +62,12 @@ describe('dflc compare', () => {
     const task = await runCli(['compare', 'card', '--task', 'sepsis'], { cwd: dir });
     expect(task.code).toBe(2);
     expect(task.stderr).toContain('--task sepsis: no run probed it (tasks: mortality)');
+  });
+});
+
+describe('runLabels', () => {
+  it('names runs by folder, with the parent where two folders share a name', () => {
+    expect(runLabels(['/r/card', '/r/vicreg'])).toEqual(['card', 'vicreg']);
+    expect(runLabels(['/a/card', '/b/card', '/b/vicreg'])).toEqual(['a/card', 'b/card', 'vicreg']);
   });
 });
