@@ -235,6 +235,8 @@ interface Block {
   readonly losses: number[];
   /** Wall ms of each timed step. */
   readonly ms: number[];
+  /** Process CPU ms (every thread) of each timed step: what a loaded machine inflates least. */
+  readonly cpu: number[];
   /** Of the timed steps' wall time, the ms spent in eigendecompositions on the host (hostKernels.eigh). */
   readonly eighMs: number;
 }
@@ -253,6 +255,7 @@ async function dflcBlock(executor: Executor, train: TrainProgram, start: Inputs,
   const read = train.program.outputs.map((o) => o.name).filter((name) => name === 'loss' || name.startsWith('term:') || name.startsWith('grad_sq:'));
   const losses: number[] = [];
   const ms: number[] = [];
+  const cpu: number[] = [];
   // The host's share of a step, for the per-stage split: every eigh call is timed (two clock reads).
   const kernels = hostKernels as Record<'eigh', HostKernel>;
   const eigh = kernels.eigh;
@@ -271,16 +274,21 @@ async function dflcBlock(executor: Executor, train: TrainProgram, start: Inputs,
       const inputs = stepInputs(new Map(), batches, step);
       timing = step > warmup;
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const outputs = await loop.step(inputs, read);
+      const used = process.cpuUsage(cpu0);
       const elapsed = performance.now() - t0;
-      if (step > warmup) ms.push(elapsed);
+      if (step > warmup) {
+        ms.push(elapsed);
+        cpu.push((used.user + used.system) / 1000);
+      }
       losses.push(outputs.get('loss')!.data[0]);
     }
   } finally {
     kernels.eigh = eigh;
     loop.dispose();
   }
-  return { losses, ms, eighMs };
+  return { losses, ms, cpu, eighMs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,6 +297,7 @@ async function dflcBlock(executor: Executor, train: TrainProgram, start: Inputs,
 interface TorchRun {
   readonly losses: number[];
   readonly ms: number[];
+  readonly cpu_ms: number[];
   readonly terms: number[][];
 }
 
@@ -454,6 +463,8 @@ async function main(): Promise<void> {
 
   const dflcMs = new Map<string, number[]>();
   const eighMs = new Map<string, number>();
+  const dflcCpu = new Map<string, number[]>();
+  const torchCpu = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
   const notes = new Map<string, string>();
   const torchMs = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
   // The executors timed in rounds beside PyTorch: ONNX Runtime on each way and thread count, then wasm.
@@ -494,12 +505,14 @@ async function main(): Promise<void> {
       if (!losses.has(name)) losses.set(name, block.losses);
       dflcMs.set(name, [...(dflcMs.get(name) ?? []), ...block.ms]);
       eighMs.set(name, (eighMs.get(name) ?? 0) + block.eighMs);
+      dflcCpu.set(name, [...(dflcCpu.get(name) ?? []), ...block.cpu]);
       parts.push(`${name} ${median(block.ms).toFixed(1)} ms`);
     }
     const torch = runTorch(dir, warmup, STEPS, round === 0);
     torchFirst ??= torch;
     for (const t of TORCH_THREADS) {
       torchMs.get(t)!.push(...torch.runs[String(t)].ms);
+      torchCpu.get(t)!.push(...torch.runs[String(t)].cpu_ms);
       parts.push(`torch ${t}T ${median(torch.runs[String(t)].ms).toFixed(1)} ms`);
     }
     console.log(`round ${round + 1}/${ROUNDS}: ${parts.join(', ')}  (load ${load()})`);
@@ -605,8 +618,8 @@ async function main(): Promise<void> {
       config,
       events: EVENTS,
       loadavg_end: loadavg(),
-      dflc: Object.fromEntries([...dflcMs].map(([b, ms]) => [b, { ...stats(ms), eigh_ms_per_step: (eighMs.get(b) ?? 0) / ms.length, mean_ms: ms.reduce((x, y) => x + y, 0) / ms.length }])),
-      torch: Object.fromEntries([...torchMs].map(([t, ms]) => [`${t} thread${t === 1 ? '' : 's'}`, stats(ms)])),
+      dflc: Object.fromEntries([...dflcMs].map(([b, ms]) => [b, { ...stats(ms), eigh_ms_per_step: (eighMs.get(b) ?? 0) / ms.length, mean_ms: ms.reduce((x, y) => x + y, 0) / ms.length, ...(dflcCpu.has(b) ? { cpu_median_ms: median(dflcCpu.get(b)!) } : {}) }])),
+      torch: Object.fromEntries([...torchMs].map(([t, ms]) => [`${t} thread${t === 1 ? '' : 's'}`, { ...stats(ms), cpu_median_ms: median(torchCpu.get(t)!) }])),
       notes: Object.fromEntries(notes),
       losses: { dflc: dflcLosses?.slice(0, NUMERICS_STEPS), torch_f32: torchFirst?.runs[String(TORCH_THREADS[0])].losses.slice(0, NUMERICS_STEPS), torch_f64: torchFirst?.float64?.losses },
     };

@@ -23,7 +23,7 @@ p -= lr/(1-b1^t) * m / (sqrt(v/(1-b2^t)) + eps), which dflc computes in the equa
 p -= a m / (sqrt(v) + e) with a = lr sqrt(1-b2^t)/(1-b1^t), e = eps sqrt(1-b2^t)), constant learning rate.
 
 Prints one JSON object: the torch version and BLAS, and per thread count the loss of every step
-(from step 1), the three terms of the first steps and the wall ms of each timed step. With
+(from step 1), the three terms of the first steps and the wall ms and process CPU ms of each timed step. With
 --float64, also the losses of the first steps in float64 (the numerics reference).
 """
 
@@ -131,10 +131,11 @@ def run(meta, params, batches, dtype, warmup, steps, keep_terms):
     )
     data = to_torch(batches, dtype)
     slots = meta["slots"]
-    losses, ms, terms_seen = [], [], []
+    losses, ms, cpu_ms, terms_seen = [], [], [], []
     for step in range(1, warmup + steps + 1):
         b = data[(step - 1) % len(data)]
         start = time.perf_counter()
+        cpu_start = time.process_time()
         optimiser.zero_grad(set_to_none=True)
         z = [encode(p, b[slot], batch) for slot in slots]
         loss, terms = objective(z[0], z[1])
@@ -144,10 +145,11 @@ def run(meta, params, batches, dtype, warmup, steps, keep_terms):
         elapsed = (time.perf_counter() - start) * 1000
         if step > warmup:
             ms.append(elapsed)
+            cpu_ms.append((time.process_time() - cpu_start) * 1000)
         losses.append(value)
         if step <= keep_terms:
             terms_seen.append([t.item() for t in terms])
-    return {"losses": losses, "ms": ms, "terms": terms_seen}
+    return {"losses": losses, "ms": ms, "cpu_ms": cpu_ms, "terms": terms_seen}
 
 
 def blas_library():
