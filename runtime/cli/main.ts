@@ -25,11 +25,44 @@ async function findCommand(name: string): Promise<Command> {
   throw new UsageError(`unknown command '${name}'${guess === undefined ? '' : `; did you mean '${guess}'?`}`);
 }
 
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * `--lr -1` as `--lr=-1`. Node's parseArgs takes a value that starts with '-' for an option and
+ * stops with "argument is ambiguous"; a negative number after an option that takes a value is
+ * that option's value, and the command judges it with its own message ("--lr must be a positive
+ * number, got '-1'") or accepts it where a negative number makes sense.
+ */
+export function attachNegativeValues(options: Command['options'], argv: readonly string[]): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, option] of Object.entries(options)) {
+    if (option.type !== 'string') continue;
+    takesValue.add(`--${name}`);
+    if (option.short !== undefined) takesValue.add(`-${option.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** Node's parseArgs messages are long and capitalised; keep their first sentence, in dflc's voice. */
 function parseCommandArgs(command: Command, argv: string[]): ParsedArgs & { help: boolean } {
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: attachNegativeValues(command.options, argv),
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: true,

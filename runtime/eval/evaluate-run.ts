@@ -93,6 +93,7 @@ async function evaluateOpened(run: OpenedRun, executor: Executor, request: EvalR
   if (stability === null) skipped.push({ what: 'stability', reason: `no two consecutive windows share ${splitName} subjects enough` });
 
   // Probes, one per task.
+  if (labels.length === 0) skipped.push({ what: 'probes', reason: `${join(run.dataPath, 'labels')} holds no label tasks` });
   const rowOf = rowIndex(points);
   const probes: ProbeResult[] = [];
   const fitted: { task: string; probe: LinearProbe; heldOut: { rows: number[]; y: number[] }; auroc: number }[] = [];

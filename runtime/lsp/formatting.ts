@@ -2,6 +2,7 @@ import type { TextEdit } from 'vscode-languageserver';
 import { parse } from '../../grammar/parse.ts';
 import { verifiedFormat } from '../../grammar/verified-format.ts';
 import type { DocumentAnalysis } from './document-analysis.ts';
+import { spanToRange } from './positions.ts';
 
 /**
  * `dflc fmt`'s output as one edit over the whole document; no edit when the text is already
@@ -12,6 +13,5 @@ export function formatDocument(analysis: DocumentAnalysis, fileName: string): Te
   if (diagnostics.some((d) => d.severity === 'error')) return [];
   const text = verifiedFormat(ast, fileName);
   if (text === analysis.source) return [];
-  const end = analysis.lines.position(analysis.source.length);
-  return [{ range: { start: { line: 0, character: 0 }, end: { line: end.line - 1, character: end.column - 1 } }, newText: text }];
+  return [{ range: spanToRange(analysis.lines.span(0, analysis.source.length)), newText: text }];
 }

@@ -72,11 +72,23 @@ export function bindStreams(inputs: readonly string[], modality: Modality, renam
     }
     bindings.push({ input, stream, slot });
   }
-  if (problems.length > 0) {
-    const hint = `; a config can rename an input to a stream, e.g. "rename": {"${parseStreamRef(failed[0]).stream}": "Z"}`;
-    throw new StreamBindingError(problems.join('\n') + hint, failed, available);
-  }
+  if (problems.length > 0) throw new StreamBindingError(problems.join('\n') + hint(failed, modality, rename), failed, available);
   return bindings;
+}
+
+const MODALITIES: readonly Modality[] = ['ehr', 'text', 'multimodal'];
+
+/**
+ * What to do about inputs that bound to nothing: first another modality whose streams they all
+ * are (an objective over E and T is a multimodal objective), then a rename to a stream this run
+ * has, with the flag and the config key that say it.
+ */
+function hint(failed: readonly string[], modality: Modality, rename: Readonly<Record<string, string>>): string {
+  const streams = [...new Set(failed.map((input) => parseStreamRef(input).stream))];
+  const other = Object.keys(rename).length === 0 ? MODALITIES.find((m) => m !== modality && streams.every((s) => streamsOf(m).includes(s))) : undefined;
+  const rename1 = `--rename ${streams[0]}=Z (or "rename": {"${streams[0]}": "Z"} in dflc.json)`;
+  if (other !== undefined) return `\n${streams.join(', ')} ${streams.length === 1 ? 'is a stream' : 'are streams'} of ${other} runs: run with --modality ${other}, or bind ${streams.length === 1 ? 'it' : 'each'} to a stream of this run with ${rename1}`;
+  return `\nbind an input to a stream of this run with ${rename1}`;
 }
 
 /** The slots the bindings read, ascending, each once. */

@@ -2,7 +2,7 @@ import { bindDims } from '../../compiler/ir/bind-dims.ts';
 import type { ObjectiveParam } from '../../compiler/front-end/elaborate.ts';
 import type { ProgramInput } from '../../compiler/ir/node.ts';
 import { ModelConfigError } from './params.ts';
-import type { ModelConfig, ParamSpec, StreamBinding } from './train-spec.ts';
+import type { ModelConfig, ParamSpec } from './train-spec.ts';
 
 /**
  * The objective's own learnable tensors (`param W : [d, 16]` in a .dfl file) as trainer
@@ -21,20 +21,19 @@ export function streamShape(config: ModelConfig): readonly number[] {
 }
 
 /**
- * Trainer specs of the objective's params, their dimensions bound through `bindings`; a declared
- * shape the run cannot give (`input Z : [n, 7]` in a --dim 32 run) is a ModelConfigError.
+ * Trainer specs of the objective's params, their dimensions bound through the shapes the run
+ * gives its bound inputs (`bound`: input -> shape); a declared shape the run cannot give
+ * (`input Z : [n, 7]` in a --dim 32 run) is a ModelConfigError.
  */
 export function objectiveParamSpecs(
   params: readonly ObjectiveParam[],
   inputs: readonly ProgramInput[],
-  bindings: readonly StreamBinding[],
-  config: ModelConfig,
+  bound: ReadonlyMap<string, readonly number[]>,
 ): ParamSpec[] {
   if (params.length === 0) return [];
-  const bound = new Map(bindings.map((binding) => [binding.input, streamShape(config)]));
   const sources = inputs
     .filter((input) => bound.has(input.name))
-    .map((input) => ({ label: `objective input '${input.name}'`, declared: input.shape, actual: bound.get(input.name)!, found: `the run's embedding, [${bound.get(input.name)!.join(', ')}]` }));
+    .map((input) => ({ label: `objective input '${input.name}'`, declared: input.shape, actual: bound.get(input.name)!, found: `the run's ${bound.get(input.name)!.length === 1 ? 'labels' : 'embedding'}, [${bound.get(input.name)!.join(', ')}]` }));
   const dims = bindDims<number>(sources, (message) => new ModelConfigError(message));
   return params.map((param) => ({
     name: objectiveParamName(param.name),

@@ -10,10 +10,12 @@ import type { PassLog } from '../../compiler/passes/pass.ts';
 import { fixpoint, runPipeline, SPECIALIZE, type PipelineResult, type PipelineStep } from '../../compiler/pipeline.ts';
 import { adamUpdate } from './adam.ts';
 import { bindStreams, slotsOf } from './bind-streams.ts';
-import { objectiveParamSpecs } from './objective-params.ts';
+import { objectiveParamSpecs, streamShape } from './objective-params.ts';
+import { ModelConfigError } from './params.ts';
+import { formatShape } from '../../compiler/ir/shape.ts';
 import { adamMName, adamVName, gradSqName, paramInputName, paramInputs, paramSpecs } from './params.ts';
 import { embedSlot, slotDataInputs } from './slot-embedding.ts';
-import { DEFAULT_ADAM, type AdamConfig, type ModelConfig, type ParamSpec, type TrainProgram } from './train-spec.ts';
+import { DEFAULT_ADAM, labelInputName, type AdamConfig, type LabelBinding, type ModelConfig, type ParamSpec, type StreamBinding, type TrainProgram } from './train-spec.ts';
 
 /** The objective as the front end gives it (runtime/objective.ts): a program with output `value`, its terms and its params. */
 export interface TrainObjective {
@@ -26,6 +28,8 @@ export interface TrainObjective {
 export interface TrainProgramOptions {
   /** Objective names -> stream names (see bind-streams.ts), e.g. {"H": "Z"}. */
   readonly rename?: Readonly<Record<string, string>>;
+  /** Objective inputs -> label tasks: each input is the step input `label:<input>`, vector[batch]. */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly adam?: AdamConfig;
   /** Also output `grad:param:<name>`, the loss gradient of each parameter (for checks and gradient norms). */
   readonly gradients?: boolean;
@@ -70,6 +74,7 @@ export function buildTrainProgram(objective: TrainObjective, config: ModelConfig
     slots: forward.slots,
     terms: objective.terms.map((term) => term.text),
     bindings: forward.bindings,
+    labels: forward.labels,
     log: result.log,
     dumps: result.dumps,
   };
@@ -83,19 +88,25 @@ export function buildTrainProgram(objective: TrainObjective, config: ModelConfig
 export function buildForward(
   objective: TrainObjective,
   config: ModelConfig,
-  options: Pick<TrainProgramOptions, 'rename'> = {},
-): { program: Program; slots: number[]; bindings: TrainProgram['bindings']; specs: ParamSpec[] } {
+  options: Pick<TrainProgramOptions, 'rename' | 'labels'> = {},
+): { program: Program; slots: number[]; bindings: TrainProgram['bindings']; labels: TrainProgram['labels']; specs: ParamSpec[] } {
   const valueOutput = objective.program.outputs.find((o) => o.name === 'value');
   if (valueOutput === undefined) throw new IrError(`the objective program has no output named value`);
   const objectiveParams = objective.params ?? [];
   const owned = new Set(objectiveParams.map((p) => p.name));
+  const labels = labelBindings(objective.program.inputs, options.labels ?? {});
+  const labelled = new Set(labels.map((l) => l.input));
+  const vector = objective.program.inputs.find((input) => input.shape.length === 1 && !owned.has(input.name) && !labelled.has(input.name));
+  if (vector !== undefined) {
+    throw new ModelConfigError(`objective input '${vector.name}' is a ${formatShape(vector.shape)}: bind it to a task's labels, e.g. --label ${vector.name}=mortality_1y (embedding streams are matrices)`);
+  }
   const bindings = bindStreams(
-    objective.program.inputs.map((input) => input.name).filter((name) => !owned.has(name)),
+    objective.program.inputs.map((input) => input.name).filter((name) => !owned.has(name) && !labelled.has(name)),
     config.modality,
     options.rename,
   );
   const slots = slotsOf(bindings);
-  const ownSpecs = objectiveParamSpecs(objectiveParams, objective.program.inputs, bindings, config);
+  const ownSpecs = objectiveParamSpecs(objectiveParams, objective.program.inputs, boundShapes(bindings, labels, config));
   const specs = [...paramSpecs(config), ...ownSpecs];
 
   const b = new IrBuilder();
@@ -116,6 +127,11 @@ export function buildForward(
   }
 
   const bound = new Map(bindings.map(({ input, stream, slot }) => [input, streams.get(slot)!.get(stream)!]));
+  for (const { input } of labels) {
+    const name = labelInputName(input);
+    inputs.push({ name, shape: [config.batch] });
+    bound.set(input, b.make('input', [], { name, shape: [config.batch] }));
+  }
   objectiveParams.forEach((p, i) => bound.set(p.name, params.nodes.get(ownSpecs[i].name)!));
   // The objective with its terms as extra outputs, so that they are re-made in this builder too.
   const withTerms: Program = {
@@ -128,7 +144,28 @@ export function buildForward(
     ...objective.terms.map((_term, i) => ({ name: `term:${i}`, node: inlined.get(`term:${i}`)! })),
     ...bindings.map(({ input }) => ({ name: `embed:${input}`, node: bound.get(input)! })),
   ];
-  return { program: { inputs, outputs }, slots, bindings, specs };
+  return { program: { inputs, outputs }, slots, bindings, labels, specs };
+}
+
+/** The label bindings, in the objective's input order; each input must be declared a vector (`input Y : [n]`). */
+function labelBindings(inputs: readonly ProgramInput[], labels: Readonly<Record<string, string>>): LabelBinding[] {
+  const missing = Object.keys(labels).filter((name) => !inputs.some((input) => input.name === name));
+  if (missing.length > 0) {
+    throw new ModelConfigError(`--label ${missing[0]}=${labels[missing[0]]}: the objective has no input '${missing[0]}' (its inputs: ${inputs.map((i) => i.name).join(', ')})`);
+  }
+  return inputs
+    .filter((input) => Object.hasOwn(labels, input.name))
+    .map((input) => {
+      if (input.shape.length !== 1) {
+        throw new ModelConfigError(`--label ${input.name}=${labels[input.name]}: labels are one value per batch row; declare the input as a vector, \`input ${input.name} : [n]\` (it is ${formatShape(input.shape)})`);
+      }
+      return { input: input.name, task: labels[input.name] };
+    });
+}
+
+/** The shape each bound input takes in the step: an embedding [batch, dim], or a label vector [batch]. */
+function boundShapes(bindings: readonly StreamBinding[], labels: readonly LabelBinding[], config: ModelConfig): Map<string, readonly number[]> {
+  return new Map<string, readonly number[]>([...bindings.map((b) => [b.input, streamShape(config)] as const), ...labels.map((l) => [l.input, [config.batch]] as const)]);
 }
 
 /**

@@ -87,7 +87,17 @@ export interface TrainProgram {
   readonly terms: readonly string[];
   /** Objective inputs and the embedding stream each is bound to, e.g. `Z_t+1` -> `Z` at slot 1. */
   readonly bindings: readonly StreamBinding[];
+  /** Objective inputs bound to a task's labels: each is the step input `label:<input>`, a vector[batch] of 0/1. */
+  readonly labels: readonly LabelBinding[];
 }
+
+export interface LabelBinding {
+  readonly input: string;
+  readonly task: string;
+}
+
+/** The step input holding a label input's values for the batch. */
+export const labelInputName = (input: string): string => `label:${input}`;
 
 export interface StreamBinding {
   /** The objective's input name as written, e.g. `Z_t+1`, `E`. */

@@ -119,9 +119,11 @@ export async function runTraining(request: TrainRunRequest): Promise<TrainRunSum
       fromStep,
       now,
     });
+    // Training reads the plan's windows (the labelled prediction windows in a run with labels), the outputs the grid's.
     const encoder = new WindowEncoder(featurizer, data.cohort, data.windows);
+    const trainEncoder = plan.windows === data.windows ? encoder : new WindowEncoder(featurizer, data.cohort, plan.windows);
     const { progressWrite, isTty } = request;
-    const result = await trainIntoRunFolder({ out, executor, config, plan, encoder, start, record, clock, log, progressWrite, isTty });
+    const result = await trainIntoRunFolder({ out, executor, config, plan, encoder: trainEncoder, start, record, clock, log, progressWrite, isTty });
     const { embeddings, ranks } = await writeOutputs({ out, executor, data, plan, encoder, arrays: result.arrays, version: request.version });
     clock.lap('embed_s');
     const timings = clock.finish(result);

@@ -1,6 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasTorch, runBench } from './peer-python.ts';
 
 /**
  * bench/train_torch.py is a hand-written copy of the EHR encoder, the card's objective and Adam.
@@ -8,32 +7,10 @@ import { describe, expect, it } from 'vitest';
  * against a different computation; these runs of the bench at toy sizes catch that: the losses of
  * steps 1..3 must agree (the bench exits 1 otherwise). Skipped where Debian's PyTorch is absent.
  */
-const REPO_ROOT = join(import.meta.dirname, '..', '..');
-const PYTHON = '/usr/bin/python3';
-
-function hasTorch(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch, numpy'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function bench(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const toy = ['--hidden', '16', '--code-rows', '64', '--lab-features', '4', '--events', '5', '--batches', '2'];
   const quick = ['--rounds', '1', '--warmup', '0', '--steps', '1', '--backends', 'wasm', '--torch-threads', '1', '--profile-steps', '0'];
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'bench', 'train.ts'), ...toy, ...quick, ...args],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 90_000 },
-      (error, stdout, stderr) => {
-        if (error !== null && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-      },
-    );
-  });
+  return runBench('train.ts', [...toy, ...quick, ...args]);
 }
 
 describe.runIf(hasTorch())('bench:train PyTorch peer', () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,5 +86,23 @@ describe('dflc eval', () => {
     expect(metrics.latent_r2 ?? metrics.skipped.find((s) => s.what === 'latent_r2')).toBeDefined();
     const html = await readFile(join(run, 'eval', 'report.html'), 'utf8');
     expect(html).toContain('<svg');
+  });
+
+  it('without labels measures the geometry of last windows and says what it skipped', async () => {
+    const data = join(tmp, 'no-labels');
+    await cp(FIXTURE_DIR, data, { recursive: true, filter: (path) => !path.includes('/labels') });
+    const result = await runCli(['eval', run, '--data', data, '--backend', 'wasm']);
+    if (result.code !== 0) throw new Error(result.stderr);
+    expect(result.stdout).toContain('geometry (held_out, n 8, d 8)');
+    expect(result.stdout).toContain(`skipped probes: ${join(data, 'labels')} holds no label tasks`);
+    const metrics = parseEvalResult(await readFile(join(run, 'eval', 'metrics.json'), 'utf8'), 'metrics.json');
+    expect(metrics.probes).toEqual([]);
+    expect(metrics.robustness).toEqual([]);
+  });
+
+  it('refuses a bad seed as a usage error', async () => {
+    const bad = await runCli(['eval', run, '--seed', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--seed must be an integer of at least 0, got 'x'");
   });
 });

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { explain } from '../../../compiler/explain.ts';
 import { countHostOps } from '../../../compiler/ops/host-ops.ts';
+import type { Program } from '../../../compiler/ir/node.ts';
 import { compileValueAndGrad, PASS_NAMES } from '../../../compiler/pipeline.ts';
 import { atomicWrite } from '../../io/atomic-write.ts';
 import { objectiveName } from '../../objective-name.ts';
@@ -20,6 +21,31 @@ export function parseDims(text: string): Map<string, number> {
     sizes.set(match[1], Number(match[2]));
   }
   return sizes;
+}
+
+/** What `-o OUT` writes, from OUT's extension; any other extension is a usage error, not a guess. */
+function emitFor(output: string): 'ts' | 'onnx' {
+  const lower = output.toLowerCase();
+  if (lower.endsWith('.onnx')) return 'onnx';
+  if (['.ts', '.mts', '.cts'].some((ext) => lower.endsWith(ext))) return 'ts';
+  throw new UsageError(`cannot tell what to write to '${output}': name it .ts (a TypeScript module) or .onnx (an ONNX model), or say --emit ts|onnx`);
+}
+
+/** A --dims name the objective does not have is a typo, not a no-op. */
+function checkDimNames(sizes: ReadonlyMap<string, number>, program: Program, file: string): void {
+  const dims = [...new Set(program.inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === 'string')))].sort();
+  const unknown = [...sizes.keys()].filter((name) => !dims.includes(name));
+  if (unknown.length === 0) return;
+  const have = dims.length === 0 ? 'it has no symbolic dimensions' : `its dimensions are ${dims.join(', ')}`;
+  throw new UsageError(`--dims names ${unknown.map((n) => `'${n}'`).join(', ')}, which ${file} does not have; ${have}`);
+}
+
+/** ` at n=4096, d=256 (assumed; --dims sets them)`: the sizes the FLOP figure was counted at. */
+function flopSizes(given: ReadonlyMap<string, number> | undefined, assumed: Record<string, number>): string {
+  const parts = [...(given ?? new Map<string, number>())].map(([name, size]) => `${name}=${size}`);
+  const guessed = Object.entries(assumed).map(([name, size]) => `${name}=${size}`);
+  if (guessed.length > 0) parts.push(`${guessed.join(', ')} (assumed; --dims sets ${guessed.length === 1 ? 'it' : 'them'})`);
+  return parts.length === 0 ? '' : ` at ${parts.join(', ')}`;
 }
 
 export const compileCommand: Command = {
@@ -46,13 +72,14 @@ sizes read off the input shapes. ONNX has no eigendecomposition, so objectives w
 (eigvals) cannot be one ONNX file: dflc says so, and the TypeScript module is the way out.
 
 Options:
-  -o, --output OUT     write the program: a TypeScript module, or with .onnx an ONNX model
-                       (replaced atomically)
+  -o, --output OUT     write the program: with .ts (.mts, .cts) a TypeScript module, with .onnx
+                       an ONNX model (replaced atomically); another extension needs --emit
   --emit ts|onnx     what -o writes (default: onnx for a .onnx file, otherwise ts)
   --explain          print the optimised program, the rewrites that fired and the cost
   --json             with --explain: {"ops": [{"op", "shape"}], "rewrites": [...], "flops": n,
                      "params": [{"name", "shape", "init"}]}
-  --dims NAME=SIZE,...  bind symbolic dimensions, e.g. n=64,d=256
+  --dims NAME=SIZE,...  bind symbolic dimensions of the objective, e.g. n=64,d=256; the summary's
+                       FLOP figure is counted at these sizes (n=4096, others 256 where not given)
   --dump-after PASS  print the program after each run of PASS (${PASS_NAMES.join(', ')})
   -h, --help         show this help
 
@@ -79,13 +106,14 @@ Examples:
     const sizes = typeof values.dims === 'string' ? parseDims(values.dims) : undefined;
     const source = await readSource(file, io.cwd);
     const output = values.output as string | undefined;
-    const emit = (values.emit as string | undefined) ?? (output?.toLowerCase().endsWith('.onnx') ? 'onnx' : 'ts');
+    const emit = (values.emit as string | undefined) ?? (output === undefined ? 'ts' : emitFor(output));
     if (emit !== 'ts' && emit !== 'onnx') throw new UsageError(`--emit takes ts or onnx, got '${emit}'`);
     if (values.emit !== undefined && output === undefined) throw new UsageError('--emit needs -o OUT to write to');
     // A generated module computes in float32: its guards get float32's ε, as in `dflc value`.
     const checked = checkObjective(file, source, output === undefined ? undefined : FLOAT32_EPSILON);
     reportDiagnostics(io, file, source, checked.diagnostics);
     if (checked.program === undefined) return 1;
+    if (sizes !== undefined) checkDimNames(sizes, checked.program, file);
 
     const result = compileValueAndGrad(checked.program, { sizes, dumpAfter });
     for (const dump of result.dumps) io.stderr(`--- after ${dump.pass} (${dump.phase}, round ${dump.round}) ---\n${dump.text}\n`);
@@ -128,7 +156,7 @@ Examples:
     io.stdout(
       `${file}: ${ops.length} ops, ${countHostOps(ops.map((o) => o.op))}, ` +
         `${checked.program.inputs.map((i) => i.name).join(', ')} -> value and gradients, ` +
-        `~${report.json.flops.toExponential(2)} flops (--explain for the program)\n`,
+        `~${report.json.flops.toExponential(2)} flops${flopSizes(sizes, report.json.assumedSizes)} (--explain for the program)\n`,
     );
     return 0;
   },

@@ -30,6 +30,9 @@ inputs are bound to the encoder's embeddings of time windows (${RUN_DEFAULTS['wi
   Z, Z_t     the embedding of a patient's window t
   Z_t+k      the same patients' window t + k (batches hold patients that have both)
   E, T, F    in multimodal runs: the EHR, clinical-text and fused embeddings (Z is F)
+  Y          a vector input (\`input Y : [n]\`) bound with --label Y=TASK: the 0/1 labels of a task,
+             the batch then being that task's labelled prediction windows
+A \`param\` of the objective (a head, a projector) is trained with the encoder and saved with it.
 A window takes part when it has events (ehr), notes (text) or both (multimodal). The EHR encoder
 pools code embeddings with time-decay weights and adds normalised lab values; the text encoder
 pools hashed word, bigram and character-trigram embeddings of the window's notes.
@@ -81,6 +84,11 @@ Options:
       --max-labs N         lab codes used as numeric features (default ${RUN_DEFAULTS['max-labs']})
       --text-rows N        hash rows for note tokens (default ${RUN_DEFAULTS['text-rows']})
       --rename NAME=STREAM bind an objective input to a stream, e.g. --rename H=Z (repeatable)
+      --label NAME=TASK    bind a vector input (\`input Y : [n]\`) to the labels of a task in the
+                           dataset's labels/, e.g. --label Y=mortality_1y (repeatable; dflc.json:
+                           "labels": {"Y": "mortality_1y"}): batches are then drawn from the
+                           task's labelled prediction windows of train subjects (the window ending
+                           at the prediction time, no event after it), Y holding their 0/1 labels
   -h, --help               show this help
 
 Examples:
@@ -112,12 +120,15 @@ Examples:
     'max-labs': { type: 'string' },
     'text-rows': { type: 'string' },
     rename: { type: 'string', multiple: true },
+    label: { type: 'string', multiple: true },
   },
   run: async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE.dfl (the objective to train with)');
     const [file] = positionals;
     const flags: Partial<Record<SettingName, string | boolean | (string | boolean)[]>> = {};
     for (const name of SETTING_NAMES) if (values[name] !== undefined) flags[name] = values[name];
+    // One --label per input; dflc.json holds them together as "labels".
+    if (values.label !== undefined) flags.labels = values.label;
 
     let resolved;
     try {

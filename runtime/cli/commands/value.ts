@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import { join, resolve } from 'node:path';
 import { BindingError, evaluate, inferSizes } from '../../../compiler/backends/reference/evaluate.ts';
@@ -9,6 +8,7 @@ import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { compileValueAndGrad } from '../../../compiler/pipeline.ts';
 import { atomicWrite } from '../../io/atomic-write.ts';
 import { InputFileError, parseInputFlags, readInputArray } from '../../io/input-arrays.ts';
+import { FolderError, makeFolder } from '../../io/make-folder.ts';
 import { formatNpy } from '../../io/npy.ts';
 import { checkObjective } from '../../objective.ts';
 import { UsageError, type Command, type CommandIo } from '../command.ts';
@@ -103,7 +103,17 @@ Example:
       if (error instanceof BackendUnavailableError) return fail(io, error.message);
       throw error;
     }
-    if (typeof values.grad === 'string') await writeGradients(resolve(io.cwd, values.grad), result);
+    if (typeof values.grad === 'string') {
+      try {
+        await writeGradients(resolve(io.cwd, values.grad), result);
+      } catch (error) {
+        if (error instanceof FolderError) return fail(io, `--grad: ${error.message}`);
+        // A folder that exists but cannot take the files (read-only, full) is the user's to fix.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== undefined) return fail(io, `--grad: cannot write the gradients into '${values.grad}' (${code})`);
+        throw error;
+      }
+    }
     if (values.json === true) {
       io.stdout(`${JSON.stringify({ value: result.value, dtype: result.dtype, backend: result.backend })}\n`);
     } else {
@@ -153,7 +163,7 @@ function fail(io: CommandIo, message: string): number {
 }
 
 async function writeGradients(dir: string, result: Evaluation): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir);
   for (const [name, grad] of result.grads) {
     const dtype = grad.data instanceof Float32Array ? 'float32' : 'float64';
     await atomicWrite(join(dir, `${name}.npy`), formatNpy({ dtype, shape: grad.shape, data: grad.data }));

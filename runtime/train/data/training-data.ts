@@ -10,6 +10,8 @@ import { featurizerHash, fitFeaturizer, parseFeaturizer, type Featurizer } from 
 import { FEATURIZER_FILE, MODEL_DIR } from '../outputs/model-files.ts';
 import { RunError } from '../run-error.ts';
 import { trainSubjects, type TrainSubjects } from './train-subjects.ts';
+import { readBoundTasks } from './labelled-windows.ts';
+import type { LabelTask } from '../../data/labels-reader.ts';
 
 /**
  * The data a run trains on: the cohort (the bundled synthetic one when there is no --data), its
@@ -22,6 +24,8 @@ export interface TrainingData {
   readonly cohort: Cohort;
   readonly train: TrainSubjects;
   readonly windows: Windows;
+  /** Label input -> its task (`--label`), read from labels/ only when the run binds one. */
+  readonly tasks: ReadonlyMap<string, LabelTask>;
 }
 
 export interface DataPathIo {
@@ -55,7 +59,8 @@ export async function readTrainingData(dataPath: string, config: RunConfig, log:
   if (train.unsplit) log(`${dataPath} has no subject splits: training on all ${cohort.subjects.count} subjects`);
   if (train.count === 0) throw new RunError(`${dataPath}: no subject is in the train split`);
   const windows = buildWindows(cohort, { widthDays: config['window-days'] });
-  return { dataPath, cohort, train, windows };
+  const tasks = await readBoundTasks(dataPath, config.labels);
+  return { dataPath, cohort, train, windows, tasks };
 }
 
 export function fitRunFeaturizer(data: TrainingData, config: RunConfig): Featurizer {

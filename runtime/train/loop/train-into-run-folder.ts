@@ -92,7 +92,7 @@ function epochBatches(plan: StepPlan, encoder: WindowEncoder, config: RunConfig)
         order = epochOrder(examples.length, config.seed, epoch);
         orders.set(epoch, order);
       }
-      return batchInputs(encoder, config.modality, examples, order, index, model.batch, plan.trainProgram.slots);
+      return batchInputs(encoder, config.modality, examples, order, index, model.batch, plan.trainProgram.slots, plan.labels);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../../io/atomic-write.ts';
-import type { ModelConfig, StreamBinding } from '../../model/train-spec.ts';
+import type { LabelBinding, ModelConfig, StreamBinding } from '../../model/train-spec.ts';
 import type { RunConfig } from '../settings/run-config.ts';
 
 /**
@@ -20,6 +20,8 @@ export interface RunRecord {
     readonly name: string;
     readonly terms: readonly string[];
     readonly bindings: readonly StreamBinding[];
+    /** Inputs bound to label tasks (`--label`); absent in runs from before label streams. */
+    readonly labels?: readonly LabelBinding[];
     readonly slots: readonly number[];
   };
   /** Settings as resolved (absolute paths; `data` null for the bundled cohort). */

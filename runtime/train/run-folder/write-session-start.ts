@@ -59,6 +59,7 @@ function sessionRecord(session: SessionStart, startedAt: string): RunRecord {
       name: session.objectiveName,
       terms: plan.trainProgram.terms,
       bindings: plan.trainProgram.bindings,
+      labels: plan.trainProgram.labels,
       slots: plan.trainProgram.slots,
     },
     config: { ...config, data: config.data ?? null, out: session.out },

@@ -22,6 +22,7 @@ export const FIXED_ON_RESUME: readonly SettingName[] = [
   'max-labs',
   'text-rows',
   'rename',
+  'labels',
 ];
 
 export interface ResumeMerge {

@@ -42,6 +42,10 @@ export const SETTINGS = {
     schema: z.record(z.string().min(1), z.string().min(1)),
     must: 'an object mapping objective input names to streams, e.g. {"H": "Z"}',
   },
+  labels: {
+    schema: z.record(z.string().min(1), z.string().min(1)),
+    must: 'an object mapping objective inputs to label tasks of the dataset, e.g. {"Y": "mortality_1y"}',
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -74,6 +78,11 @@ export interface RunConfig {
   readonly 'text-rows': number;
   /** Objective input (or stream part) -> embedding stream, e.g. {"H": "Z"} (see runtime/model/bind-streams.ts). */
   readonly rename: Readonly<Record<string, string>>;
+  /**
+   * Objective input -> a task of the dataset's labels/ (flag `--label Y=TASK`): the input is that
+   * task's labels, and batches are drawn from its labelled prediction windows (labelled-windows.ts).
+   */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export const RUN_DEFAULTS: RunConfig = {
@@ -98,6 +107,7 @@ export const RUN_DEFAULTS: RunConfig = {
   'max-labs': FEATURIZER_DEFAULTS.maxLabs,
   'text-rows': FEATURIZER_DEFAULTS.textRows,
   rename: {},
+  labels: {},
 };
 
 /** Where each setting's value came from. */
@@ -160,12 +170,17 @@ export function parseConfigFile(text: string, file: string): Partial<RunConfig> 
 /** Converts one flag's text (as parseArgs gives it) to a checked value. */
 export function parseFlag(name: SettingName, raw: string | boolean | readonly (string | boolean)[]): unknown {
   const spec = SETTINGS[name];
-  if (name === 'rename') {
+  if (name === 'rename' || name === 'labels') {
     const pairs = (Array.isArray(raw) ? raw : [raw]).map(String);
     const out: Record<string, string> = {};
     for (const pair of pairs) {
       const eq = pair.indexOf('=');
-      if (eq <= 0 || eq === pair.length - 1) throw new ConfigError(`--rename takes NAME=STREAM, e.g. --rename H=Z; got '${pair}'`, true);
+      if (eq <= 0 || eq === pair.length - 1) {
+        throw new ConfigError(
+          name === 'rename' ? `--rename takes NAME=STREAM, e.g. --rename H=Z; got '${pair}'` : `--label takes NAME=TASK, e.g. --label Y=mortality_1y; got '${pair}'`,
+          true,
+        );
+      }
       out[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     return out;
@@ -202,7 +217,9 @@ export async function resolveRunConfig(options: ResolveOptions): Promise<Resolve
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (explicit || (code !== 'ENOENT' && code !== 'ENOTDIR')) {
-      throw new ConfigError(`${options.configPath ?? path}: cannot read the config file (${code ?? (error as Error).message})`);
+      const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? (error as Error).message);
+      const flag = explicit ? ` (--config, resolved to ${path})` : '';
+      throw new ConfigError(`${options.configPath ?? path}: cannot read the config file${flag}: ${why}`);
     }
   }
   if (text !== undefined) {

@@ -1,7 +1,7 @@
 import type { Float32Tensor } from '../../executors/executor.ts';
 import { Rng } from '../../data/prng.ts';
 import type { Windows } from '../../data/windows.ts';
-import { slotName, type Modality } from '../../model/train-spec.ts';
+import { labelInputName, slotName, type Modality } from '../../model/train-spec.ts';
 import type { WindowEncoder } from '../features/window-encoder.ts';
 
 /**
@@ -63,7 +63,8 @@ export function stepsPerEpoch(examples: number, batch: number): number {
 
 /**
  * The `data:<slot>.<field>` inputs of one step: batch `index` of the epoch whose order is given,
- * each example's window t + k for slot k.
+ * each example's window t + k for slot k; and `label:<input>`, each example's label, for every
+ * label stream (values by example).
  */
 export function batchInputs(
   encoder: WindowEncoder,
@@ -73,10 +74,14 @@ export function batchInputs(
   index: number,
   batch: number,
   slots: readonly number[],
+  labels: ReadonlyMap<string, Float32Array> = new Map(),
 ): Map<string, Float32Tensor> {
   const base = new Int32Array(batch);
   for (let r = 0; r < batch; r++) base[r] = examples[order[index * batch + r]];
   const inputs = new Map<string, Float32Tensor>();
+  for (const [input, values] of labels) {
+    inputs.set(labelInputName(input), { shape: [batch], data: Float32Array.from({ length: batch }, (_, r) => values[order[index * batch + r]]) });
+  }
   for (const k of slots.length === 0 ? [0] : slots) {
     const rows = base.map((w) => w + k);
     for (const [field, tensor] of encoder.encode(modality, rows)) inputs.set(`data:${slotName(k)}.${field}`, tensor);

@@ -47,13 +47,21 @@ describe('bindStreams', () => {
     expect(e.available).toEqual(['Z']);
     expect(e.message).toBe(
       "objective input 'Q_t' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)\n" +
-        "objective input 'E' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)" +
-        '; a config can rename an input to a stream, e.g. "rename": {"Q": "Z"}',
+        "objective input 'E' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)\n" +
+        'bind an input to a stream of this run with --rename Q=Z (or "rename": {"Q": "Z"} in dflc.json)',
     );
     expect(() => bindStreams(['G'], 'multimodal')).toThrow(
       "objective input 'G' has no embedding stream: this multimodal run provides Z (as Z, Z_t, Z_t+1, ...), E (as E, E_t, E_t+1, ...), T (as T, T_t, T_t+1, ...), F (as F, F_t, F_t+1, ...)",
     );
     expect(() => bindStreams(['H'], 'ehr', { H: 'W' })).toThrow("objective input 'H' (renamed to W) has no embedding stream");
+  });
+
+  it('suggests the modality whose streams the inputs are before a rename', () => {
+    expect(() => bindStreams(['E', 'T_t', 'Z'], 'ehr')).toThrow(
+      "objective input 'T_t' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)\n" +
+        'E, T are streams of multimodal runs: run with --modality multimodal, or bind each to a stream of this run with --rename E=Z (or "rename": {"E": "Z"} in dflc.json)',
+    );
+    expect(() => bindStreams(['F'], 'text')).toThrow('F is a stream of multimodal runs: run with --modality multimodal, or bind it');
     expect(() => bindStreams(['H_t'], 'ehr', { H: 'W' })).toThrow("objective input 'H_t' (renamed to stream W) has no embedding stream");
   });
 });

@@ -25,6 +25,7 @@ const TRAIN: TrainProgram = {
   slots: [0],
   terms: ['sum(Z)', '0.5*ortho(Z)'],
   bindings: [{ input: 'Z_t', stream: 'Z', slot: 0 }],
+  labels: [],
 };
 
 /** Where the fake step goes wrong: a NaN term, a NaN gradient entry, or a NaN second moment (state only). */

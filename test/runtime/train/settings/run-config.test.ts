@@ -56,7 +56,9 @@ describe('resolveRunConfig', () => {
       await writeFile(join(dir, 'other.json'), JSON.stringify({ data: '../x' }));
       const resolved = await resolveRunConfig({ cwd: dir, flags: {}, configPath: 'other.json' });
       expect(resolved.config.data).toBe(join(dir, '..', 'x'));
-      await expect(resolveRunConfig({ cwd: dir, flags: {}, configPath: 'missing.json' })).rejects.toThrow(/missing\.json: cannot read the config file \(ENOENT\)/);
+      await expect(resolveRunConfig({ cwd: dir, flags: {}, configPath: 'missing.json' })).rejects.toThrow(
+        `missing.json: cannot read the config file (--config, resolved to ${join(dir, 'missing.json')}): no such file`,
+      );
       const none = await resolveRunConfig({ cwd: join(dir, 'nowhere'), flags: {} });
       expect(none.configFile).toBeUndefined();
       expect(none.config).toEqual(RUN_DEFAULTS);
