@@ -169,11 +169,16 @@ Examples:
         .map(([split, e]) => `${split} ${e.rows}`)
         .join(', ');
       const rank = record.final?.effectiveRank.train;
-      io.stdout(
-        `trained ${stepsRun} steps${fromStep > 0 ? ` (steps ${fromStep + 1}-${record.steps}, resumed)` : ''} in ${t.train_s} s ` +
-          `(${t.steps_per_s} steps/s on ${record.backend.used}); ` +
-          `final loss ${record.final?.loss ?? 'n/a'}${rank === undefined ? '' : `, effective rank of the train embeddings ${rank} of ${record.model.dim}`}\n`,
-      );
+      const finalLine = `final loss ${record.final?.loss ?? 'n/a'}${rank === undefined ? '' : `, effective rank of the train embeddings ${rank} of ${record.model.dim}`}`;
+      if (stepsRun === 0 && fromStep > 0) {
+        // --resume of a run that had finished: there was nothing left to train.
+        io.stdout(`the run is already complete: all ${record.steps} steps were trained before; nothing left to train; ${finalLine}\n`);
+      } else {
+        io.stdout(
+          `trained ${stepsRun} steps${fromStep > 0 ? ` (steps ${fromStep + 1}-${record.steps}, resumed)` : ''} in ${t.train_s} s ` +
+            `(${t.steps_per_s} steps/s on ${record.backend.used}); ${finalLine}\n`,
+        );
+      }
       io.stdout(`wrote ${display(io, out)}: embeddings (${splits} subjects x ${record.model.dim}), model/, metrics.jsonl, run.json\n`);
       return 0;
     } catch (error) {
