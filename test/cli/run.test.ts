@@ -72,7 +72,7 @@ describe('dflc run, end to end on the committed fixture', () => {
     expect(result.stdout).toContain(`run folder: ${run}`);
     expect(result.stdout).toMatch(/trained 68 steps .* on wasm/);
     expect(result.stderr).toMatch(/training card \(ehr, dim 8, hidden 64\) on 98 subjects/);
-    expect(result.stderr).toMatch(/epoch 2\/2 step 68\/68 loss \S+ \S+ steps\/s effrank \d/);
+    expect(result.stderr).toMatch(/epoch 2\/2 step 68\/68 loss \S+ \S+ steps\/s effrank\(batch\) \d/);
     await expectCompleteRun(run, 'ehr', 8);
     const losses = (await readMetrics(run)).map((m) => m.loss as number);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -169,7 +169,7 @@ Examples:
         .map(([split, e]) => `${split} ${e.rows}`)
         .join(', ');
       const rank = record.final?.effectiveRank.train;
-      const finalLine = `final loss ${record.final?.loss ?? 'n/a'}${rank === undefined ? '' : `, effective rank of the train embeddings ${rank} of ${record.model.dim}`}`;
+      const finalLine = `final loss ${record.final?.loss ?? 'n/a'}${rank === undefined ? '' : `, effective rank over all train subjects ${rank} of ${record.model.dim}`}`;
       if (stepsRun === 0 && fromStep > 0) {
         // --resume of a run that had finished: there was nothing left to train.
         io.stdout(`the run is already complete: all ${record.steps} steps were trained before; nothing left to train; ${finalLine}\n`);

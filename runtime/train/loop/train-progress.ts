@@ -34,7 +34,7 @@ export function createTrainProgress(options: TrainProgressOptions): TrainProgres
     const eta = s.stepsPerSecond > 0 && s.step < totalSteps ? ` eta ${formatSeconds((totalSteps - s.step) / s.stepsPerSecond)}` : '';
     return {
       head: `epoch ${Math.min(s.epoch + 1, epochs)}/${epochs}`,
-      tail: `step ${s.step}/${totalSteps} loss ${formatLoss(s.loss)} ${rate} steps/s effrank ${rank}${eta}`,
+      tail: `step ${s.step}/${totalSteps} loss ${formatLoss(s.loss)} ${rate} steps/s effrank(batch) ${rank}${eta}`,
     };
   };
   const bar = createProgress({ ...options, label: 'training', total: Math.max(1, totalSteps), columns: options.columns ?? 100, plainLines: 10, describe });

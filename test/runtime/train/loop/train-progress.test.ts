@@ -11,8 +11,8 @@ describe('train progress', () => {
     bar.finish();
     bar.finish();
     expect(out).toHaveLength(10);
-    expect(out[0]).toBe('epoch 1/2 step 2/20 loss 0.5000 4.00 steps/s effrank 7.3 eta 4.5s\n');
-    expect(out.at(-1)).toBe('epoch 2/2 step 20/20 loss 0.5000 4.00 steps/s effrank 7.3\n');
+    expect(out[0]).toBe('epoch 1/2 step 2/20 loss 0.5000 4.00 steps/s effrank(batch) 7.3 eta 4.5s\n');
+    expect(out.at(-1)).toBe('epoch 2/2 step 20/20 loss 0.5000 4.00 steps/s effrank(batch) 7.3\n');
   });
 
   it('redraws one line in place on a terminal, at most every 100 ms', () => {
