@@ -12,8 +12,8 @@ import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { nodeFlops } from '../../../compiler/cost.ts';
 import { opDef } from '../../../compiler/ops/registry.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
-import { programOf, run, type Case } from './op-case.ts';
-import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, loadExecutors, relativeError, toFloat32, TOLERANCE } from '../../runtime/executors/helpers.ts';
+import { expectMatchesReference, programOf, run, type Case } from './op-case.ts';
+import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, loadExecutors, toFloat32 } from '../../runtime/executors/helpers.ts';
 
 /**
  * gather (rows of a table) and scatter_add (rows summed into buckets), each other's transpose:
@@ -183,11 +183,7 @@ describe.each(EXECUTOR_BACKENDS)('gather and scatter_add on %s', (backend) => {
   ];
 
   it.each(cases)('%s matches the reference', async (_name, c) => {
-    const { program, values } = programOf(c);
-    const want = evaluate(program, values, inferSizes(program, values)).get('out')!;
-    const got = (await executors.get(backend)!.run(program, toFloat32(values))).get('out')!;
-    expect(got.shape).toEqual(want.shape);
-    expect(relativeError(got.data, want.data)).toBeLessThan(TOLERANCE);
+    const { got, want } = await expectMatchesReference(executors.get(backend)!, c);
     if (want.data.length > 0) expect(Array.from(got.data)).toEqual(Array.from(want.data)); // exact: sums of a few float32 values
   });
 

@@ -10,7 +10,7 @@ import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts
 import type { Shape } from '../../../compiler/ir/shape.ts';
 import { tensor64, type Tensor64 } from '../../../compiler/ir/tensor.ts';
 import { compareGradients, seededUniform } from '../../helpers/finite-diff.ts';
-import { programOf, run, type Case } from './op-case.ts';
+import { expectMatchesReference, programOf, run, type Case } from './op-case.ts';
 import { EXECUTOR_BACKENDS, loadAllExecutors, undeclaredKernels, relativeError, toFloat32, TOLERANCE } from '../../runtime/executors/helpers.ts';
 
 /**
@@ -180,11 +180,7 @@ describe.each(EXECUTOR_BACKENDS)('segment_pool on %s', (backend) => {
   ];
 
   it.each(cases)('%s matches the reference', async (_name, c) => {
-    const { program, values } = programOf(c);
-    const want = evaluate(program, values, inferSizes(program, values)).get('out')!;
-    const got = (await executors.get(backend)!.run(program, toFloat32(values))).get('out')!;
-    expect(got.shape).toEqual(want.shape);
-    expect(relativeError(got.data, want.data)).toBeLessThan(TOLERANCE);
+    await expectMatchesReference(executors.get(backend)!, c);
   });
 
   it('matches the reference on the gradients to the table and the weights', async () => {
