@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDirectory } from '../data/dataset-files.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { writeSyntheticCohort } from '../data/synth/write-cohort.ts';
 import type { BackendChoice } from '../executors/create-executor.ts';
 import { writeComparison, type ComparisonFiles } from '../report/comparison-files.ts';
@@ -60,7 +61,7 @@ export async function runExperiment(request: ExperimentRequest): Promise<Experim
   const task = await experimentTask(data, request.task);
   const epochs = request.epochs ?? (request.quick ? QUICK.epochs : undefined);
   const settings = [...(epochs === undefined ? [] : ['--epochs', String(epochs)]), '--backend', request.backend, '--resume'];
-  const root = join(import.meta.dirname, '..', '..');
+  const root = PACKAGE_ROOT;
   const plan = planExperiment({ modalities: request.modalities, seeds: request.seeds, out: request.out, root, data, task, settings, exists: existsSync });
   for (const o of plan.missing) request.log(`not run: ${o.name} (${o.file} is not in this dflc)`);
 

@@ -29,7 +29,7 @@ export function renderRunReport(run: ReportRun): string {
     section(
       'geometry',
       'Geometry',
-      `Spectrum of the covariance of ${r.geometry.n} ${r.geometry.split.replace("_", "-")} embeddings (d = ${r.geometry.d}). A flat spectrum spreads information over many directions; a steep one has collapsed onto a few.`,
+      `Spectrum of the covariance of ${r.geometry.n} ${r.geometry.split.replace('_', '-')} embeddings (d = ${r.geometry.d}). A flat spectrum spreads information over many directions; a steep one has collapsed onto a few.`,
       charts(spectrumChart([run])) +
         table(
           ['measure', 'value', 'how to read it'],
