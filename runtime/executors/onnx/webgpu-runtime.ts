@@ -45,10 +45,10 @@ export function chooseAdapter(listing: AdapterListing, auto: boolean, platform: 
 /**
  * ONNX Runtime's WebGPU provider through onnxruntime-node's binding (its C API way here is for
  * the CPU provider), checked to start: Dawn may still refuse the driver that Vulkan lists (Debian
- * 12's Mesa 22 is too old for it), which is found by opening one small session.
+ * 12's Mesa 22 is too old for it), which is found by opening one small session. `where` names the
+ * adapter in the error.
  */
-export async function loadWebgpuRuntime(auto: boolean): Promise<WebgpuRuntime> {
-  const adapter = chooseAdapter(await listGpuAdapters(), auto, process.platform);
+async function startRuntime(where: string): Promise<OrtRuntime> {
   let ort: typeof import('onnxruntime-node');
   try {
     ort = await import('onnxruntime-node');
@@ -64,10 +64,21 @@ export async function loadWebgpuRuntime(auto: boolean): Promise<WebgpuRuntime> {
     const said = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new BackendUnavailableError(
       BACKEND,
-      `--backend onnx-webgpu: ONNX Runtime's WebGPU provider could not start on ${adapter === undefined ? 'this machine' : adapter.name} (${said}); ` +
-        `Dawn needs a recent Vulkan, Metal or D3D12 driver: ${DRIVER_HINT}`,
+      `--backend onnx-webgpu: ONNX Runtime's WebGPU provider could not start on ${where} (${said}); ` + `Dawn needs a recent Vulkan, Metal or D3D12 driver: ${DRIVER_HINT}`,
       { cause: error },
     );
   }
-  return { runtime: { ...runtime, description: `${runtime.description}, WebGPU` }, adapter };
+  return { ...runtime, description: `${runtime.description}, WebGPU` };
+}
+
+/**
+ * One runtime per process, as Dawn has one device: every executor shares it and its transfer
+ * sessions, and a machine where it failed to start fails again without a second try.
+ */
+let started: Promise<OrtRuntime> | undefined;
+
+export async function loadWebgpuRuntime(auto: boolean): Promise<WebgpuRuntime> {
+  const adapter = chooseAdapter(await listGpuAdapters(), auto, process.platform);
+  started ??= startRuntime(adapter === undefined ? 'this machine' : adapter.name);
+  return { runtime: await started, adapter };
 }
