@@ -1,8 +1,9 @@
-import { streamsOf, type Modality, type StreamBinding } from './train-spec.ts';
+import { streamsOf, type DataSource, type Modality, type StreamBinding, type View } from './train-spec.ts';
 
 /**
  * Which embedding each objective input reads. A plain name `X` is stream X at slot 0; a time
- * reference `X_t`, `X_t+k`, `X_t-k` is stream X at slot 0, k, -k. A rename maps an objective name
+ * reference `X_t`, `X_t+k`, `X_t-k` is stream X at slot 0, k, -k; `X_a` and `X_b` (also `X_a_t+1`)
+ * are stream X's embeddings of two augmented views of the window. A rename maps an objective name
  * to a stream: keyed by the whole input name (`{"Zprev": "Z_t-1"}`, any reference as target) or
  * by its stream part (`{"H": "Z"}` binds H, H_t, H_t+1, ... to Z at the same slots).
  */
@@ -29,9 +30,15 @@ export function parseStreamRef(name: string): { stream: string; slot: number } {
   return { stream: match[1], slot: match[2] === '-' ? -offset : offset };
 }
 
-/** `Z (as Z, Z_t, Z_t+1, ...)`, for each stream. */
+/** `Z (as Z, Z_t, Z_t+1, ...)`, for each stream, and its views. */
 function describeStreams(streams: readonly string[]): string {
-  return streams.map((s) => `${s} (as ${s}, ${s}_t, ${s}_t+1, ...)`).join(', ');
+  return `${streams.map((s) => `${s} (as ${s}, ${s}_t, ${s}_t+1, ...)`).join(', ')}, and two augmented views of each (${streams[0]}_a, ${streams[0]}_b, ...)`;
+}
+
+/** `Z_a` -> {stream: 'Z', view: 'a'} when Z is available; otherwise the name as it is. */
+function splitView(stream: string, available: readonly string[]): { stream: string; view?: View } {
+  const match = /^(.+)_([ab])$/.exec(stream);
+  return match !== null && available.includes(match[1]) ? { stream: match[1], view: match[2] as View } : { stream };
 }
 
 /**
@@ -65,12 +72,13 @@ export function bindStreams(inputs: readonly string[], modality: Modality, renam
       stream = part;
       via = ` (renamed to stream ${part})`;
     }
-    if (!available.includes(stream)) {
+    const viewed = splitView(stream, available);
+    if (!available.includes(viewed.stream)) {
       problems.push(`objective input '${input}'${via} has no embedding stream: this ${modality} run provides ${describeStreams(available)}`);
       failed.push(input);
       continue;
     }
-    bindings.push({ input, stream, slot });
+    bindings.push(viewed.view === undefined ? { input, stream, slot } : { input, stream: viewed.stream, slot, view: viewed.view });
   }
   if (problems.length > 0) throw new StreamBindingError(problems.join('\n') + hint(failed, modality, rename), failed, available);
   return bindings;
@@ -94,4 +102,12 @@ function hint(failed: readonly string[], modality: Modality, rename: Readonly<Re
 /** The slots the bindings read, ascending, each once. */
 export function slotsOf(bindings: readonly StreamBinding[]): number[] {
   return [...new Set(bindings.map((binding) => binding.slot))].sort((a, b) => a - b);
+}
+
+/** The data sources the bindings read, each once: by slot, the plain windows before views a and b. */
+export function sourcesOf(bindings: readonly StreamBinding[]): DataSource[] {
+  const rank = (view: View | undefined) => (view === undefined ? 0 : view === 'a' ? 1 : 2);
+  const seen = new Map<string, DataSource>();
+  for (const { slot, view } of bindings) seen.set(`${slot}:${view ?? ''}`, view === undefined ? { slot } : { slot, view });
+  return [...seen.values()].sort((x, y) => x.slot - y.slot || rank(x.view) - rank(y.view));
 }

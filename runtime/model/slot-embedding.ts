@@ -5,44 +5,45 @@ import { ehrEncoder } from './ehr-encoder.ts';
 import { fusion } from './fusion.ts';
 import type { ParamNodes } from './params.ts';
 import { textEncoder } from './text-encoder.ts';
-import { fieldsOf, slotName, type BatchField, type ModelConfig } from './train-spec.ts';
+import { fieldsOf, sourceName, type BatchField, type ModelConfig, type View } from './train-spec.ts';
 
-/** `data:t+1.code_ids`: the program input holding one field of one slot's batch. */
-export function dataInputName(slot: number, field: BatchField): string {
-  return `data:${slotName(slot)}.${field}`;
+/** `data:t+1.code_ids`, `data:t:a.code_ids`: the program input holding one field of one slot's batch (or view). */
+export function dataInputName(slot: number, field: BatchField, view?: View): string {
+  return `data:${sourceName({ slot, view })}.${field}`;
 }
 
-/** The symbolic length of a slot's event lists (`codes@t+1`) and token lists (`tokens@t+1`). */
-export const codesDim = (slot: number): string => `codes@${slotName(slot)}`;
-export const tokensDim = (slot: number): string => `tokens@${slotName(slot)}`;
+/** The symbolic length of a slot's event lists (`codes@t+1`) and token lists (`tokens@t+1`), per view. */
+export const codesDim = (slot: number, view?: View): string => `codes@${sourceName({ slot, view })}`;
+export const tokensDim = (slot: number, view?: View): string => `tokens@${sourceName({ slot, view })}`;
 
 /** A field's shape: the lists have a per-step length (symbolic), the labs a fixed one. */
-export function dataInputShape(field: BatchField, slot: number, config: ModelConfig): Shape {
+export function dataInputShape(field: BatchField, slot: number, config: ModelConfig, view?: View): Shape {
   switch (field) {
     case 'code_ids':
     case 'code_weights':
     case 'code_rows':
-      return [codesDim(slot)];
+      return [codesDim(slot, view)];
     case 'labs':
       return [config.batch, config.labFeatures];
     case 'tok_ids':
     case 'tok_weights':
     case 'tok_rows':
-      return [tokensDim(slot)];
+      return [tokensDim(slot, view)];
   }
 }
 
-/** Makes the `data:<slot>.<field>` inputs of one slot, every field the modality has. */
+/** Makes the `data:<slot>.<field>` inputs of one slot (or of one view of it), every field the modality has. */
 export function slotDataInputs(
   b: IrBuilder,
   config: ModelConfig,
   slot: number,
+  view?: View,
 ): { nodes: Map<BatchField, Node>; inputs: ProgramInput[] } {
   const nodes = new Map<BatchField, Node>();
   const inputs: ProgramInput[] = [];
   for (const field of fieldsOf(config.modality)) {
-    const name = dataInputName(slot, field);
-    const shape = dataInputShape(field, slot, config);
+    const name = dataInputName(slot, field, view);
+    const shape = dataInputShape(field, slot, config, view);
     nodes.set(field, b.make('input', [], { name, shape: [...shape] }));
     inputs.push({ name, shape });
   }

@@ -9,13 +9,13 @@ import { cse } from '../../compiler/passes/cse.ts';
 import type { PassLog } from '../../compiler/passes/pass.ts';
 import { fixpoint, runPipeline, SPECIALIZE, type PipelineResult, type PipelineStep } from '../../compiler/pipeline.ts';
 import { adamUpdate } from './adam.ts';
-import { bindStreams, slotsOf } from './bind-streams.ts';
+import { bindStreams, slotsOf, sourcesOf } from './bind-streams.ts';
 import { objectiveParamSpecs, streamShape } from './objective-params.ts';
 import { ModelConfigError } from './params.ts';
 import { formatShape } from '../../compiler/ir/shape.ts';
 import { adamMName, adamVName, gradSqName, paramInputName, paramInputs, paramSpecs } from './params.ts';
 import { embedSlot, slotDataInputs } from './slot-embedding.ts';
-import { DEFAULT_ADAM, labelInputName, type AdamConfig, type LabelBinding, type ModelConfig, type ParamSpec, type StreamBinding, type TrainProgram } from './train-spec.ts';
+import { DEFAULT_ADAM, labelInputName, sourceName, type AdamConfig, type LabelBinding, type ModelConfig, type ParamSpec, type StreamBinding, type TrainProgram } from './train-spec.ts';
 
 /** The objective as the front end gives it (runtime/objective.ts): a program with output `value`, its terms and its params. */
 export interface TrainObjective {
@@ -72,6 +72,7 @@ export function buildTrainProgram(objective: TrainObjective, config: ModelConfig
     program: result.program,
     params: specs,
     slots: forward.slots,
+    sources: forward.sources,
     terms: objective.terms.map((term) => term.text),
     bindings: forward.bindings,
     labels: forward.labels,
@@ -89,7 +90,7 @@ export function buildForward(
   objective: TrainObjective,
   config: ModelConfig,
   options: Pick<TrainProgramOptions, 'rename' | 'labels'> = {},
-): { program: Program; slots: number[]; bindings: TrainProgram['bindings']; labels: TrainProgram['labels']; specs: ParamSpec[] } {
+): { program: Program; slots: number[]; sources: TrainProgram['sources']; bindings: TrainProgram['bindings']; labels: TrainProgram['labels']; specs: ParamSpec[] } {
   const valueOutput = objective.program.outputs.find((o) => o.name === 'value');
   if (valueOutput === undefined) throw new IrError(`the objective program has no output named value`);
   const objectiveParams = objective.params ?? [];
@@ -106,6 +107,7 @@ export function buildForward(
     options.rename,
   );
   const slots = slotsOf(bindings);
+  const sources = sourcesOf(bindings);
   const ownSpecs = objectiveParamSpecs(objectiveParams, objective.program.inputs, boundShapes(bindings, labels, config));
   const specs = [...paramSpecs(config), ...ownSpecs];
 
@@ -119,14 +121,14 @@ export function buildForward(
     { name: STEP_INPUT, shape: [] },
     { name: LR_INPUT, shape: [] },
   ];
-  const streams = new Map<number, Map<string, Node>>();
-  for (const slot of slots) {
-    const data = slotDataInputs(b, config, slot);
+  const streams = new Map<string, Map<string, Node>>();
+  for (const source of sources) {
+    const data = slotDataInputs(b, config, source.slot, source.view);
     inputs.push(...data.inputs);
-    streams.set(slot, embedSlot(b, config, params.nodes, data.nodes));
+    streams.set(sourceName(source), embedSlot(b, config, params.nodes, data.nodes));
   }
 
-  const bound = new Map(bindings.map(({ input, stream, slot }) => [input, streams.get(slot)!.get(stream)!]));
+  const bound = new Map(bindings.map(({ input, stream, slot, view }) => [input, streams.get(sourceName({ slot, view }))!.get(stream)!]));
   for (const { input } of labels) {
     const name = labelInputName(input);
     inputs.push({ name, shape: [config.batch] });
@@ -144,7 +146,7 @@ export function buildForward(
     ...objective.terms.map((_term, i) => ({ name: `term:${i}`, node: inlined.get(`term:${i}`)! })),
     ...bindings.map(({ input }) => ({ name: `embed:${input}`, node: bound.get(input)! })),
   ];
-  return { program: { inputs, outputs }, slots, bindings, labels, specs };
+  return { program: { inputs, outputs }, slots, sources, bindings, labels, specs };
 }
 
 /** The label bindings, in the objective's input order; each input must be declared a vector (`input Y : [n]`). */

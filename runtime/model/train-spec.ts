@@ -83,6 +83,8 @@ export interface TrainProgram {
   readonly params: readonly ParamSpec[];
   /** Time slots the objective reads, as offsets (0 for `Z` and `Z_t`, 1 for `Z_t+1`, ...). */
   readonly slots: readonly number[];
+  /** The data each step takes: every slot read, as is and as each view read, in slot order. */
+  readonly sources: readonly DataSource[];
   /** Source text of each top-level additive term of the objective, in order (`term:<i>`). */
   readonly terms: readonly string[];
   /** Objective inputs and the embedding stream each is bound to, e.g. `Z_t+1` -> `Z` at slot 1. */
@@ -100,11 +102,28 @@ export interface LabelBinding {
 export const labelInputName = (input: string): string => `label:${input}`;
 
 export interface StreamBinding {
-  /** The objective's input name as written, e.g. `Z_t+1`, `E`. */
+  /** The objective's input name as written, e.g. `Z_t+1`, `E`, `Z_a`. */
   readonly input: string;
   /** The embedding stream: `Z` (the run's embedding), or for multimodal runs `E`, `T`, `F`. */
   readonly stream: string;
   readonly slot: number;
+  /** For `Z_a`, `Z_b`: the stream's embedding of an augmented view of the window (augment-view.ts). */
+  readonly view?: View;
+}
+
+/** The two stochastic views of a window, streams `<S>_a` and `<S>_b` of every stream S. */
+export type View = 'a' | 'b';
+export const VIEWS: readonly View[] = ['a', 'b'];
+
+/** What one set of data inputs holds: a slot's windows, as they are or as one of their views. */
+export interface DataSource {
+  readonly slot: number;
+  readonly view?: View;
+}
+
+/** `t`, `t+1`, `t:a`: a data source's part of its input names (`data:t:a.code_ids`). */
+export function sourceName(source: DataSource): string {
+  return source.view === undefined ? slotName(source.slot) : `${slotName(source.slot)}:${source.view}`;
 }
 
 /** Streams a run exposes: `Z` always (the fused embedding in multimodal runs), plus `E`, `T`, `F` for multimodal. */

@@ -10,8 +10,9 @@ import { webgpuUnavailable } from '../runtime/executors/onnx-webgpu/open-webgpu.
 
 /** The fixture cohort gives 34 steps an epoch at batch 16. */
 const STEPS_PER_EPOCH = 34;
-const args = (backend: string, epochs: number) =>
-  ['run', 'examples/card.dfl', '--data', FIXTURE_DIR, '--dim', '8', '--batch', '16', '--epochs', String(epochs), '--checkpoint-every', '5', '--backend', backend];
+const CARD = 'examples/card.dfl';
+const args = (objective: string, backend: string, steps: number) =>
+  ['run', objective, '--data', FIXTURE_DIR, '--dim', '8', '--batch', '16', '--steps', String(steps), '--checkpoint-every', '5', '--backend', backend];
 
 /**
  * What a killed and resumed run shares with an uninterrupted one: on the CPU backends every bit;
@@ -20,8 +21,9 @@ const args = (backend: string, epochs: number) =>
  * the loss, and the difference grows through training). One epoch there: a software GPU is slow.
  */
 interface ResumeCase {
+  readonly objective: string;
   readonly backend: string;
-  readonly epochs: number;
+  readonly steps: number;
   readonly same: 'bits' | 'losses';
   /**
    * How long one run may take: generous, because CI machines may be loaded (a 2-epoch fixture run
@@ -33,9 +35,11 @@ interface ResumeCase {
 const webgpu = await webgpuUnavailable();
 if (webgpu !== undefined) describe.skip(`dflc run on onnx-webgpu, killed and resumed: ${webgpu}`, () => it('needs a WebGPU adapter', () => {}));
 const CASES: ResumeCase[] = [
-  { backend: 'onnx', epochs: 2, same: 'bits', runMs: 120_000 },
-  { backend: 'wasm', epochs: 2, same: 'bits', runMs: 120_000 },
-  ...(webgpu === undefined ? [{ backend: 'onnx-webgpu', epochs: 1, same: 'losses', runMs: 120_000 } as const] : []),
+  { objective: CARD, backend: 'onnx', steps: 2 * STEPS_PER_EPOCH, same: 'bits', runMs: 120_000 },
+  { objective: CARD, backend: 'wasm', steps: 2 * STEPS_PER_EPOCH, same: 'bits', runMs: 120_000 },
+  // Params (the expander) and augmented views (Z_a, Z_b), whose draws must replay exactly.
+  { objective: 'examples/baselines/vicreg.dfl', backend: 'onnx', steps: 40, same: 'bits', runMs: 120_000 },
+  ...(webgpu === undefined ? [{ objective: CARD, backend: 'onnx-webgpu', steps: STEPS_PER_EPOCH, same: 'losses', runMs: 120_000 } as const] : []),
 ];
 /** Relative difference allowed between the losses of the two onnx-webgpu runs (measured: 4e-7). */
 const LOSS_TOLERANCE = 1e-4;
@@ -56,12 +60,12 @@ const exists = (path: string) =>
 
 // ONNX Runtime keeps the state in its own buffers between steps (GPU buffers on onnx-webgpu),
 // tfjs-wasm in tensors: each must checkpoint what an uninterrupted run holds at that step.
-describe.each(CASES)('dflc run on $backend, killed with SIGKILL and resumed', ({ backend, epochs, same, runMs }) => {
+describe.each(CASES)('dflc run $objective on $backend, killed with SIGKILL and resumed', ({ objective, backend, steps, same, runMs }) => {
   it('leaves no corrupt file, continues from the last checkpoint, and ends as an uninterrupted run does', async () => {
-    const ARGS = args(backend, epochs);
-    const steps = STEPS_PER_EPOCH * epochs;
-    const whole = join(tmp, `whole-${backend}`);
-    const killed = join(tmp, `killed-${backend}`);
+    const ARGS = args(objective, backend, steps);
+    const name = `${backend}-${objective.replace(/\W/g, '_')}`;
+    const whole = join(tmp, `whole-${name}`);
+    const killed = join(tmp, `killed-${name}`);
     const uninterrupted = runCli([...ARGS, '--out', whole], { timeoutMs: runMs });
 
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'dflc.js'), ...ARGS, '--out', killed], { cwd: REPO_ROOT, stdio: 'ignore' });
@@ -82,7 +86,7 @@ describe.each(CASES)('dflc run on $backend, killed with SIGKILL and resumed', ({
     const resumedFrom = JSON.parse(await readFile(join(killed, 'checkpoints', latest, 'state.json'), 'utf8')).step;
     expect(resumedFrom).toBeLessThan(steps);
 
-    const resumed = await runCli(['run', 'examples/card.dfl', '--out', killed, '--resume'], { timeoutMs: runMs });
+    const resumed = await runCli(['run', objective, '--out', killed, '--resume'], { timeoutMs: runMs });
     expect(resumed.stderr).not.toMatch(/internal error/);
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain(`resuming from step ${resumedFrom}`);

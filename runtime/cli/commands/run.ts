@@ -30,6 +30,9 @@ inputs are bound to the encoder's embeddings of time windows (${RUN_DEFAULTS['wi
   Z, Z_t     the embedding of a patient's window t
   Z_t+k      the same patients' window t + k (batches hold patients that have both)
   E, T, F    in multimodal runs: the EHR, clinical-text and fused embeddings (Z is F)
+  Z_a, Z_b   two stochastic views of the same windows (also Z_a_t+1, E_a, ...): each code event and
+             note token dropped, each lab value masked, with probability --view-drop; a pure
+             function of the seed, epoch and batch, so --resume replays them exactly
   Y          a vector input (\`input Y : [n]\`) bound with --label Y=TASK: the 0/1 labels of a task,
              the batch then being that task's labelled prediction windows
 A \`param\` of the objective (a head, a projector) is trained with the encoder and saved with it.
@@ -84,6 +87,8 @@ Options:
       --max-labs N         lab codes used as numeric features (default ${RUN_DEFAULTS['max-labs']})
       --text-rows N        hash rows for note tokens (default ${RUN_DEFAULTS['text-rows']})
       --rename NAME=STREAM bind an objective input to a stream, e.g. --rename H=Z (repeatable)
+      --view-drop P        in the views Z_a, Z_b: the probability of dropping each code event and note
+                           token and of masking each lab value (default ${RUN_DEFAULTS['view-drop']})
       --label NAME=TASK    bind a vector input (\`input Y : [n]\`) to the labels of a task in the
                            dataset's labels/, e.g. --label Y=mortality_1y (repeatable; dflc.json:
                            "labels": {"Y": "mortality_1y"}): batches are then drawn from the
@@ -121,6 +126,7 @@ Examples:
     'text-rows': { type: 'string' },
     rename: { type: 'string', multiple: true },
     label: { type: 'string', multiple: true },
+    'view-drop': { type: 'string' },
   },
   run: async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE.dfl (the objective to train with)');

@@ -9,7 +9,7 @@ import { featurizerHash, type Featurizer } from '../features/featurizer.ts';
  */
 export function hashRunConfig(source: string, model: ModelConfig, config: RunConfig, featurizer: Featurizer, examples: Int32Array): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ source, model, seed: config.seed, rename: config.rename, labels: config.labels, adam: DEFAULT_ADAM, featurizer: featurizerHash(featurizer) }));
+  h.update(JSON.stringify({ source, model, seed: config.seed, rename: config.rename, labels: config.labels, viewDrop: config['view-drop'], adam: DEFAULT_ADAM, featurizer: featurizerHash(featurizer) }));
   h.update(new Uint8Array(examples.buffer, examples.byteOffset, examples.byteLength));
   return h.digest('hex').slice(0, 32);
 }

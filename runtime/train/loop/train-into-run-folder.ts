@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import type { Executor } from '../../executors/executor.ts';
+import type { Executor, Float32Tensor } from '../../executors/executor.ts';
+import type { BatchField, DataSource } from '../../model/train-spec.ts';
+import { augmentView, viewRng } from '../features/augment-view.ts';
 import { batchInputs, epochOrder } from '../step-program/batches.ts';
 import { latestCheckpointName, writeCheckpoint, type Checkpoint } from '../checkpoints/checkpoint.ts';
 import type { RunConfig } from '../settings/run-config.ts';
@@ -92,7 +94,9 @@ function epochBatches(plan: StepPlan, encoder: WindowEncoder, config: RunConfig)
         order = epochOrder(examples.length, config.seed, epoch);
         orders.set(epoch, order);
       }
-      return batchInputs(encoder, config.modality, examples, order, index, model.batch, plan.trainProgram.slots, plan.labels);
+      const augment = (fields: ReadonlyMap<BatchField, Float32Tensor>, { slot, view }: Required<DataSource>) =>
+        augmentView(fields, config['view-drop'], viewRng(config.seed, epoch, index, slot, view));
+      return batchInputs(encoder, config.modality, examples, order, index, model.batch, plan.trainProgram.sources, plan.labels, augment);
     },
   };
 }

@@ -23,6 +23,7 @@ export const FIXED_ON_RESUME: readonly SettingName[] = [
   'text-rows',
   'rename',
   'labels',
+  'view-drop',
 ];
 
 export interface ResumeMerge {

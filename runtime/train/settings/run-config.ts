@@ -42,6 +42,7 @@ export const SETTINGS = {
     schema: z.record(z.string().min(1), z.string().min(1)),
     must: 'an object mapping objective input names to streams, e.g. {"H": "Z"}',
   },
+  'view-drop': { schema: z.number().min(0).max(1).lt(1), must: 'a probability in [0, 1)' },
   labels: {
     schema: z.record(z.string().min(1), z.string().min(1)),
     must: 'an object mapping objective inputs to label tasks of the dataset, e.g. {"Y": "mortality_1y"}',
@@ -83,6 +84,8 @@ export interface RunConfig {
    * task's labels, and batches are drawn from its labelled prediction windows (labelled-windows.ts).
    */
   readonly labels: Readonly<Record<string, string>>;
+  /** In the augmented views `Z_a`, `Z_b`: the probability of dropping each code event and note token, and of masking each lab value. */
+  readonly 'view-drop': number;
 }
 
 export const RUN_DEFAULTS: RunConfig = {
@@ -108,6 +111,7 @@ export const RUN_DEFAULTS: RunConfig = {
   'text-rows': FEATURIZER_DEFAULTS.textRows,
   rename: {},
   labels: {},
+  'view-drop': 0.2,
 };
 
 /** Where each setting's value came from. */

@@ -1,7 +1,7 @@
 import type { Float32Tensor } from '../../executors/executor.ts';
 import { Rng } from '../../data/prng.ts';
 import type { Windows } from '../../data/windows.ts';
-import { labelInputName, slotName, type Modality } from '../../model/train-spec.ts';
+import { labelInputName, sourceName, type BatchField, type DataSource, type Modality } from '../../model/train-spec.ts';
 import type { WindowEncoder } from '../features/window-encoder.ts';
 
 /**
@@ -62,9 +62,10 @@ export function stepsPerEpoch(examples: number, batch: number): number {
 }
 
 /**
- * The `data:<slot>.<field>` inputs of one step: batch `index` of the epoch whose order is given,
- * each example's window t + k for slot k; and `label:<input>`, each example's label, for every
- * label stream (values by example).
+ * The `data:<source>.<field>` inputs of one step: batch `index` of the epoch whose order is given,
+ * each example's window t + k for slot k, and for a view of it (`data:t:a.*`) the fields `augment`
+ * makes of those; and `label:<input>`, each example's label, for every label stream (values by
+ * example).
  */
 export function batchInputs(
   encoder: WindowEncoder,
@@ -73,8 +74,9 @@ export function batchInputs(
   order: Int32Array,
   index: number,
   batch: number,
-  slots: readonly number[],
+  sources: readonly DataSource[],
   labels: ReadonlyMap<string, Float32Array> = new Map(),
+  augment?: (fields: ReadonlyMap<BatchField, Float32Tensor>, source: Required<DataSource>) => Map<BatchField, Float32Tensor>,
 ): Map<string, Float32Tensor> {
   const base = new Int32Array(batch);
   for (let r = 0; r < batch; r++) base[r] = examples[order[index * batch + r]];
@@ -82,9 +84,14 @@ export function batchInputs(
   for (const [input, values] of labels) {
     inputs.set(labelInputName(input), { shape: [batch], data: Float32Array.from({ length: batch }, (_, r) => values[order[index * batch + r]]) });
   }
-  for (const k of slots.length === 0 ? [0] : slots) {
-    const rows = base.map((w) => w + k);
-    for (const [field, tensor] of encoder.encode(modality, rows)) inputs.set(`data:${slotName(k)}.${field}`, tensor);
+  const encoded = new Map<number, Map<BatchField, Float32Tensor>>();
+  for (const source of sources.length === 0 ? [{ slot: 0 }] : sources) {
+    const k = source.slot;
+    if (!encoded.has(k)) encoded.set(k, encoder.encode(modality, base.map((w) => w + k)));
+    const plain = encoded.get(k)!;
+    if (source.view !== undefined && augment === undefined) throw new Error(`batchInputs: view ${source.view} of slot ${k} needs an augment function`);
+    const fields = source.view === undefined ? plain : augment!(plain, { slot: k, view: source.view });
+    for (const [field, tensor] of fields) inputs.set(`data:${sourceName(source)}.${field}`, tensor);
   }
   return inputs;
 }

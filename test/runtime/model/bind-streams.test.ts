@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindStreams, parseStreamRef, slotsOf, StreamBindingError } from '../../../runtime/model/bind-streams.ts';
+import { bindStreams, parseStreamRef, slotsOf, sourcesOf, StreamBindingError } from '../../../runtime/model/bind-streams.ts';
 
 describe('parseStreamRef', () => {
   it('reads plain names and time references', () => {
@@ -21,6 +21,20 @@ describe('bindStreams', () => {
       { input: 'Z_t-2', stream: 'Z', slot: -2 },
     ]);
     expect(slotsOf(bindings)).toEqual([-2, 0, 1]);
+  });
+
+  it('binds the views Z_a, Z_b (also at later slots, and of E, T, F) to their stream with the view, each source once', () => {
+    const bindings = bindStreams(['Z_b', 'Z_a', 'Z', 'Z_a_t+1'], 'ehr');
+    expect(bindings).toEqual([
+      { input: 'Z_b', stream: 'Z', slot: 0, view: 'b' },
+      { input: 'Z_a', stream: 'Z', slot: 0, view: 'a' },
+      { input: 'Z', stream: 'Z', slot: 0 },
+      { input: 'Z_a_t+1', stream: 'Z', slot: 1, view: 'a' },
+    ]);
+    expect(sourcesOf(bindings)).toEqual([{ slot: 0 }, { slot: 0, view: 'a' }, { slot: 0, view: 'b' }, { slot: 1, view: 'a' }]);
+    expect(bindStreams(['E_a', 'F_b'], 'multimodal').map((b) => `${b.stream}:${b.view}`)).toEqual(['E:a', 'F:b']);
+    expect(() => bindStreams(['Q_a'], 'ehr')).toThrow('and two augmented views of each (Z_a, Z_b, ...)');
+    expect(() => bindStreams(['Z_c'], 'ehr')).toThrow(StreamBindingError);
   });
 
   it('exposes E, T and F in multimodal runs only', () => {
@@ -46,8 +60,8 @@ describe('bindStreams', () => {
     expect(e.inputs).toEqual(['Q_t', 'E']);
     expect(e.available).toEqual(['Z']);
     expect(e.message).toBe(
-      "objective input 'Q_t' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)\n" +
-        "objective input 'E' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)\n" +
+      "objective input 'Q_t' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...), and two augmented views of each (Z_a, Z_b, ...)\n" +
+        "objective input 'E' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...), and two augmented views of each (Z_a, Z_b, ...)\n" +
         'bind an input to a stream of this run with --rename Q=Z (or "rename": {"Q": "Z"} in dflc.json)',
     );
     expect(() => bindStreams(['G'], 'multimodal')).toThrow(

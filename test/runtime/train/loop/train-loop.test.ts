@@ -23,6 +23,7 @@ const TRAIN: TrainProgram = {
   program: PROGRAM,
   params: [{ name: 'w', shape: [4], init: 'zeros' }],
   slots: [0],
+  sources: [{ slot: 0 }],
   terms: ['sum(Z)', '0.5*ortho(Z)'],
   bindings: [{ input: 'Z_t', stream: 'Z', slot: 0 }],
   labels: [],

@@ -62,7 +62,7 @@ describe('batchInputs', () => {
       const examples = trainingExamples(windows, train.mask, [0, 1], hasData);
       const encoder = new WindowEncoder(fitFeaturizer(cohort, train.mask), cohort, windows);
       const order = Int32Array.from([2, 0, 1]);
-      const inputs = batchInputs(encoder, 'ehr', examples, order, 0, 2, [0, 1]);
+      const inputs = batchInputs(encoder, 'ehr', examples, order, 0, 2, [{ slot: 0 }, { slot: 1 }]);
       expect([...inputs.keys()].sort()).toEqual(
         ['t', 't+1'].flatMap((s) => ['code_ids', 'code_rows', 'code_weights', 'labs'].map((f) => `data:${s}.${f}`)).sort(),
       );
