@@ -72,7 +72,7 @@ describe('bindStreams', () => {
 
   it('suggests the modality whose streams the inputs are before a rename', () => {
     expect(() => bindStreams(['E', 'T_t', 'Z'], 'ehr')).toThrow(
-      "objective input 'T_t' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...)\n" +
+      "objective input 'T_t' has no embedding stream: this ehr run provides Z (as Z, Z_t, Z_t+1, ...), and two augmented views of each (Z_a, Z_b, ...)\n" +
         'E, T are streams of multimodal runs: run with --modality multimodal, or bind each to a stream of this run with --rename E=Z (or "rename": {"E": "Z"} in dflc.json)',
     );
     expect(() => bindStreams(['F'], 'text')).toThrow('F is a stream of multimodal runs: run with --modality multimodal, or bind it');
