@@ -197,6 +197,28 @@ class Elaborator {
     throw new Failure(diagnostic.message);
   }
 
+  /**
+   * Elaborates every part, also after one fails, so that a statement reports each of its
+   * problems (every unknown name, not only the first); then fails if any part did. Inside a def's
+   * body the first failure ends the call: its errors are all reported at the one call site, where
+   * the first says what is wrong.
+   */
+  private each<T>(scope: Scope, parts: readonly (() => T)[]): T[] {
+    if (scope.frames.length > 0) return parts.map((part) => part());
+    const out: T[] = [];
+    let failure: Failure | undefined;
+    for (const part of parts) {
+      try {
+        out.push(part());
+      } catch (error) {
+        if (!(error instanceof Failure)) throw error;
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
+    return out;
+  }
+
   private shapeMismatch(scope: Scope, span: Span, what: string, expected: string, got: Val): never {
     const wording = (who: string) => `${who} expects ${expected}, got ${formatShape(got.node.shape)} (from ${got.origin})`;
     this.fail(scope, span, 'shape-mismatch', wording(what), got.fromUser ? wording : undefined);
@@ -246,8 +268,7 @@ class Elaborator {
 
   /** An infix operator: its operand ranks, then its lowering, whose IR shape rules judge the dimensions. */
   private binary(e: Binary, scope: Scope): Val {
-    const left = this.expr(e.left, scope);
-    const right = this.expr(e.right, scope);
+    const [left, right] = this.each(scope, [() => this.expr(e.left, scope), () => this.expr(e.right, scope)]);
     const operator = INFIX_OPERATORS[e.op];
     const refusal = operator.ranks?.(left.node.shape, right.node.shape);
     if (refusal !== undefined) this.shapeMismatch(scope, e.span, e.op, refusal.expected, refusal.operand === 'left' ? left : right);
@@ -269,6 +290,12 @@ class Elaborator {
     const primitive = PRIMITIVES.get(e.callee);
     if (primitive === undefined) {
       const hint = suggest(e.callee, [...PRIMITIVES.keys(), ...this.defs.keys()]);
+      // The arguments' own problems are reported too (an unknown name inside them, say).
+      try {
+        this.each(scope, e.args.map((arg) => () => this.expr(arg.value, scope)));
+      } catch (error) {
+        if (!(error instanceof Failure)) throw error;
+      }
       return this.fail(scope, e.calleeSpan, 'unknown-function', `unknown function '${e.callee}'${hint ? `; did you mean '${hint}'?` : ''}`);
     }
     const keyword = e.args.find((a) => a.name !== undefined);
@@ -278,7 +305,7 @@ class Elaborator {
     if (e.args.length !== primitive.params.length) {
       this.fail(scope, e.span, 'arity', `${e.callee} expects ${arity(primitive.params.map((p) => p.name))}, got ${e.args.length}`);
     }
-    const args = e.args.map((arg, i) => this.primitiveArgument(primitive.params[i].kind, arg, e.callee, scope));
+    const args = this.each(scope, e.args.map((arg, i) => () => this.primitiveArgument(primitive.params[i].kind, arg, e.callee, scope)));
     for (let i = 0; i < args.length; i++) {
       const expected = checkKind(primitive.params[i].kind, args[i].node.shape);
       if (expected !== undefined) this.shapeMismatch(scope, e.args[i].span, e.callee, expected, args[i]);
