@@ -78,13 +78,7 @@ export function aurocChart(runs: readonly ReportRun[]): string {
     xLabel: 'AUROC (0.5 = chance)',
     rows: tasks.map((label) => ({ label })),
     include: [0.5, 1],
-    series: runs.map((r) => ({
-      name: r.label,
-      values: tasks.map((t) => {
-        const p = r.result.probes.find((q) => q.task === t);
-        return p && { estimate: p.auroc, low: p.auroc_ci[0], high: p.auroc_ci[1] };
-      }),
-    })),
+    series: probeSeries(runs, tasks, 'auroc'),
   });
 }
 
@@ -97,14 +91,19 @@ export function auprcChart(runs: readonly ReportRun[]): string {
     rows: tasks.map((label) => ({ label, reference: runs.flatMap((r) => r.result.probes).find((p) => p.task === label)?.prevalence })),
     referenceLabel: 'prevalence, the AUPRC of a random score',
     include: [0, 1],
-    series: runs.map((r) => ({
-      name: r.label,
-      values: tasks.map((t) => {
-        const p = r.result.probes.find((q) => q.task === t);
-        return p && { estimate: p.auprc, low: p.auprc_ci[0], high: p.auprc_ci[1] };
-      }),
-    })),
+    series: probeSeries(runs, tasks, 'auprc'),
   });
+}
+
+/** Per run, one probe metric of each task with its 95% interval (undefined where the run did not probe the task). */
+function probeSeries(runs: readonly ReportRun[], tasks: readonly string[], metric: 'auroc' | 'auprc') {
+  return runs.map((r) => ({
+    name: r.label,
+    values: tasks.map((t) => {
+      const p = r.result.probes.find((q) => q.task === t);
+      return p && { estimate: p[metric], low: p[`${metric}_ci`][0], high: p[`${metric}_ci`][1] };
+    }),
+  }));
 }
 
 /** Per perturbation, the AUROC drop averaged over tasks. */
