@@ -17,10 +17,11 @@
  * it, and the ratio of CPU time per call on one thread each (process CPU time, all threads), the
  * readings a loaded machine disturbs less. Values of the two sides must agree within 1e-3.
  *
- * Where a row misses the target (by wall or by CPU time), a per-stage profile follows: the eigendecompositions on the host
- * (hostKernels.eigh, timed around each call) against the rest (ONNX Runtime's graphs, transfers).
- * Writes --json (bench/results/objective.json) and --svg (bench/objective.svg: cost against d and
- * against n, log-log).
+ * Where a row misses the target (by wall or by CPU time), a per-stage profile follows: the
+ * eigendecompositions on the host (hostKernels.eigh, timed around each call) against the rest
+ * (ONNX Runtime's graphs, transfers). Writes --json (bench/results/objective.json) and --svg
+ * (bench/objective.svg: cost against d and against n, log-log) after every row, so that a run cut
+ * short keeps what it measured.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -270,6 +271,8 @@ async function main(): Promise<void> {
         if ((ratio > 1 || (row.ratioCpu1T ?? 0) > 1) && sides.length > 0) row.profile = await profile(runOn(sides[0].executor), 3);
         rows.push(row);
         done.set(key(objective), row);
+        // After every row, so that a run cut short (a busy machine) leaves what it measured.
+        await writeResults(rows, header, sides.map((s) => s.label), loadStart);
         console.error(`${objective} n=${config.n} d=${config.d}: ratio ${ratio.toFixed(2)} (load ${loadavg()[0].toFixed(1)})`);
       }
     }
@@ -279,6 +282,12 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   report(rows, header, sides.map((s) => s.label), loadStart);
+  await writeResults(rows, header, sides.map((s) => s.label), loadStart);
+  console.log(`wrote ${flags.json} and ${flags.svg}`);
+  if (rows.some((r) => Math.abs(r.valueDflc - r.valueTorch) > VALUE_TOLERANCE * Math.max(1, Math.abs(r.valueTorch)))) process.exitCode = 1;
+}
+
+async function writeResults(rows: readonly Row[], header: { torch: string; blas: string }, labels: readonly string[], loadStart: number): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), loadStart, loadEnd: loadavg() },
@@ -291,9 +300,8 @@ async function main(): Promise<void> {
   };
   mkdirSync(dirname(flags.json), { recursive: true });
   await atomicWrite(flags.json, `${JSON.stringify(results, null, 2)}\n`);
-  await atomicWrite(flags.svg, plot(rows, `${results.date.slice(0, 10)}, ${results.machine.cores} cores, load ${loadStart.toFixed(1)} → ${loadavg()[0].toFixed(1)}; dflc ${sides[0]?.label ?? ''} solid, PyTorch best of ${TORCH_THREADS.join('/')} threads dashed`));
-  console.log(`wrote ${flags.json} and ${flags.svg}`);
-  if (rows.some((r) => Math.abs(r.valueDflc - r.valueTorch) > VALUE_TOLERANCE * Math.max(1, Math.abs(r.valueTorch)))) process.exitCode = 1;
+  const caption = `${results.date.slice(0, 10)}, ${results.machine.cores} cores, load ${loadStart.toFixed(1)} → ${loadavg()[0].toFixed(1)}; dflc ${labels[0] ?? ''} solid, PyTorch best of ${TORCH_THREADS.join('/')} threads dashed`;
+  await atomicWrite(flags.svg, plot(rows, caption));
 }
 
 function report(rows: readonly Row[], header: { torch: string; blas: string }, labels: readonly string[], loadStart: number): void {
