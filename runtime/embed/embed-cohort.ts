@@ -24,9 +24,6 @@ export async function embedCohort(
   points: EmbedPoints,
   streams: readonly EmbedStream[] = streamsToEmbed(encoder),
 ): Promise<Embedding> {
-  const out = new Map<EmbedStream, { data: Float32Array; dim: number }>();
-  for (const stream of streams) {
-    out.set(stream, await embedWithEncoder(encoder, executor, cohort, points.windows, points.window, points.subject, `embed:${stream}`));
-  }
-  return { points, streams: out };
+  const rows = await embedWithEncoder(encoder, executor, cohort, points.windows, points.window, points.subject, streams.map((stream) => `embed:${stream}`));
+  return { points, streams: new Map(streams.map((stream) => [stream, rows.get(`embed:${stream}`)!])) };
 }

@@ -90,7 +90,7 @@ describe('dflc run, end to end on the committed fixture', () => {
     const executor = await TfjsExecutor.create('wasm');
     try {
       const again = await embedWithEncoder(encoder, executor, cohort, windows, lastWindowsWithData(windows, subjects, embedWindowHasData(windows, 'ehr')), subjects);
-      expect(again.data).toEqual((await readNpy(join(run, 'embeddings', 'tuning.npy'))).data);
+      expect(again.get('embed:Z')!.data).toEqual((await readNpy(join(run, 'embeddings', 'tuning.npy'))).data);
     } finally {
       executor.dispose();
     }
@@ -116,8 +116,54 @@ describe('dflc run, end to end on the committed fixture', () => {
       { input: 'E', stream: 'E', slot: 0 },
       { input: 'T', stream: 'T', slot: 0 },
     ]);
+    // E and T of each split, rows in F's subject order: F recomputed from them with the model's
+    // fusion weights (F = relu(E w_ehr + T w_text + b1) w2 + b2) is the written F, row by row.
+    const weights = await modelWeights(run);
+    for (const [split, rows] of Object.entries(SPLIT_SIZES)) {
+      expect(record.embeddings[split]).toMatchObject({ E: `embeddings/${split}_E.npy`, T: `embeddings/${split}_T.npy` });
+      const [e, t, f] = await Promise.all(['_E', '_T', ''].map((suffix) => readNpy(join(run, 'embeddings', `${split}${suffix}.npy`))));
+      for (const stream of [e, t]) expect(stream).toMatchObject({ dtype: 'float32', shape: [rows, 8] });
+      const fused = fuse(weights, e.data as Float32Array, t.data as Float32Array, rows);
+      const written = f.data as Float32Array;
+      for (let i = 0; i < written.length; i++) expect(written[i]).toBeCloseTo(fused[i], 4);
+    }
   });
 });
+
+/** The model's weights (model/weights.bin) by name. */
+async function modelWeights(run: string): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
+  const manifest = JSON.parse(await readFile(join(run, 'model', 'model.json'), 'utf8'));
+  const bytes = await readFile(join(run, 'model', 'weights.bin'));
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  let offset = 0;
+  for (const { name, shape } of manifest.weightsManifest[0].weights as { name: string; shape: number[] }[]) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    out.set(name, { shape, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 4 * size)) });
+    offset += 4 * size;
+  }
+  return out;
+}
+
+/** relu(E w_ehr + T w_text + b1) w2 + b2 in float64, row-major [rows, dim]. */
+function fuse(weights: Map<string, { shape: number[]; data: Float32Array }>, e: Float32Array, t: Float32Array, rows: number): Float64Array {
+  const w = (name: string) => weights.get(`fusion.${name}`)!;
+  const [dim, hidden] = w('w_ehr').shape;
+  const out = new Float64Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const h = new Float64Array(hidden);
+    for (let j = 0; j < hidden; j++) {
+      let sum = w('b1').data[j];
+      for (let k = 0; k < dim; k++) sum += e[r * dim + k] * w('w_ehr').data[k * hidden + j] + t[r * dim + k] * w('w_text').data[k * hidden + j];
+      h[j] = Math.max(0, sum);
+    }
+    for (let j = 0; j < dim; j++) {
+      let sum = w('b2').data[j];
+      for (let k = 0; k < hidden; k++) sum += h[k] * w('w2').data[k * dim + j];
+      out[r * dim + j] = sum;
+    }
+  }
+  return out;
+}
 
 describe('dflc run with an objective that has params', () => {
   it('trains them with the encoder and saves them in the checkpoints and in model/', async () => {

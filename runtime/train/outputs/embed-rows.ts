@@ -27,19 +27,27 @@ export interface EmbedOptions {
   readonly encoder: WindowEncoder;
   /** `param:<name>` arrays. */
   readonly params: ReadonlyMap<string, Float32Tensor>;
-  /** Which output to keep (default `embed:Z`). */
-  readonly output?: string;
+  /** Which outputs to keep (default `embed:Z`); all come from the same program runs. */
+  readonly outputs?: readonly string[];
 }
 
 /** Row-major [rows, dim] float32 embeddings. */
-export async function embedRows(options: EmbedOptions, windowIds: Int32Array, subjectIds: Int32Array): Promise<{ data: Float32Array; dim: number }> {
+export interface EmbeddedRows {
+  readonly data: Float32Array;
+  readonly dim: number;
+}
+
+/** The embeddings of each requested output, by output name. */
+export async function embedRows(options: EmbedOptions, windowIds: Int32Array, subjectIds: Int32Array): Promise<Map<string, EmbeddedRows>> {
   const { executor, program, batch, modality, encoder, params } = options;
-  const outputName = options.output ?? 'embed:Z';
-  const out = program.outputs.find((o) => o.name === outputName);
-  if (out === undefined) throw new Error(`the embed program has no output '${outputName}'`);
-  const dim = Number(out.node.shape[out.node.shape.length - 1]);
   const n = windowIds.length;
-  const result = new Float32Array(n * dim);
+  const results = new Map<string, EmbeddedRows>();
+  for (const name of options.outputs ?? ['embed:Z']) {
+    const out = program.outputs.find((o) => o.name === name);
+    if (out === undefined) throw new Error(`the embed program has no output '${name}'`);
+    const dim = Number(out.node.shape[out.node.shape.length - 1]);
+    results.set(name, { data: new Float32Array(n * dim), dim });
+  }
   const slot = slotName(0);
   const declared = new Set(program.inputs.map((i) => i.name));
   for (let start = 0; start < n; start += batch) {
@@ -55,11 +63,10 @@ export async function embedRows(options: EmbedOptions, windowIds: Int32Array, su
     for (const [field, tensor] of encoder.encode(modality, w, s)) inputs.set(`data:${slot}.${field}`, tensor);
     for (const field of fieldsOf(modality)) if (!inputs.has(`data:${slot}.${field}`)) throw new Error(`embed: no field ${field}`);
     const outputs = await executor.run(program, inputs);
-    const z = outputs.get(outputName)!;
     const rows = Math.min(batch, n - start);
-    result.set(z.data.subarray(0, rows * dim), start * dim);
+    for (const [name, { data, dim }] of results) data.set(outputs.get(name)!.data.subarray(0, rows * dim), start * dim);
   }
-  return { data: result, dim };
+  return results;
 }
 
 /** Which windows count as having data for the written embeddings: events (ehr), notes (text), either (multimodal). */

@@ -5,7 +5,7 @@ import type { Cohort } from '../../data/cohort.ts';
 import { buildWindows, type Windows } from '../../data/windows.ts';
 import { buildEmbedProgram } from '../../model/embed-program.ts';
 import type { ModelConfig } from '../../model/train-spec.ts';
-import { embedBatchFor, embedRows } from './embed-rows.ts';
+import { embedBatchFor, embedRows, type EmbeddedRows } from './embed-rows.ts';
 import { parseFeaturizer, type Featurizer } from '../features/featurizer.ts';
 import { FEATURIZER_FILE, MODEL_DIR, readModel } from './model-files.ts';
 import { WindowEncoder } from '../features/window-encoder.ts';
@@ -37,7 +37,7 @@ export function encoderWindows(encoder: TrainedEncoder, cohort: Cohort, options:
 
 /**
  * Embeds rows (window indices of `windows`, or -1 with the subject in `subjectIds`) of a cohort
- * with a trained encoder; returns row-major [rows, dim] float32 (`embed:Z`, or `output`).
+ * with a trained encoder; returns each of `outputs` (default `embed:Z`) by name, from one pass.
  */
 export async function embedWithEncoder(
   encoder: TrainedEncoder,
@@ -46,10 +46,10 @@ export async function embedWithEncoder(
   windows: Windows,
   windowIds: Int32Array,
   subjectIds: Int32Array,
-  output = 'embed:Z',
-): Promise<{ data: Float32Array; dim: number }> {
+  outputs: readonly string[] = ['embed:Z'],
+): Promise<Map<string, EmbeddedRows>> {
   const batch = embedBatchFor(cohort.subjects.count);
   const program = buildEmbedProgram({ ...encoder.config, batch });
   const rows = new WindowEncoder(encoder.featurizer, cohort, windows);
-  return embedRows({ executor, program, batch, modality: encoder.config.modality, encoder: rows, params: encoder.params, output }, windowIds, subjectIds);
+  return embedRows({ executor, program, batch, modality: encoder.config.modality, encoder: rows, params: encoder.params, outputs }, windowIds, subjectIds);
 }

@@ -7,7 +7,7 @@ import { atomicWrite } from '../../io/atomic-write.ts';
 import { formatNpy } from '../../io/npy.ts';
 import { buildEmbedProgram } from '../../model/embed-program.ts';
 import { effectiveRank } from '../loop/effective-rank.ts';
-import { embedBatchFor, embedRows, embedWindowHasData, lastWindowsWithData } from './embed-rows.ts';
+import { embedBatchFor, embedRows, embedWindowHasData, lastWindowsWithData, type EmbeddedRows } from './embed-rows.ts';
 import { writeModel } from './model-files.ts';
 import { roundDecimals } from '../round-decimals.ts';
 import type { TrainingData } from '../data/training-data.ts';
@@ -16,8 +16,10 @@ import type { WindowEncoder } from '../features/window-encoder.ts';
 
 /**
  * What a finished training leaves: the embedding of every subject of each split (of its last
- * window with data) with their subject ids, and the trained model. Returns what run.json says of
- * them: the files, and the effective rank of each split with at least two subjects.
+ * window with data) with their subject ids, and the trained model. A multimodal run also leaves
+ * the EHR (E) and text (T) encoders' embeddings of the same rows, before fusion, so that
+ * cross-modal alignment can be measured from the run folder. Returns what run.json says of them:
+ * the files, and the effective rank of each split with at least two subjects.
  */
 export interface OutputsOptions {
   readonly out: string;
@@ -31,9 +33,16 @@ export interface OutputsOptions {
 }
 
 export interface RunOutputs {
-  readonly embeddings: Record<string, { file: string; subjectIds: string; rows: number; dim: number }>;
+  readonly embeddings: Record<string, SplitEmbedding>;
   readonly ranks: Record<string, number>;
 }
+
+/** One split's files: Z (for multimodal runs F), the subject ids, and for multimodal runs E and T. */
+export type SplitEmbedding = { file: string; subjectIds: string; rows: number; dim: number } & Partial<Record<PreFusionStream, string>>;
+
+/** The encoders' embeddings before fusion, written beside Z by multimodal runs. */
+export type PreFusionStream = 'E' | 'T';
+const PRE_FUSION: readonly PreFusionStream[] = ['E', 'T'];
 
 export async function writeOutputs(options: OutputsOptions): Promise<RunOutputs> {
   const { out, executor, data, plan } = options;
@@ -45,18 +54,36 @@ export async function writeOutputs(options: OutputsOptions): Promise<RunOutputs>
   const anyData = embedWindowHasData(windows, model.modality);
   const embeddings: RunOutputs['embeddings'] = {};
   const ranks: RunOutputs['ranks'] = {};
+  const extra = model.modality === 'multimodal' ? PRE_FUSION : [];
   await mkdir(join(out, 'embeddings'), { recursive: true });
   for (const [split, subjects] of splitSubjects(cohort, data.train.unsplit)) {
     const windowIds = lastWindowsWithData(windows, subjects, anyData);
-    const { data: rows, dim } = await embedRows(
-      { executor, program: embedProgram, batch: embedConfig.batch, modality: model.modality, encoder: options.encoder, params },
+    const streams = await embedRows(
+      {
+        executor,
+        program: embedProgram,
+        batch: embedConfig.batch,
+        modality: model.modality,
+        encoder: options.encoder,
+        params,
+        outputs: ['embed:Z', ...extra.map((stream) => `embed:${stream}`)],
+      },
       windowIds,
       subjects,
     );
+    const writeRows = async (file: string, { data, dim }: EmbeddedRows): Promise<void> =>
+      atomicWrite(join(out, file), formatNpy({ dtype: 'float32', shape: [subjects.length, dim], data }));
+    const { data: rows, dim } = streams.get('embed:Z')!;
     const ids = BigInt64Array.from(subjects, (s) => BigInt(cohort.subjects.id[s]));
-    await atomicWrite(join(out, 'embeddings', `${split}.npy`), formatNpy({ dtype: 'float32', shape: [subjects.length, dim], data: rows }));
-    await atomicWrite(join(out, 'embeddings', `${split}_subject_ids.npy`), formatNpy({ dtype: 'int64', shape: [subjects.length], data: ids }));
-    embeddings[split] = { file: `embeddings/${split}.npy`, subjectIds: `embeddings/${split}_subject_ids.npy`, rows: subjects.length, dim };
+    const entry: SplitEmbedding = { file: `embeddings/${split}.npy`, subjectIds: `embeddings/${split}_subject_ids.npy`, rows: subjects.length, dim };
+    await writeRows(entry.file, { data: rows, dim });
+    await atomicWrite(join(out, entry.subjectIds), formatNpy({ dtype: 'int64', shape: [subjects.length], data: ids }));
+    for (const stream of extra) {
+      const file = `embeddings/${split}_${stream}.npy`;
+      await writeRows(file, streams.get(`embed:${stream}`)!);
+      entry[stream] = file;
+    }
+    embeddings[split] = entry;
     if (subjects.length >= 2) ranks[split] = roundDecimals(effectiveRank(rows, subjects.length, dim), 4);
   }
   await writeModel(out, model, plan.trainProgram.params, params, `dflc ${options.version}`, embedProgram.outputs.map((o) => o.name));

@@ -46,7 +46,10 @@ export interface RunRecord {
   readonly sessions: readonly { readonly started: string; readonly fromStep: number; readonly lr: number; readonly backend: string }[];
   readonly timings?: Readonly<Record<string, number>>;
   readonly final?: { readonly loss: number | null; readonly effectiveRank: Readonly<Record<string, number>> };
-  readonly embeddings?: Readonly<Record<string, { readonly file: string; readonly subjectIds: string; readonly rows: number; readonly dim: number }>>;
+  /** Per split; `E` and `T` (multimodal runs): the files of the encoders' embeddings before fusion. */
+  readonly embeddings?: Readonly<
+    Record<string, { readonly file: string; readonly subjectIds: string; readonly rows: number; readonly dim: number; readonly E?: string; readonly T?: string }>
+  >;
 }
 
 export const RUN_FILE = 'run.json';
