@@ -27,6 +27,7 @@ export { RunError } from './run-error.ts';
  * RUN/model/model.json, weights.bin, featurizer.json   the trained encoder (outputs/model-files.ts)
  * RUN/embeddings/{train,tuning,held_out}.npy           float32 [subjects, dim]
  * RUN/embeddings/{split}_subject_ids.npy               int64 [subjects]
+ * RUN/embeddings/{split}_E.npy, {split}_T.npy        multimodal runs: float32 [subjects, dim], before fusion
  * ```
  * Every file is written atomically. The command (runtime/cli/commands/run.ts) parses flags and
  * prints; this function does the work and throws RunError (a problem the user can fix),

@@ -51,6 +51,7 @@ The run folder (RUN) receives:
   checkpoints/                 the last two checkpoints, written atomically
   embeddings/{train,tuning,held_out}.npy   float32 [subjects, dim], each subject's last window
   embeddings/{split}_subject_ids.npy       int64 subject ids, in the same order
+  embeddings/{split}_E.npy, _T.npy         multimodal runs: the EHR and text embeddings before fusion, same rows
   model/                       model.json + weights.bin (TensorFlow.js weights format), featurizer.json
 A run killed at any point continues with --resume from its last checkpoint, and with the same
 seed and backend ends with exactly the embeddings of an uninterrupted run. A NaN or infinite loss
