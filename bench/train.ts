@@ -38,7 +38,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,14 +58,21 @@ import { formatNpy } from '../runtime/io/npy.ts';
 import { adamMName, adamVName, initParams, paramInputName } from '../runtime/model/params.ts';
 import { dataInputName } from '../runtime/model/slot-embedding.ts';
 import { LR_INPUT, STEP_INPUT, buildTrainProgram } from '../runtime/model/train-program.ts';
-import { DEFAULT_ADAM, EHR_FIELDS, type ModelConfig, type TrainProgram } from '../runtime/model/train-spec.ts';
+import { DEFAULT_ADAM, EHR_FIELDS, labelInputName, VIEWS, type ModelConfig, type TrainProgram, type View } from '../runtime/model/train-spec.ts';
 import { hostKernels, type HostKernel } from '../runtime/executors/host/host-kernels.ts';
 import { checkObjective } from '../runtime/objective.ts';
 import { widthSweep } from './train-width-sweep.ts';
 import { median, quantile } from './timing.ts';
 
-/** The card's objective (examples/card.dfl). bench/train_torch.py writes exactly this by hand. */
-const CARD_OBJECTIVE = 'balance(spectrum(Z)) + 0.5*ortho(Z) + consistent(Z_t, Z_t+1)';
+/**
+ * The objectives `--objective` names: the file, its label bindings, and whether
+ * bench/train_torch.py has it (the peer writes the card's objective, and only it, by hand).
+ */
+const OBJECTIVES: Record<string, { readonly file: string; readonly labels?: Record<string, string>; readonly peer: boolean }> = {
+  card: { file: 'examples/card.dfl', peer: true },
+  vicreg: { file: 'examples/baselines/vicreg.dfl', peer: false },
+  supervised: { file: 'examples/baselines/supervised.dfl', labels: { Y: 'mortality_1y' }, peer: false },
+};
 /** Debian's python with PyTorch 1.13 and OpenBLAS (the `python3` on PATH has no torch). */
 const PEER_PYTHON = '/usr/bin/python3';
 const NUMERICS_STEPS = 3;
@@ -94,6 +101,7 @@ const { values: flags } = parseArgs({
     dir: { type: 'string' },
     json: { type: 'string' },
     dims: { type: 'string' },
+    objective: { type: 'string', default: 'card' },
   },
 });
 
@@ -128,6 +136,9 @@ if (ONNX_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeErro
 const ONNX_WAYS = flags['onnx-ways']!.split(',').map((s) => s.trim()) as OrtWay[];
 if (ONNX_WAYS.some((w) => !ORT_WAYS.includes(w))) throw new RangeError(`--onnx-ways: a list of ${ORT_WAYS.join(', ')}, got ${flags['onnx-ways']}`);
 if (TORCH_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError(`--torch-threads: a list of positive integers, got ${flags['torch-threads']}`);
+const OBJECTIVE_NAMES = flags.objective!.split(',').map((s) => s.trim());
+const unknown = OBJECTIVE_NAMES.find((name) => !Object.hasOwn(OBJECTIVES, name));
+if (unknown !== undefined) throw new RangeError(`--objective: a list of ${Object.keys(OBJECTIVES).join(', ')}, got ${unknown}`);
 
 type Inputs = Map<string, Float32Tensor>;
 
@@ -144,7 +155,7 @@ function onnxName(threads: number, way: OrtWay): string {
  * code ids skewed towards frequent codes (id = floor(rows u²)), time-decay weights exp(-age / 30 d)
  * for ages uniform in 90 days, normalised per row; about 30% of the lab features present, N(0, 1).
  */
-function slotBatch(rng: Rng, slot: number, out: Inputs): void {
+function slotBatch(rng: Rng, slot: number, view: View | undefined, out: Inputs): void {
   const ids: number[] = [];
   const weights: number[] = [];
   const rows: number[] = [];
@@ -164,22 +175,36 @@ function slotBatch(rng: Rng, slot: number, out: Inputs): void {
   const labs = new Float32Array(config.batch * config.labFeatures);
   for (let i = 0; i < labs.length; i++) labs[i] = rng.bernoulli(0.3) ? rng.normal() : 0;
   const list = (xs: number[]): Float32Tensor => ({ shape: [xs.length], data: Float32Array.from(xs) });
-  out.set(dataInputName(slot, 'code_ids'), list(ids));
-  out.set(dataInputName(slot, 'code_weights'), list(weights));
-  out.set(dataInputName(slot, 'code_rows'), list(rows));
-  out.set(dataInputName(slot, 'labs'), { shape: [config.batch, config.labFeatures], data: labs });
+  out.set(dataInputName(slot, 'code_ids', view), list(ids));
+  out.set(dataInputName(slot, 'code_weights', view), list(weights));
+  out.set(dataInputName(slot, 'code_rows', view), list(rows));
+  out.set(dataInputName(slot, 'labs', view), { shape: [config.batch, config.labFeatures], data: labs });
 }
 
 /** Stream key of the bench's batches among the Rng's purposes. */
 const BATCH_PURPOSE = 0xbe7c4;
 
+/**
+ * Every data source of the step (a view, `Z_a`, gets windows of its own, drawn like the others:
+ * the time of a step does not depend on what the windows hold) and 0/1 labels for each label input.
+ */
 function makeBatches(train: TrainProgram): Inputs[] {
   return Array.from({ length: BATCHES }, (_, k) => {
     const out: Inputs = new Map();
-    for (const slot of train.slots) slotBatch(Rng.from(SEED, BATCH_PURPOSE, k, slot), slot, out);
+    for (const { slot, view } of train.sources) {
+      const keys = view === undefined ? [slot] : [slot, 1 + VIEWS.indexOf(view)];
+      slotBatch(Rng.from(SEED, BATCH_PURPOSE, k, ...keys), slot, view, out);
+    }
+    train.labels.forEach(({ input }, i) => {
+      const rng = Rng.from(SEED, BATCH_PURPOSE, k, LABEL_KEY, i);
+      out.set(labelInputName(input), { shape: [config.batch], data: Float32Array.from({ length: config.batch }, () => (rng.bernoulli(0.5) ? 1 : 0)) });
+    });
     return out;
   });
 }
+
+/** The label inputs' Rng key, apart from the slots' offsets. */
+const LABEL_KEY = 0x1abe1;
 
 /** Parameters from initParams(seed), Adam moments zero. */
 function initialState(train: TrainProgram): Inputs {
@@ -195,7 +220,7 @@ function initialState(train: TrainProgram): Inputs {
 }
 
 /** The initial parameters and the batches as .npy, and meta.json naming them, for the PyTorch side. */
-function writeArrays(dir: string, train: TrainProgram, state: Inputs, batches: Inputs[]): void {
+function writeArrays(dir: string, train: TrainProgram, objective: string, state: Inputs, batches: Inputs[]): void {
   mkdirSync(dir, { recursive: true });
   const save = (file: string, t: Float32Tensor) => writeFileSync(join(dir, file), formatNpy({ dtype: 'float32', shape: t.shape, data: t.data }));
   const params: Record<string, string> = {};
@@ -215,12 +240,15 @@ function writeArrays(dir: string, train: TrainProgram, state: Inputs, batches: I
       }),
     ),
   );
-  const meta = { objective: CARD_OBJECTIVE, config, slots: train.slots, params, batches: batchFiles, adam: DEFAULT_ADAM, lr: LR, numerics_steps: NUMERICS_STEPS };
+  const meta = { objective, config, slots: train.slots, params, batches: batchFiles, adam: DEFAULT_ADAM, lr: LR, numerics_steps: NUMERICS_STEPS };
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 2));
 }
 
 // ---------------------------------------------------------------------------------------------
 // dflc steps.
+
+/** What the trainer reads back every step: the loss, its terms, one squared gradient norm per parameter. */
+const readEveryStep = (name: string): boolean => name === 'loss' || name.startsWith('term:') || name.startsWith('grad_sq:');
 
 function stepInputs(state: Inputs, batches: Inputs[], step: number): Inputs {
   const inputs: Inputs = new Map(state);
@@ -252,7 +280,7 @@ async function dflcBlock(executor: Executor, train: TrainProgram, start: Inputs,
     carry: new Map(stateNames.map((name) => [name, name])),
     initial: new Map(stateNames.map((name) => [name, start.get(name)!])),
   });
-  const read = train.program.outputs.map((o) => o.name).filter((name) => name === 'loss' || name.startsWith('term:') || name.startsWith('grad_sq:'));
+  const read = train.program.outputs.map((o) => o.name).filter(readEveryStep);
   const losses: number[] = [];
   const ms: number[] = [];
   const cpu: number[] = [];
@@ -434,39 +462,110 @@ function printTable(rows: readonly (readonly string[])[], head: readonly string[
   for (const row of rows) console.log(line(row));
 }
 
+/** One objective's line of the closing summary. */
+interface ObjectiveSummary {
+  readonly name: string;
+  readonly best: { readonly backend: string; readonly ms: number } | undefined;
+  /** PyTorch's median ms/step by thread count; empty without a peer. */
+  readonly torch: ReadonlyMap<number, number>;
+  readonly traffic: StepTraffic;
+}
+
+interface StepTraffic {
+  readonly uploads: number;
+  readonly uploadBytes: number;
+  readonly reads: number;
+  readonly readBytes: number;
+  readonly stateTensors: number;
+  readonly stateBytes: number;
+}
+
+/**
+ * What crosses between the bench and the executor in one timed step, as dflcBlock calls
+ * `loop.step`: the step's inputs (the largest batch) and the outputs it reads, beside the carried
+ * state, which the loop keeps on the executor. Counted from the program's shapes: float32, 4 bytes.
+ */
+function stepTraffic(train: TrainProgram, start: Inputs, batches: Inputs[]): StepTraffic {
+  const bytes = (ts: Iterable<Float32Tensor>) => [...ts].reduce((sum, t) => sum + 4 * t.data.length, 0);
+  const uploads = batches.map((_, k) => stepInputs(new Map(), batches, k + 1));
+  const largest = uploads.reduce((a, b) => (bytes(a.values()) >= bytes(b.values()) ? a : b));
+  const read = train.program.outputs.filter((o) => readEveryStep(o.name));
+  const size = (shape: readonly (number | string)[]) => shape.reduce<number>((n, d) => n * (typeof d === 'number' ? d : Number.NaN), 1);
+  return {
+    uploads: largest.size,
+    uploadBytes: bytes(largest.values()),
+    reads: read.length,
+    readBytes: read.reduce((sum, o) => sum + 4 * size(o.node.shape), 0),
+    stateTensors: start.size,
+    stateBytes: bytes(start.values()),
+  };
+}
+
 async function main(): Promise<void> {
+  const summaries: ObjectiveSummary[] = [];
+  for (const name of OBJECTIVE_NAMES) {
+    summaries.push(await benchObjective(name));
+    if (OBJECTIVE_NAMES.length > 1) console.log('');
+  }
+  if (summaries.length < 2) return;
+  console.log(`summary (load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores)`);
+  printTable(
+    summaries.map((s) => [
+      s.name,
+      s.best === undefined ? '-' : `${s.best.ms.toFixed(1)} (${s.best.backend})`,
+      s.torch.size === 0 ? 'no PyTorch peer' : [...s.torch].map(([t, ms]) => `${ms.toFixed(1)} (${t}T)`).join(', '),
+      String(s.traffic.uploadBytes),
+      String(s.traffic.readBytes),
+      String(s.traffic.stateBytes),
+    ]),
+    ['objective', 'dflc ms/step (best)', 'PyTorch ms/step', 'upload B/step', 'read-back B/step', 'state B (stays on executor)'],
+  );
+}
+
+async function benchObjective(name: string): Promise<ObjectiveSummary> {
   const load = () =>
     loadavg()
       .map((x) => x.toFixed(2))
       .join(' ');
-  console.log(`bench:train  objective: ${CARD_OBJECTIVE}`);
+  const spec = OBJECTIVES[name];
+  const source = readFileSync(fileURLToPath(new URL(`../${spec.file}`, import.meta.url)), 'utf8');
+  // Only the card has a hand-written peer: the other objectives' tables have no PyTorch rows.
+  const threads = spec.peer ? TORCH_THREADS : [];
+  console.log(`bench:train  objective ${name} (${spec.file})${spec.peer ? '' : ': no PyTorch peer'}`);
   console.log(
     `model: EHR encoder, batch ${config.batch}, dim ${config.dim}, hidden ${config.hidden}, codeRows ${config.codeRows}, ` +
       `labFeatures ${config.labFeatures}, ~${EVENTS} events per window; ${BATCHES} batches, lr ${LR}, seed ${SEED}`,
   );
   console.log(`load average at start (1, 5, 15 min): ${load()} on ${availableParallelism()} cores`);
 
-  const checked = checkObjective('card.dfl', CARD_OBJECTIVE);
-  if (checked.program === undefined) throw new Error(`the card objective does not compile: ${checked.diagnostics.map((d) => d.message).join('; ')}`);
+  const checked = checkObjective(spec.file, source);
+  if (checked.program === undefined) throw new Error(`${spec.file} does not compile: ${checked.diagnostics.map((d) => d.message).join('; ')}`);
   const compileStart = performance.now();
-  const train = buildTrainProgram({ program: checked.program, terms: checked.terms }, config);
+  const train = buildTrainProgram({ program: checked.program, terms: checked.terms, params: checked.params }, config, { labels: spec.labels });
   const compileMs = performance.now() - compileStart;
   const nodeCount = topoOrder(train.program.outputs.map((o) => o.node)).length;
   console.log(`compiled the step program in ${(compileMs / 1000).toFixed(2)} s: ${nodeCount} IR nodes, slots ${train.slots.join(', ')}`);
 
   const start = initialState(train);
   const batches = makeBatches(train);
-  const events = batches.map((b) => b.get(dataInputName(0, 'code_ids'))!.shape[0]);
+  const events = batches.map((b) => b.get(dataInputName(train.sources[0].slot, 'code_ids', train.sources[0].view))!.shape[0]);
   const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'dflc-bench-train-'));
-  writeArrays(dir, train, start, batches);
-  console.log(`arrays for both sides in ${dir} (events per slot per batch ${Math.min(...events)}..${Math.max(...events)})`);
+  if (spec.peer) {
+    writeArrays(dir, train, source, start, batches);
+    console.log(`arrays for both sides in ${dir} (events per slot per batch ${Math.min(...events)}..${Math.max(...events)})`);
+  }
+  const traffic = stepTraffic(train, start, batches);
+  console.log(
+    `per step: ${traffic.uploads} inputs uploaded (${traffic.uploadBytes} bytes: batch${train.labels.length > 0 ? ' with labels' : ''}, step, lr), ${traffic.reads} outputs read back (${traffic.readBytes} bytes); ` +
+      `state on the executor, never copied per step: ${traffic.stateTensors} tensors (${traffic.stateBytes} bytes: ${train.params.length} parameters, ${checked.params.length} of them the objective's, and their Adam moments)`,
+  );
 
   const dflcMs = new Map<string, number[]>();
   const eighMs = new Map<string, number>();
   const dflcCpu = new Map<string, number[]>();
-  const torchCpu = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
+  const torchCpu = new Map<number, number[]>(threads.map((t) => [t, []]));
   const notes = new Map<string, string>();
-  const torchMs = new Map<number, number[]>(TORCH_THREADS.map((t) => [t, []]));
+  const torchMs = new Map<number, number[]>(threads.map((t) => [t, []]));
   // The executors timed in rounds beside PyTorch: ONNX Runtime on each way and thread count, then wasm.
   const rounded: { name: string; executor: Executor }[] = [];
   if (BACKENDS.includes('onnx')) {
@@ -508,12 +607,12 @@ async function main(): Promise<void> {
       dflcCpu.set(name, [...(dflcCpu.get(name) ?? []), ...block.cpu]);
       parts.push(`${name} ${median(block.ms).toFixed(1)} ms`);
     }
-    const torch = runTorch(dir, warmup, STEPS, round === 0);
+    const torch = spec.peer ? runTorch(dir, warmup, STEPS, round === 0) : undefined;
     torchFirst ??= torch;
-    for (const t of TORCH_THREADS) {
-      torchMs.get(t)!.push(...torch.runs[String(t)].ms);
-      torchCpu.get(t)!.push(...torch.runs[String(t)].cpu_ms);
-      parts.push(`torch ${t}T ${median(torch.runs[String(t)].ms).toFixed(1)} ms`);
+    for (const t of threads) {
+      torchMs.get(t)!.push(...torch!.runs[String(t)].ms);
+      torchCpu.get(t)!.push(...torch!.runs[String(t)].cpu_ms);
+      parts.push(`torch ${t}T ${median(torch!.runs[String(t)].ms).toFixed(1)} ms`);
     }
     console.log(`round ${round + 1}/${ROUNDS}: ${parts.join(', ')}  (load ${load()})`);
   }
@@ -541,17 +640,17 @@ async function main(): Promise<void> {
   }
 
   // The table.
-  const torchMedian = new Map(TORCH_THREADS.map((t) => [t, median(torchMs.get(t)!)]));
+  const torchMedian = new Map(threads.map((t) => [t, median(torchMs.get(t)!)]));
   const busy = loadavg()[0] > availableParallelism();
   console.log(
     `\nload average at end (1, 5, 15 min): ${load()} on ${availableParallelism()} cores` +
       (busy ? ' (busy: other jobs share the cores, so all numbers are noisy)' : ''),
   );
   console.log(
-    `PyTorch ${torchFirst!.torch} (${torchFirst!.blas}, OMP_WAIT_POLICY=${torchFirst!.omp_wait_policy}), float32; ` +
+    (torchFirst === undefined ? 'no PyTorch peer; ' : `PyTorch ${torchFirst.torch} (${torchFirst.blas}, OMP_WAIT_POLICY=${torchFirst.omp_wait_policy}), float32; `) +
       `dflc float32 through ONNX Runtime and TensorFlow.js (eigh on the host in float64)`,
   );
-  const head = ['backend', 'ms/step med', 'p90', 'steps/s', ...TORCH_THREADS.map((t) => `ratio vs torch ${t}T`), 'timed steps'];
+  const head = ['backend', 'ms/step med', 'p90', 'steps/s', ...threads.map((t) => `ratio vs torch ${t}T`), 'timed steps'];
   const rows: string[][] = [];
   const row = (name: string, ms: readonly number[], note?: string) => {
     const med = median(ms);
@@ -560,7 +659,7 @@ async function main(): Promise<void> {
       med.toFixed(1),
       quantile(ms, 0.9).toFixed(1),
       (1000 / med).toFixed(2),
-      ...TORCH_THREADS.map((t) => (med / torchMedian.get(t)!).toFixed(2)),
+      ...threads.map((t) => (med / torchMedian.get(t)!).toFixed(2)),
       `${ms.length}${note === undefined ? '' : ` ${note}`}`,
     ]);
   };
@@ -570,24 +669,24 @@ async function main(): Promise<void> {
     if (ms === undefined) rows.push([`dflc ${backend}`, notes.get(backend) ?? 'not run']);
     else row(`dflc ${backend}`, ms, notes.get(backend));
   }
-  for (const t of TORCH_THREADS) row(`PyTorch ${t} thread${t === 1 ? '' : 's'}`, torchMs.get(t)!);
+  for (const t of threads) row(`PyTorch ${t} thread${t === 1 ? '' : 's'}`, torchMs.get(t)!);
   printTable(rows, head);
-  console.log('ratio = dflc seconds per step / PyTorch seconds per step (medians; lower is better; target <= 1.0)');
+  if (spec.peer) console.log('ratio = dflc seconds per step / PyTorch seconds per step (medians; lower is better; target <= 1.0)');
   const dflcBackends = shown.filter((b) => dflcMs.has(b));
-  if (dflcBackends.length > 0) {
-    const best = dflcBackends.reduce((a, b) => (median(dflcMs.get(a)!) <= median(dflcMs.get(b)!) ? a : b));
+  const best = dflcBackends.length === 0 ? undefined : dflcBackends.reduce((a, b) => (median(dflcMs.get(a)!) <= median(dflcMs.get(b)!) ? a : b));
+  if (best !== undefined && spec.peer) {
     const bestMs = median(dflcMs.get(best)!);
-    const ratios = TORCH_THREADS.map((t) => `${(bestMs / torchMedian.get(t)!).toFixed(2)} vs ${t} thread${t === 1 ? '' : 's'}`);
-    const met = TORCH_THREADS.every((t) => bestMs <= torchMedian.get(t)!);
+    const ratios = threads.map((t) => `${(bestMs / torchMedian.get(t)!).toFixed(2)} vs ${t} thread${t === 1 ? '' : 's'}`);
+    const met = threads.every((t) => bestMs <= torchMedian.get(t)!);
     console.log(`best dflc backend: ${best}, ratio ${ratios.join(', ')}: target ${met ? 'met' : 'NOT met'}`);
   }
 
   // Numerics.
   const dflcLosses = losses.get('wasm') ?? losses.get(dflcBackends[0] ?? '');
-  if (dflcLosses !== undefined) {
+  if (dflcLosses !== undefined && torchFirst !== undefined) {
     const which = losses.has('wasm') ? 'wasm' : dflcBackends[0];
-    const f32 = torchFirst!.runs[String(TORCH_THREADS[0])].losses;
-    const f64 = torchFirst!.float64?.losses;
+    const f32 = torchFirst.runs[String(threads[0])].losses;
+    const f64 = torchFirst.float64?.losses;
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
     console.log(`\nnumerics: loss at steps 1..${NUMERICS_STEPS}, dflc ${which} vs PyTorch float32; PyTorch float64 as the reference`);
     let worst = 0;
@@ -614,18 +713,24 @@ async function main(): Promise<void> {
   if (flags.json !== undefined) {
     const stats = (ms: readonly number[]) => ({ median_ms: median(ms), p90_ms: quantile(ms, 0.9), steps: ms.length });
     const summary = {
-      objective: CARD_OBJECTIVE,
+      objective: source,
       config,
       events: EVENTS,
       loadavg_end: loadavg(),
       dflc: Object.fromEntries([...dflcMs].map(([b, ms]) => [b, { ...stats(ms), eigh_ms_per_step: (eighMs.get(b) ?? 0) / ms.length, mean_ms: ms.reduce((x, y) => x + y, 0) / ms.length, ...(dflcCpu.has(b) ? { cpu_median_ms: median(dflcCpu.get(b)!) } : {}) }])),
       torch: Object.fromEntries([...torchMs].map(([t, ms]) => [`${t} thread${t === 1 ? '' : 's'}`, { ...stats(ms), cpu_median_ms: median(torchCpu.get(t)!) }])),
       notes: Object.fromEntries(notes),
-      losses: { dflc: dflcLosses?.slice(0, NUMERICS_STEPS), torch_f32: torchFirst?.runs[String(TORCH_THREADS[0])].losses.slice(0, NUMERICS_STEPS), torch_f64: torchFirst?.float64?.losses },
+      losses: { dflc: dflcLosses?.slice(0, NUMERICS_STEPS), torch_f32: torchFirst?.runs[String(threads[0])].losses.slice(0, NUMERICS_STEPS), torch_f64: torchFirst?.float64?.losses },
     };
     writeFileSync(flags.json, JSON.stringify(summary, null, 2));
   }
   if (flags.dir === undefined) rmSync(dir, { recursive: true, force: true });
+  return {
+    name,
+    best: best === undefined ? undefined : { backend: best, ms: median(dflcMs.get(best)!) },
+    torch: new Map(threads.map((t) => [t, torchMedian.get(t)!])),
+    traffic,
+  };
 }
 
 if (flags.dims === undefined) await main();
