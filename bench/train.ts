@@ -139,6 +139,8 @@ if (TORCH_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeErr
 const OBJECTIVE_NAMES = flags.objective!.split(',').map((s) => s.trim());
 const unknown = OBJECTIVE_NAMES.find((name) => !Object.hasOwn(OBJECTIVES, name));
 if (unknown !== undefined) throw new RangeError(`--objective: a list of ${Object.keys(OBJECTIVES).join(', ')}, got ${unknown}`);
+// One JSON summary per run (the width sweep reads it): one objective at a time there.
+if (OBJECTIVE_NAMES.length > 1 && (flags.json !== undefined || flags.dims !== undefined)) throw new RangeError('--json and --dims take one --objective at a time');
 
 type Inputs = Map<string, Float32Tensor>;
 

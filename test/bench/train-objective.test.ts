@@ -28,4 +28,10 @@ describe('bench:train --objective', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('--objective: a list of card, vicreg, supervised, got barlow');
   });
+
+  it('refuses a JSON summary for more than one objective', async () => {
+    const { code, stderr } = await runBench('train.ts', ['--objective', 'card,vicreg', '--json', '/dev/null']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('--json and --dims take one --objective at a time');
+  });
 });
