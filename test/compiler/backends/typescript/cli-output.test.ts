@@ -53,7 +53,7 @@ describe('dflc compile -o', () => {
   });
 
   it('is a usage error (exit 2) to name a folder as the output, and leaves no temporary file', async () => {
-    const folder = join(temp.dir, 'folder');
+    const folder = join(temp.dir, 'folder.ts');
     mkdirSync(folder);
     const result = await runCli(['compile', 'examples/spectral-balance.dfl', '-o', rel(folder)]);
     expect(result.code).toBe(2);
