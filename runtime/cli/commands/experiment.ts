@@ -25,8 +25,8 @@ evaluated and resumes a run that was cut short.
 
 --quick: a ${QUICK.patients}-patient synthetic cohort generated into OUT/cohort (unless --data),
 ${QUICK.epochs} epochs per run and ${QUICK.resamples} bootstrap resamples (${FULL_RESAMPLES} otherwise): its 15
-runs took about 3 minutes of CPU time (10 minutes of wall time on two cores shared with other
-work). Its intervals are wide: a quick look, not a result.
+runs took 2 min 34 s of wall time on two cores (while a test suite ran beside them). Its
+intervals are wide: a quick look, not a result.
 
 Columns: as in dflc compare (dflc compare --help); the task AUROC column is the supervised task.
 With several seeds each cell is the mean over seeds ± their standard deviation.
