@@ -42,7 +42,7 @@ import { formatNpy } from '../runtime/io/npy.ts';
 import { Rng } from '../runtime/data/prng.ts';
 import { checkObjective } from '../runtime/objective.ts';
 import { logLogSvg, type Series } from './log-log-svg.ts';
-import { median } from './timing.ts';
+import { median, timeCallsWithCpu } from './timing.ts';
 
 const OBJECTIVES: Readonly<Record<string, string>> = {
   card: 'balance(spectrum(Z_t)) + 0.5*ortho(Z_t) + consistent(Z_t, Z_t+1)',
@@ -130,27 +130,6 @@ class Peer {
   close(): void {
     this.child.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
   }
-}
-
-/**
- * Wall and CPU milliseconds of each call of `f` (CPU: the whole process, every thread), repeated
- * for at least `ms` and 3 calls.
- */
-async function timeCalls(f: () => Promise<unknown>, ms: number): Promise<{ ms: number[]; cpu: number[] }> {
-  const times: number[] = [];
-  const cpu: number[] = [];
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms || times.length < 3) {
-    const cpuStart = process.cpuUsage();
-    await f();
-    const used = process.cpuUsage(cpuStart);
-    const then = performance.now();
-    cpu.push((used.user + used.system) / 1000);
-    times.push(then - now);
-    now = then;
-  }
-  return { ms: times, cpu };
 }
 
 function compile(objective: string, n: number, d: number): Program {
@@ -246,7 +225,7 @@ async function main(): Promise<void> {
         for (const side of sides) await runOn(side.executor)(); // untimed: session creation, first run
         for (let round = 0; round < ROUNDS; round++) {
           for (const side of sides) {
-            const timed = await timeCalls(runOn(side.executor), MIN_MS);
+            const timed = await timeCallsWithCpu(runOn(side.executor), MIN_MS);
             dflcMs.get(side.label)!.push(...timed.ms);
             dflcCpu.get(side.label)!.push(...timed.cpu);
           }
