@@ -45,7 +45,8 @@ describe('bootstrap intervals', () => {
       if (lo <= truth && truth <= hi) covered++;
     }
     expect(covered / trials).toBeGreaterThan(0.86);
-    expect(covered / trials).toBeLessThanOrEqual(1);
+    // Intervals too wide (say [0, 1]) would cover every time: a correct 95% interval misses now and then.
+    expect(covered / trials).toBeLessThan(0.995);
   });
 
   it('is reproducible from its seed and undefined when most resamples are unusable', () => {
