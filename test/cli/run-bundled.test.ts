@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,5 +38,36 @@ describe.runIf(process.env.DFLC_SLOW)('dflc run on the bundled synthetic cohort'
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('data: the bundled synthetic cohort');
     expect(second.stderr).not.toContain('generating');
+  }, 600_000);
+
+  it('two runs started at once against an empty cache both train on one cohort that is never replaced', async () => {
+    const cache = join(tmp, 'racing-cache');
+    const cohort = join(cache, 'synthetic-v1-2000-seed-20261125');
+    const args = ['run', 'examples/card.dfl', '--steps', '2', '--dim', '4', '--backend', 'wasm'];
+    // Both generate at once (each takes seconds), so both pass the "absent" check before either
+    // renames; the folder the first rename lands must be the one still there at the end, since
+    // the first run may already be reading it.
+    const inodes = new Set<number>();
+    let racing = true;
+    const watch = (async () => {
+      while (racing) {
+        const ino = await stat(cohort).then((s) => s.ino, () => undefined);
+        if (ino !== undefined) inodes.add(ino);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const runs = await Promise.all(['x', 'y'].map((name) => dflc([...args, '--out', join(tmp, name)], { DFLC_CACHE: cache })));
+    racing = false;
+    await watch;
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    expect(runs.filter((run) => run.stderr.includes('wrote the bundled synthetic cohort to'))).toHaveLength(1);
+    expect(inodes.size).toBe(1);
+    expect(await readdir(cache)).toEqual(['synthetic-v1-2000-seed-20261125']); // no temporaries left
+    expect(JSON.parse(await readFile(join(cohort, 'metadata', 'dataset.json'), 'utf8')).etl_name).toBe('dflc synth');
+    for (const name of ['x', 'y']) {
+      let rows = 0;
+      for (const split of ['train', 'tuning', 'held_out']) rows += (await readNpy(join(tmp, name, 'embeddings', `${split}.npy`))).shape[0];
+      expect(rows).toBe(2000);
+    }
   }, 600_000);
 });

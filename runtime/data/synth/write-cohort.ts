@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { formatNpy } from '../../io/npy.ts';
 import { isDirectory } from '../dataset-files.ts';
@@ -20,8 +20,10 @@ import { synthVocabulary } from './vocabulary.ts';
  * OUT/labels/<task>.parquet                    MEDS labels, one prediction time per subject
  * OUT/truth/                                   the ground truth (see truth/README.md there)
  * ```
- * The folder is written next to OUT under a temporary name and renamed into place at the end, so
- * an interrupted run leaves no half cohort at OUT.
+ * The folder is written next to OUT under a temporary name of its own and renamed into place at
+ * the end, so an interrupted run leaves no half cohort at OUT. When several writers race to create
+ * OUT, the first rename wins and the others discard their copy (a rename never replaces a folder
+ * that is not empty), so no writer deletes a cohort another has already handed out.
  */
 export interface SynthOptions {
   readonly out: string;
@@ -62,22 +64,37 @@ export async function writeSyntheticCohort(options: SynthOptions): Promise<Synth
   const existing = await checkTarget(out, options.replace === true);
   const format = options.format ?? 'parquet';
   const perShard = options.subjectsPerShard ?? DEFAULT_SUBJECTS_PER_SHARD;
-  const temp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
-  await rm(temp, { recursive: true, force: true });
+  await mkdir(dirname(out), { recursive: true });
+  // Unique even across machines or containers that share the folder (where pids can repeat).
+  const temp = await mkdtemp(join(dirname(out), `.${basename(out)}.tmp-`));
   try {
     const summary = await writeInto(temp, { ...options, format, subjectsPerShard: perShard });
     if (existing) {
-      const old = join(dirname(out), `.${basename(out)}.old-${process.pid}`);
+      const old = `${temp}-old`;
       await rename(out, old);
       await rename(temp, out);
       await rm(old, { recursive: true, force: true });
     } else {
-      await rm(out, { recursive: true, force: true }); // an empty folder
-      await rename(temp, out);
+      await renameUnlessTaken(temp, out);
     }
     return { ...summary, out };
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Renames TEMP to OUT, which was absent or empty when checked (rename replaces an empty folder).
+ * If another writer has filled OUT since, the rename fails, its cohort stays, and checkTarget
+ * throws the SynthTargetError that says OUT is taken.
+ */
+async function renameUnlessTaken(temp: string, out: string): Promise<void> {
+  try {
+    await rename(temp, out);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') await checkTarget(out, false);
     throw error;
   }
 }
