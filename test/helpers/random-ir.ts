@@ -6,6 +6,7 @@ import { formatShape, SCALAR, type Dim, type Shape } from '../../compiler/ir/sha
 import { isTuple, tensor64, type Tensor64, type Value } from '../../compiler/ir/tensor.ts';
 import type { OpName } from '../../compiler/ops/registry.ts';
 import { seededUniform } from './finite-diff.ts';
+import { OWN, POSITIVE, randomlyUsedAs, SMOOTH } from './op-rows.ts';
 
 /**
  * A fast-check generator of random, well-shaped IR programs with one scalar output `value`, plus
@@ -58,68 +59,15 @@ const DIMS: readonly Dim[] = ['n', 'd', 2];
 const INPUT_NAMES = ['Z', 'Z_t', 'Z_t+1', 'A', 'B', 'C', 'D', 'E'];
 const CONSTANTS = [0.5, -1.25, 2, 3];
 
-/** Used by the producer of smooth unary ops (defined on all reals): a new such op needs only this. */
-const SMOOTH = 'smooth';
-/** Used by a producer of its own (PRODUCERS). */
-const OWN = 'own';
-
 /**
- * For every op, how random programs use it, or why they do not: the type checker asks about each
- * new op, so that the gradient property test covers it or says why it cannot.
+ * How random programs use each op is part of its test entry (OP_TESTS[op].random in op-rows.ts):
+ * a smooth unary op (SMOOTH, or POSITIVE for one smooth for x > 0) needs nothing here.
  */
-const RANDOM_USE = {
-  input: 'a leaf: every program has inputs, no producer is needed',
-  const: 'a leaf: drawn among CONSTANTS',
-  eye: 'no gradient',
-  dimsize: 'no gradient',
-  neg: SMOOTH,
-  exp: SMOOTH,
-  log: OWN,
-  sqrt: OWN,
-  abs: OWN,
-  square: SMOOTH,
-  relu: OWN,
-  softplus: SMOOTH,
-  sigmoid: SMOOTH,
-  tanh: SMOOTH,
-  sign: 'no gradient',
-  step: 'no gradient',
-  stop_gradient: 'finite differences see through it (the autodiff tests cover it)',
-  add: OWN,
-  sub: OWN,
-  mul: OWN,
-  div: OWN,
-  pow: OWN,
-  maximum: OWN,
-  minimum: OWN,
-  eq: 'no gradient',
-  sum: OWN,
-  max: OWN,
-  min: OWN,
-  sum_rows: OWN,
-  sum_cols: OWN,
-  broadcast: OWN,
-  bcast_rows: OWN,
-  bcast_cols: OWN,
-  matmul: OWN,
-  transpose: OWN,
-  diag: OWN,
-  diag_embed: OWN,
-  eigh: 'reached through eigvals, which differentiates it',
-  eigvals: OWN,
-  eigvecs: 'eigenvectors are not differentiable',
-  pad: OWN,
-  slice: OWN,
-  gather: 'needs integer ids (test/compiler/ops/gather.test.ts)',
-  scatter_add: 'needs integer ids (test/compiler/ops/gather.test.ts)',
-  segment_pool: 'needs integer ids (test/compiler/ops/segment-pool.test.ts)',
-} satisfies Record<OpName, string>;
-
-const usedAs = (use: string): OpName[] => (Object.keys(RANDOM_USE) as OpName[]).filter((op) => RANDOM_USE[op] === use);
+const SMOOTH_UNARY = randomlyUsedAs(SMOOTH);
+const POSITIVE_UNARY = randomlyUsedAs(POSITIVE);
 
 /** The differentiable ops a random program may use. */
-export const DIFFERENTIABLE_OPS: readonly OpName[] = [...usedAs(SMOOTH), ...usedAs(OWN)];
-const SMOOTH_UNARY = usedAs(SMOOTH);
+export const DIFFERENTIABLE_OPS: readonly OpName[] = [...SMOOTH_UNARY, ...POSITIVE_UNARY, ...randomlyUsedAs(OWN)];
 
 /** A relative distance to a kink, computed from the node values of one evaluation. */
 type Check = (value: (node: Node) => Tensor64) => number;
@@ -199,9 +147,9 @@ const PRODUCERS: readonly Producer[] = [
     build: (g, shape, depth) => g.b.make(g.t.oneOf(SMOOTH_UNARY), [g.expr(shape, depth)]),
   },
   {
-    ops: ['log', 'sqrt'],
+    ops: POSITIVE_UNARY,
     applies: anyShape,
-    build: (g, shape, depth) => g.b.make(g.t.oneOf(['log', 'sqrt'] as const), [g.positive(g.expr(shape, depth))]),
+    build: (g, shape, depth) => g.b.make(g.t.oneOf(POSITIVE_UNARY), [g.positive(g.expr(shape, depth))]),
   },
   {
     ops: ['abs', 'relu', 'step', 'sign'],
