@@ -25,6 +25,8 @@ export interface Cohort {
   readonly notes: NoteTable;
   /** Repairs and oddities the reader accepted (also passed to `onWarning` as they happen). */
   readonly warnings: readonly string[];
+  /** `numeric_value` NaNs read as missing (ReadOptions.nanAsMissing, `--nan-as-missing`); 0 without it. */
+  readonly nanAsMissing: number;
 }
 
 export interface SubjectTable {

@@ -90,8 +90,10 @@ export async function readCohort(root: string, options: ReadOptions = {}): Promi
   const notes = new NoteCollector();
   const wantNotes = options.notes !== false;
   const seen = new Map<number, string>();
+  let nanAsMissing = 0;
   for (let f = 0; f < files.length; f++) {
     const shard = await readMedsShard(files[f], vocabulary, seen, { ...options, onWarning: warn });
+    nanAsMissing += shard.nanAsMissing;
     const base = time.length;
     const firstSubject = ids.length;
     ids.append(shard.subjectIds);
@@ -150,6 +152,7 @@ export async function readCohort(root: string, options: ReadOptions = {}): Promi
     events,
     notes: noteTable,
     warnings,
+    nanAsMissing,
   };
 }
 

@@ -13,7 +13,7 @@
  * - `timestamp`: parquet TIMESTAMP (any unit) or INT96; ISO 8601 text in CSV/JSONL. Read as
  *   microseconds (see time.ts).
  * - `float`: parquet FLOAT or DOUBLE; a decimal number in text. NaN and infinities are rejected:
- *   a missing value is written as null (an empty CSV field).
+ *   a missing value is written as null (an empty CSV field), unless the spec has `nanAsNull`.
  * - `string`: parquet BYTE_ARRAY (UTF-8); text.
  * - `boolean`: parquet BOOLEAN; true/false/1/0 in text.
  * - `string-list`: a parquet list of strings; a JSON array in text.
@@ -27,6 +27,11 @@ export interface ColumnSpec {
   readonly required: boolean;
   /** Null values are allowed. */
   readonly nullable: boolean;
+  /**
+   * For a nullable `float`: NaN (as pandas writes a missing float) is read as null instead of being
+   * an error, and counted in the batch's `nanAsNull`.
+   */
+  readonly nanAsNull?: boolean;
 }
 
 const column = (name: string, kind: ColumnKind, required: boolean, nullable: boolean): ColumnSpec => ({
@@ -78,9 +83,16 @@ export type Split = (typeof SPLITS)[number];
 /** `SubjectTable.split` value of a subject that no split file names. */
 export const NO_SPLIT = 255;
 
+/** MEDS_DATA_COLUMNS, with `numeric_value` reading NaN as null when `nanAsMissing` (`--nan-as-missing`). */
+export function medsDataColumns(nanAsMissing: boolean): readonly ColumnSpec[] {
+  return nanAsMissing ? MEDS_DATA_COLUMNS.map((spec) => (spec.name === 'numeric_value' ? { ...spec, nanAsNull: true } : spec)) : MEDS_DATA_COLUMNS;
+}
+
 /** The reason a float is not a valid value, or undefined when it is (NaN and infinities are not). */
 export function invalidFloatReason(value: number): string | undefined {
-  if (Number.isNaN(value)) return 'NaN is not a valid numeric value (write null, an empty field in CSV, for a missing value)';
+  if (Number.isNaN(value)) {
+    return 'NaN is not a valid numeric value (write null, an empty field in CSV, for a missing value; or pass --nan-as-missing, "nan-as-missing": true in dflc.json, to read NaN as missing)';
+  }
   if (!Number.isFinite(value)) return `${value} is not a valid numeric value (values must be finite)`;
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { VocabularyBuilder } from './code-vocabulary.ts';
 import { DataError } from './data-error.ts';
 import { Growable } from './growable.ts';
-import { MEDS_DATA_COLUMNS } from './meds-schema.ts';
+import { medsDataColumns } from './meds-schema.ts';
 import { parquetRowCount } from './parquet-table.ts';
 import { numbers, strings } from './table-batch.ts';
 import { readTable } from './table-reader.ts';
@@ -22,6 +22,8 @@ export interface MedsShard {
   readonly value: Float32Array;
   /** `text_value` of each event (null when none); absent when the file has no `text_value` column. */
   readonly text?: (string | null)[];
+  /** `numeric_value` NaNs read as missing (ShardReadOptions.nanAsMissing); 0 without it. */
+  readonly nanAsMissing: number;
 }
 
 export interface ShardReadOptions {
@@ -31,6 +33,11 @@ export interface ShardReadOptions {
    * requires sorted shards, and an unsorted one often means a broken export.
    */
   readonly sortUnsortedTimes?: boolean;
+  /**
+   * Read a NaN `numeric_value` (as pandas writes a missing float) as missing, counting them, instead
+   * of failing. Default false: a NaN often means a broken export, and would poison the lab features.
+   */
+  readonly nanAsMissing?: boolean;
   readonly onWarning?: (message: string) => void;
 }
 
@@ -63,6 +70,7 @@ export async function readMedsShard(
   let unsorted = false;
   let unsortedSubjects = 0;
   let firstUnsorted = '';
+  let nanAsMissing = 0;
 
   const finishSubject = (): void => {
     if (Number.isNaN(currentId)) return;
@@ -72,7 +80,8 @@ export async function readMedsShard(
     }
   };
 
-  for await (const batch of readTable(file, MEDS_DATA_COLUMNS)) {
+  for await (const batch of readTable(file, medsDataColumns(options.nanAsMissing === true))) {
+    nanAsMissing += batch.nanAsNull;
     if (rows + batch.length > capacity) {
       capacity = Math.max(capacity * 2, rows + batch.length);
       time = grow(time, new Float64Array(capacity));
@@ -151,6 +160,7 @@ export async function readMedsShard(
     code: code.subarray(0, rows),
     value: value.subarray(0, rows),
     ...(text !== undefined ? { text } : {}),
+    nanAsMissing,
   };
 }
 

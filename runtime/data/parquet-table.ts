@@ -61,6 +61,7 @@ export async function* readParquetTable(file: string, specs: readonly ColumnSpec
   });
   for (const range of scan.ranges) {
     const columns = new Map<string, ColumnData>();
+    const tally = { nanAsNull: 0 };
     for (const spec of present) {
       let raw: DecodedArray;
       try {
@@ -68,9 +69,9 @@ export async function* readParquetTable(file: string, specs: readonly ColumnSpec
       } catch (error) {
         throw new DataError(file, `cannot decode rows ${range.rowStart}-${range.rowEnd - 1} (${messageOf(error)})`, spec.name);
       }
-      columns.set(spec.name, normaliseColumn(file, spec, raw, range.rowStart));
+      columns.set(spec.name, normaliseColumn(file, spec, raw, range.rowStart, tally));
     }
-    yield { file, rowStart: range.rowStart, length: range.rowEnd - range.rowStart, columns };
+    yield { file, rowStart: range.rowStart, length: range.rowEnd - range.rowStart, columns, nanAsNull: tally.nanAsNull };
   }
 }
 
@@ -200,7 +201,7 @@ function checkCodecs(file: string, metadata: FileMetaData, present: readonly Col
   }
 }
 
-function normaliseColumn(file: string, spec: ColumnSpec, raw: DecodedArray, rowStart: number): ColumnData {
+function normaliseColumn(file: string, spec: ColumnSpec, raw: DecodedArray, rowStart: number, tally: { nanAsNull: number }): ColumnData {
   const n = raw.length;
   const nullError = (i: number): DataError =>
     new DataError(file, `null value; this column must not be null`, spec.name, rowStart + i);
@@ -221,8 +222,10 @@ function normaliseColumn(file: string, spec: ColumnSpec, raw: DecodedArray, rowS
           const reason = typeof v === 'bigint' && BigInt(x) !== v ? `${v} is too large for dflc (ids must be below 2^53 in magnitude)` : invalidIntegerReason(x);
           if (reason !== undefined) throw new DataError(file, reason, spec.name, rowStart + i);
         } else if (spec.kind === 'float') {
-          const reason = invalidFloatReason(x);
+          // A NaN read as null is already the null value, NaN.
+          const reason = Number.isNaN(x) && spec.nanAsNull === true ? undefined : invalidFloatReason(x);
           if (reason !== undefined) throw new DataError(file, reason, spec.name, rowStart + i);
+          if (Number.isNaN(x)) tally.nanAsNull++;
         }
         out[i] = x;
       }

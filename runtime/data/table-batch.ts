@@ -17,7 +17,12 @@ export interface TableBatch {
   /** For text files: the 1-based line of each row, for error messages. */
   readonly lines?: Int32Array;
   readonly columns: ReadonlyMap<string, ColumnData>;
+  /** NaN values read as null in columns whose spec has `nanAsNull`. */
+  readonly nanAsNull: number;
 }
+
+/** What a text-value conversion returns for a NaN that its spec reads as null (see ColumnSpec.nanAsNull). */
+export const NAN_AS_NULL: unique symbol = Symbol('NaN read as null');
 
 export type ColumnData = Float64Array | Int8Array | (string | null)[] | (string[] | null)[];
 
@@ -49,6 +54,7 @@ export class TableBatchBuilder {
   private readonly other = new Map<string, unknown[]>();
   private readonly lineList: number[] = [];
   private rows = 0;
+  private nans = 0;
 
   constructor(
     readonly file: string,
@@ -65,12 +71,15 @@ export class TableBatchBuilder {
     return this.rows;
   }
 
-  /** Appends one row; `values` are in the order of the present specs, already converted. */
+  /** Appends one row; `values` are in the order of the present specs, already converted (NAN_AS_NULL counted as a null). */
   addRow(values: readonly unknown[], line: number): void {
     for (let i = 0; i < this.present.length; i++) {
       const spec = this.present[i];
       const list = this.numeric.get(spec.name) ?? this.other.get(spec.name);
-      list!.push(values[i]);
+      if (values[i] === NAN_AS_NULL) {
+        this.nans++;
+        list!.push(NaN);
+      } else list!.push(values[i]);
     }
     this.lineList.push(line);
     this.rows++;
@@ -90,9 +99,11 @@ export class TableBatchBuilder {
       length: this.rows,
       lines: Int32Array.from(this.lineList),
       columns,
+      nanAsNull: this.nans,
     };
     this.rowStart += this.rows;
     this.rows = 0;
+    this.nans = 0;
     this.lineList.length = 0;
     for (const list of this.numeric.values()) list.length = 0;
     for (const key of this.other.keys()) this.other.set(key, []);

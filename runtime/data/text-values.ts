@@ -1,4 +1,5 @@
 import { invalidFloatReason, invalidIntegerReason, type ColumnSpec } from './meds-schema.ts';
+import { NAN_AS_NULL } from './table-batch.ts';
 import { parseIsoMicros } from './time.ts';
 
 /**
@@ -26,7 +27,7 @@ export function fromCsvField(spec: ColumnSpec, field: string): unknown {
     case 'integer':
       return parseInteger(field.trim());
     case 'float':
-      return parseFloatText(field.trim());
+      return parseFloatText(spec, field.trim());
     case 'timestamp':
       return parseTimestamp(field);
     case 'string':
@@ -48,7 +49,7 @@ export function fromJsonValue(spec: ColumnSpec, value: unknown): unknown {
       return new Bad(`expected an integer, got ${describeJson(value)}`);
     case 'float':
       if (typeof value === 'number') return value;
-      if (typeof value === 'string') return parseFloatText(value.trim());
+      if (typeof value === 'string') return parseFloatText(spec, value.trim());
       return new Bad(`expected a number, got ${describeJson(value)}`);
     case 'timestamp':
       if (typeof value === 'string') return parseTimestamp(value);
@@ -78,8 +79,8 @@ function parseInteger(text: string): unknown {
   return reason === undefined ? value : new Bad(reason);
 }
 
-function parseFloatText(text: string): unknown {
-  if (NAN_WORDS.test(text)) return new Bad(invalidFloatReason(NaN)!);
+function parseFloatText(spec: ColumnSpec, text: string): unknown {
+  if (NAN_WORDS.test(text)) return spec.nanAsNull === true ? NAN_AS_NULL : new Bad(invalidFloatReason(NaN)!);
   if (INF_WORDS.test(text)) return new Bad(invalidFloatReason(text.startsWith('-') ? -Infinity : Infinity)!);
   if (!DECIMAL.test(text)) return new Bad(`'${text}' is not a number`);
   const value = Number(text);

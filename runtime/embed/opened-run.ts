@@ -45,7 +45,10 @@ export async function openRun(runDir: string, options: OpenRunOptions): Promise<
   const encoder = await loadTrainedEncoder(dir);
   const dataPath = await dataOf(record, options);
   options.log(`data: ${dataPath}`);
-  const cohort = await readCohort(dataPath);
+  // As the run read its data; `=== true`: runs from before the option have no such setting.
+  const nanAsMissing = record.config['nan-as-missing'] === true;
+  const cohort = await readCohort(dataPath, { nanAsMissing });
+  if (nanAsMissing) options.log(`${cohort.nanAsMissing} numeric_value NaN treated as missing (the run's --nan-as-missing)`);
   const labels = await readLabels(join(dataPath, 'labels'));
   const grid = encoderWindows(encoder, cohort);
   return { dir, record, encoder, dataPath, cohort, labels, grid, hasData: embedWindowHasData(grid, encoder.config.modality) };

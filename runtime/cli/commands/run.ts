@@ -62,6 +62,8 @@ dflc.json keys are the flag names without the leading dashes, e.g. {"dim": 64, "
 
 Options:
       --data DIR           MEDS dataset folder (default: the bundled synthetic cohort)
+      --nan-as-missing     read a NaN numeric_value (as pandas writes a missing float) as missing
+                           instead of failing on it; the count is printed and kept in run.json
       --modality M         ehr (codes, labs), text (notes) or multimodal (default ${RUN_DEFAULTS.modality})
       --dim D              embedding width (default ${RUN_DEFAULTS.dim})
       --hidden H           code/token embedding and hidden width (default ${RUN_DEFAULTS.hidden})
@@ -105,6 +107,7 @@ Examples:
   dflc run examples/card.dfl --out runs/xm --resume`,
   options: {
     data: { type: 'string' },
+    'nan-as-missing': { type: 'boolean' },
     modality: { type: 'string' },
     dim: { type: 'string' },
     hidden: { type: 'string' },

@@ -53,7 +53,8 @@ export async function resolveDataPath(config: RunConfig, io: DataPathIo): Promis
 
 export async function readTrainingData(dataPath: string, config: RunConfig, log: (line: string) => void): Promise<TrainingData> {
   // Notes are read for every modality: they shape the window grid, which must not depend on it.
-  const cohort = await readCohort(dataPath);
+  const cohort = await readCohort(dataPath, { nanAsMissing: config['nan-as-missing'] });
+  if (config['nan-as-missing']) log(`${cohort.nanAsMissing} numeric_value NaN treated as missing (--nan-as-missing)`);
   if (cohort.warnings.length > 0) log(`${cohort.warnings.length} data warning(s), e.g. ${cohort.warnings[0]}`);
   const train = trainSubjects(cohort);
   if (train.unsplit) log(`${dataPath} has no subject splits: training on all ${cohort.subjects.count} subjects`);

@@ -38,6 +38,8 @@ export interface RunRecord {
     readonly examples: number;
     readonly stepsPerEpoch: number;
     readonly batch: number;
+    /** `numeric_value` NaNs read as missing (--nan-as-missing); absent in runs from before the option. */
+    readonly nanAsMissing?: number;
   };
   readonly started: string;
   readonly finished?: string;

@@ -75,6 +75,7 @@ function sessionRecord(session: SessionStart, startedAt: string): RunRecord {
       examples: plan.examples.length,
       stepsPerEpoch: plan.stepsPerEpoch,
       batch: plan.model.batch,
+      nanAsMissing: data.cohort.nanAsMissing,
     },
     started: resumed !== undefined ? resumed.started : startedAt,
     sessions: [

@@ -10,6 +10,7 @@ import type { RunRecord } from '../run-folder/run-record.ts';
  */
 export const FIXED_ON_RESUME: readonly SettingName[] = [
   'data',
+  'nan-as-missing',
   'modality',
   'dim',
   'hidden',

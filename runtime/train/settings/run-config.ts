@@ -19,6 +19,7 @@ const positive = z.number().positive();
 /** Every setting: its schema and, for messages, what it must be. */
 export const SETTINGS = {
   data: { schema: z.string().min(1), must: 'a path to a MEDS dataset folder' },
+  'nan-as-missing': { schema: z.boolean(), must: 'true or false' },
   modality: { schema: z.enum(['ehr', 'text', 'multimodal']), must: 'one of ehr, text, multimodal' },
   dim: { schema: positiveInt, must: 'a positive integer' },
   hidden: { schema: positiveInt, must: 'a positive integer' },
@@ -55,6 +56,8 @@ export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 export interface RunConfig {
   /** Absolute path, or undefined for the bundled synthetic cohort. */
   readonly data: string | undefined;
+  /** Read a NaN `numeric_value` (as pandas writes a missing float) as missing, counting them, instead of failing. */
+  readonly 'nan-as-missing': boolean;
   readonly modality: 'ehr' | 'text' | 'multimodal';
   readonly dim: number;
   readonly hidden: number;
@@ -90,6 +93,7 @@ export interface RunConfig {
 
 export const RUN_DEFAULTS: RunConfig = {
   data: undefined,
+  'nan-as-missing': false,
   modality: 'ehr',
   dim: 32,
   hidden: 64,

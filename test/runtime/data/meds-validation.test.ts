@@ -34,6 +34,24 @@ const good: EventRow[] = [
 const I64 = { type: 'INT64', repetition_type: 'REQUIRED' } as const;
 const STR = { type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' } as const;
 
+/** Subject 1's LAB events with these numeric values (null: missing); by hand, since eventsFile writes NaN as null. */
+function labValuesParquet(values: (number | null)[], type: 'FLOAT' | 'DOUBLE' = 'FLOAT', subject = 1n): Uint8Array {
+  return rawParquet(
+    [
+      { name: 'subject_id', ...I64 },
+      { name: 'time', type: 'INT64', repetition_type: 'OPTIONAL', logical_type: TIMESTAMP_US },
+      { name: 'code', ...STR },
+      { name: 'numeric_value', type, repetition_type: 'OPTIONAL' },
+    ],
+    [
+      { name: 'subject_id', data: new BigInt64Array(values.length).fill(subject) },
+      { name: 'time', data: values.map((_, i) => BigInt(i)) },
+      { name: 'code', data: values.map(() => 'LAB') },
+      { name: 'numeric_value', data: values },
+    ],
+  );
+}
+
 describe('invalid MEDS datasets', () => {
   it('a missing column names the file, the column and the columns present', async () => {
     const bytes = rawParquet(
@@ -123,26 +141,10 @@ describe('invalid MEDS datasets', () => {
   });
 
   it('NaN and infinite numeric values', async () => {
-    // eventsFile writes NaN as null, so build the bad parquet by hand.
-    const bytes = (values: number[]): Uint8Array =>
-      rawParquet(
-        [
-          { name: 'subject_id', ...I64 },
-          { name: 'time', type: 'INT64', repetition_type: 'OPTIONAL', logical_type: TIMESTAMP_US },
-          { name: 'code', ...STR },
-          { name: 'numeric_value', type: 'FLOAT', repetition_type: 'OPTIONAL' },
-        ],
-        [
-          { name: 'subject_id', data: new BigInt64Array(values.length).fill(1n) },
-          { name: 'time', data: values.map((_, i) => BigInt(i)) },
-          { name: 'code', data: values.map(() => 'LAB') },
-          { name: 'numeric_value', data: values },
-        ],
-      );
-    expect((await readError({ 'data/train/0.parquet': bytes([1, 2, NaN]) })).message).toMatch(
-      /cohort\/data\/train\/0\.parquet: column 'numeric_value', row 2: NaN is not a valid numeric value \(write null, an empty field in CSV, for a missing value\)$/,
+    expect((await readError({ 'data/train/0.parquet': labValuesParquet([1, 2, NaN]) })).message).toMatch(
+      /cohort\/data\/train\/0\.parquet: column 'numeric_value', row 2: NaN is not a valid numeric value \(write null, an empty field in CSV, for a missing value; or pass --nan-as-missing, "nan-as-missing": true in dflc.json, to read NaN as missing\)$/,
     );
-    expect((await readError({ 'data/0.parquet': bytes([Infinity]) })).message).toMatch(
+    expect((await readError({ 'data/0.parquet': labValuesParquet([Infinity]) })).message).toMatch(
       /column 'numeric_value', row 0: Infinity is not a valid numeric value \(values must be finite\)$/,
     );
     expect((await readError({ 'data/0.csv': 'subject_id,time,code,numeric_value\n1,2020-01-01,A,nan\n' })).message).toMatch(
@@ -151,6 +153,34 @@ describe('invalid MEDS datasets', () => {
     expect((await readError({ 'data/0.csv': 'subject_id,time,code,numeric_value\n1,2020-01-01,A,-inf\n' })).message).toMatch(
       /column 'numeric_value', row 0 \(line 2\): -Infinity is not a valid numeric value/,
     );
+  });
+
+  it('NaN numeric values are read as missing, and counted, with nanAsMissing', async () => {
+    await withTempDir(async (dir) => {
+      await writeFiles(dir, {
+        'data/0.parquet': labValuesParquet([1, NaN, null, 2.5]),
+        'data/1.parquet': labValuesParquet([NaN, 3], 'DOUBLE', 2n),
+        'data/2.csv': 'subject_id,time,code,numeric_value\n3,2020-01-01,LAB,NaN\n3,2020-01-02,LAB,\n3,2020-01-03,LAB,nan\n3,2020-01-04,LAB,4\n',
+      });
+      const cohort = await readCohort(dir, { nanAsMissing: true });
+      expect(Array.from(cohort.events.value)).toEqual([1, NaN, NaN, 2.5, NaN, 3, NaN, NaN, NaN, 4]);
+      expect(cohort.nanAsMissing).toBe(4); // the nulls and empty fields are missing values, not NaNs
+      expect(cohort.warnings).toEqual([]);
+    });
+  });
+
+  it('nanAsMissing still rejects infinities, and counts nothing in clean data', async () => {
+    expect((await readError({ 'data/0.parquet': labValuesParquet([NaN, Infinity]) }, { nanAsMissing: true })).message).toMatch(
+      /column 'numeric_value', row 1: Infinity is not a valid numeric value/,
+    );
+    expect((await readError({ 'data/0.csv': 'subject_id,time,code,numeric_value\n1,2020-01-01,A,inf\n' }, { nanAsMissing: true })).message).toMatch(
+      /column 'numeric_value', row 0 \(line 2\): Infinity is not a valid numeric value/,
+    );
+    await withTempDir(async (dir) => {
+      await writeFiles(dir, { 'data/0.parquet': eventsFile('parquet', good) });
+      expect((await readCohort(dir, { nanAsMissing: true })).nanAsMissing).toBe(0);
+      expect((await readCohort(dir)).nanAsMissing).toBe(0);
+    });
   });
 
   it('unsorted times within a subject', async () => {

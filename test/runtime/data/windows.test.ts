@@ -50,6 +50,7 @@ function cohortOf(subjects: { id: number; events: [number, string][]; notes?: nu
     events: { count: time.length, time: Float64Array.from(time), code: Int32Array.from(codeIndex), value: new Float32Array(time.length).fill(NaN) },
     notes: { count: noteTime.length, time: Float64Array.from(noteTime), text: noteTime.map(() => 'note') },
     warnings: [],
+    nanAsMissing: 0,
   };
 }
 
