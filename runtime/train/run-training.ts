@@ -7,6 +7,7 @@ import type { RunConfig, SettingName, SettingSource } from './settings/run-confi
 import { hashRunConfig } from './checkpoints/hash-run-config.ts';
 import { createRunClock } from './run-folder/run-clock.ts';
 import { openRunFolder } from './run-folder/open-run-folder.ts';
+import { lockRunFolder } from './run-folder/run-folder-lock.ts';
 import { writeOutputs } from './outputs/write-outputs.ts';
 import { writeRunRecord, type RunRecord } from './run-folder/run-record.ts';
 import { startCheckpoint } from './checkpoints/start-checkpoint.ts';
@@ -20,6 +21,7 @@ export { RunError } from './run-error.ts';
 /**
  * One `dflc run`, from settings to a finished run folder:
  * ```
+ * RUN/run.lock                     while a process uses the folder: its pid (run-folder/run-folder-lock.ts)
  * RUN/run.json                     settings, model sizes, backend, data, timings, outcome
  * RUN/objective.dfl                the objective's source
  * RUN/metrics.jsonl                one line per step: loss, terms, gradient norm, steps/s, effective rank
@@ -32,7 +34,7 @@ export { RunError } from './run-error.ts';
  * Every file is written atomically. The command (runtime/cli/commands/run.ts) parses flags and
  * prints; this function does the work and throws RunError (a problem the user can fix),
  * NonFiniteError, DataError or BackendUnavailableError. The phases, in order, each in the folder
- * of what it handles: the run folder (run-folder/open-run-folder.ts), the data
+ * of what it handles: the lock (run-folder/run-folder-lock.ts), the run folder (run-folder/open-run-folder.ts), the data
  * (data/training-data.ts), the step program (step-program/plan-steps.ts), the start state
  * (checkpoints/start-checkpoint.ts), the session's fixed files (run-folder/write-session-start.ts),
  * training (loop/train-into-run-folder.ts) and the outputs (outputs/write-outputs.ts).
@@ -65,6 +67,16 @@ export interface TrainRunSummary {
 }
 
 export async function runTraining(request: TrainRunRequest): Promise<TrainRunSummary> {
+  const lock = await lockRunFolder(request.out);
+  try {
+    return await trainLocked(request);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The run, once this process holds the run folder's lock. */
+async function trainLocked(request: TrainRunRequest): Promise<TrainRunSummary> {
   const now = request.now ?? (() => new Date());
   const { out, log } = request;
   const clock = createRunClock();

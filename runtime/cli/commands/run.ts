@@ -53,6 +53,10 @@ The run folder (RUN) receives:
   embeddings/{split}_subject_ids.npy       int64 subject ids, in the same order
   embeddings/{split}_E.npy, _T.npy         multimodal runs: the EHR and text embeddings before fusion, same rows
   model/                       model.json + weights.bin (TensorFlow.js weights format), featurizer.json
+  run.lock                     while a dflc process uses the folder: its pid, host and command.
+                               Another \`dflc run\` on the folder, --resume or not, is refused
+                               (exit 1) and touches nothing; a lock whose process is gone (killed
+                               with SIGKILL, crashed) is taken over
 A run killed at any point continues with --resume from its last checkpoint, and with the same
 seed and backend ends with exactly the embeddings of an uninterrupted run. A NaN or infinite loss
 stops the run (exit 1), naming the step and the term, and leaves the last checkpoint intact.

@@ -5,6 +5,7 @@ import { MODEL_DIR } from '../outputs/model-files.ts';
 import { mergeForResume } from '../settings/resume-config.ts';
 import { RunError } from '../run-error.ts';
 import { readRunRecord, type RunRecord } from './run-record.ts';
+import { isLockFileName } from './run-folder-lock.ts';
 
 /**
  * The run folder as `dflc run` finds it. A new run needs an empty or missing folder. --resume
@@ -73,6 +74,8 @@ export async function removeTemporaries(out: string): Promise<void> {
       continue;
     }
     for (const entry of entries) {
+      // The lock's own temporaries may be a live process's (run-folder-lock.ts removes those of dead ones).
+      if (isLockFileName(entry)) continue;
       if (/^\..+\.tmp$/.test(entry) || /^\.step-\d+\.tmp-\d+$/.test(entry)) await rm(join(dir, entry), { recursive: true, force: true });
     }
   }
@@ -80,7 +83,8 @@ export async function removeTemporaries(out: string): Promise<void> {
 
 async function isEmptyOrMissing(dir: string): Promise<boolean> {
   try {
-    return (await readdir(dir)).length === 0;
+    // The lock is taken before the folder is opened (run-folder-lock.ts).
+    return (await readdir(dir)).every(isLockFileName);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return true;
