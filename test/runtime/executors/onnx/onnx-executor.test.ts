@@ -117,6 +117,32 @@ describe('onnx runs', () => {
     expect(got.get('out')!.data[0]).toBeCloseTo(want, 4);
   });
 
+  it('keep each run its own outputs while the values between its stages reuse arrays from run to run', async () => {
+    const b = new IrBuilder();
+    const m = b.make('input', [], { name: 'm', shape: [3, 3] });
+    const s = b.make('add', [m, b.make('transpose', [m])]);
+    // The eigh's operand, written by the stage before it and read again by the stage after it.
+    const crossing = b.make('mul', [s, s]);
+    const spectrum = b.make('eigvals', [b.make('eigh', [crossing])]);
+    const p: Program = {
+      inputs: [{ name: 'm', shape: [3, 3] }],
+      outputs: [
+        { name: 'out', node: b.make('add', [b.make('sum', [spectrum]), b.make('sum', [crossing])]) },
+        { name: 's', node: s },
+      ],
+    };
+    const inputs = [1, 2, 3].map((k) => new Map([['m', tensor64([3, 3], Array.from({ length: 9 }, (_, i) => ((i * 7 + k * 5) % 11) - 5))]]));
+    const run = (i: number) => executor.run(p, new Map([['m', { shape: [3, 3], data: Float32Array.from(inputs[i].get('m')!.data) }]]));
+    const first = await run(0);
+    const [second, third] = await Promise.all([run(1), run(2)]);
+    for (const [i, got] of [first, second, third].entries()) {
+      const want = evaluate(p, inputs[i], inferSizes(p, inputs[i]));
+      expect(got.get('out')!.data[0]).toBeCloseTo(want.get('out')!.data[0], 3);
+      expect(Array.from(got.get('s')!.data)).toEqual(Array.from(want.get('s')!.data));
+    }
+    expect(first.get('s')!.data.buffer).not.toBe(second.get('s')!.data.buffer);
+  });
+
   it('release the sessions of programs that are garbage, without waiting for dispose', () => {
     const script = fileURLToPath(new URL('./release-sessions.script.ts', import.meta.url));
     const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8' });
