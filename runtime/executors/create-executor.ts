@@ -2,6 +2,7 @@ import { BackendUnavailableError, type Executor } from './executor.ts';
 import { hostEighSolver } from './host/host-eigh.ts';
 import { ORT_WAYS, type OrtWay } from './onnx/load-ort.ts';
 import { OnnxExecutor } from './onnx/onnx-executor.ts';
+import { CPU_FALLBACKS, type CpuFallback } from './onnx/node-placement.ts';
 import type { ModuleImporter } from './tfjs/load-backend.ts';
 import { TfjsExecutor } from './tfjs/tfjs-executor.ts';
 
@@ -41,6 +42,18 @@ export interface CreateExecutorOptions {
   readonly onnxWay?: OrtWay;
 }
 
+/**
+ * DFLC_WEBGPU_FALLBACK, checked: `refuse` makes onnx-webgpu fail on a graph node the WebGPU
+ * provider lacks instead of warning and running it on the CPU (onnx-executor.ts).
+ */
+export function cpuFallbackFromEnvironment(value: string | undefined): CpuFallback | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!(CPU_FALLBACKS as readonly string[]).includes(value)) {
+    throw new BackendUnavailableError('onnx-webgpu', `DFLC_WEBGPU_FALLBACK must be one of ${CPU_FALLBACKS.join(', ')}, not '${value}'`);
+  }
+  return value as CpuFallback;
+}
+
 /** DFLC_ONNX_WAY, checked. */
 function onnxWayFromEnvironment(value: string | undefined): OrtWay | undefined {
   if (value === undefined || value === '') return undefined;
@@ -57,7 +70,8 @@ async function createOne(backend: ConcreteBackend, options: CreateExecutorOption
 
 async function createEngine(backend: ConcreteBackend, options: CreateExecutorOptions, auto: boolean): Promise<{ executor: Executor; description: string }> {
   if (backend === 'onnx-webgpu') {
-    const executor = await OnnxExecutor.create({ provider: 'webgpu', auto });
+    const cpuFallback = cpuFallbackFromEnvironment(process.env.DFLC_WEBGPU_FALLBACK);
+    const executor = await OnnxExecutor.create({ provider: 'webgpu', auto, ...(cpuFallback === undefined ? {} : { cpuFallback }) });
     return { executor, description: executor.description };
   }
   if (backend === 'onnx') {

@@ -98,23 +98,30 @@ export function lowerStage(stage: Stage, name: string): LoweredStage {
     const source = values.get(input.inputs[0].id)!;
     return input.op === 'bcast_cols' ? e.op('Unsqueeze', [source, e.ints([1])]) : source;
   };
-  for (const node of stage.nodes) {
-    if (implicit.has(node.id) && values.has(node.inputs[0].id)) continue;
+  const lower = (node: Node): void => {
+    if (implicit.has(node.id) && values.has(node.inputs[0].id)) return;
     if (!isGraphOp(node.op)) {
       throw new TypeError(`onnx: '${node.op}' cannot be part of a graph (stages.ts keeps it on the host)`);
     }
-    if (absorbed.has(node.id) || transposes.skipped.has(node.id)) continue;
+    if (absorbed.has(node.id) || transposes.skipped.has(node.id)) return;
     if (transposes.folds(node)) {
       values.set(node.id, lowerFolded(e, node, transposes, (input) => values.get(input.id)!));
-      continue;
+      return;
     }
     const into = node.op === 'add' ? node.inputs.find((input) => absorbed.has(input.id)) : undefined;
     if (into !== undefined) {
       const base = node.inputs[0] === into ? node.inputs[1] : node.inputs[0];
       values.set(node.id, scatterInto(e, into.inputs.map((input) => values.get(input.id)!), into, values.get(base.id)!));
-      continue;
+      return;
     }
     values.set(node.id, onnxLowerings[node.op](e, node.inputs.map((input) => operand(node, input)), node));
+  };
+  for (const node of stage.nodes) {
+    const first = e.nodes.length;
+    lower(node);
+    // Each ONNX node says which IR node it lowers (in its name, onnx-model.ts), so that ORT's
+    // messages and the CPU fallback report (node-placement.ts) point back to the program.
+    for (let k = first; k < e.nodes.length; k++) e.nodes[k] = { ...e.nodes[k], from: `${node.op}#${node.id}` };
   }
   // A graph output is a value some node of the graph makes, under a name no other output has.
   // Otherwise (a read passed through, a shared constant, a value written twice) an Identity

@@ -26,6 +26,8 @@ export interface OnnxNode {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly attrs?: Readonly<Record<string, OnnxAttr>>;
+  /** The IR node it was lowered from (`<op>#<id>`), written into the node's name. */
+  readonly from?: string;
 }
 
 /** A graph input or output: symbolic dimensions are `dim_param`s. */
@@ -99,7 +101,7 @@ export function encodeModel(graph: OnnxGraph): Uint8Array {
       g.message(GRAPH.node, (n) => {
         for (const input of node.inputs) n.string(NODE.input, input);
         for (const output of node.outputs) n.string(NODE.output, output);
-        n.string(NODE.name, `n${i}_${node.op}`);
+        n.string(NODE.name, `n${i}_${node.op}${node.from === undefined ? '' : `:${node.from}`}`);
         n.string(NODE.opType, node.op);
         for (const [name, attr] of Object.entries(node.attrs ?? {})) n.message(NODE.attribute, (a) => writeAttr(a, name, attr));
       }),

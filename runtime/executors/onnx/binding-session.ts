@@ -1,5 +1,10 @@
+import { mkdtemp } from 'node:fs/promises';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { encodeModel } from '../../../compiler/backends/onnx/onnx-model.ts';
+import { cpuNodesOfProfile, type CpuNode } from './node-placement.ts';
 import { COMMON_CONFIG, OrtCallError, type DeviceArray, type OrtArray, type OrtRuntime, type SessionSettings, type StageInput, type StageSession } from './ort-session.ts';
 
 /** onnxruntime-node's module, as typed (it is only ever imported dynamically, by load-ort.ts). */
@@ -86,11 +91,31 @@ export function bindingRuntime(ort: Ort, provider: ExecutionProvider = 'cpu'): O
     description: `onnxruntime-node ${ort.env.versions.common}`,
     async createSession(model: Uint8Array, settings: SessionSettings): Promise<StageSession> {
       const deviceOutputs = provider === 'webgpu' ? (settings.deviceOutputs ?? []) : [];
-      const session = await open(model, {
-        ...baseOptions,
-        ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads }),
-        ...(deviceOutputs.length === 0 ? {} : { preferredOutputLocation: Object.fromEntries(deviceOutputs.map((name) => [name, 'gpu-buffer' as const])) }),
-      });
+      // On WebGPU the first run is profiled, for the provider of each node (node-placement.ts);
+      // ending the profile then stops it, so later runs cost nothing more.
+      const profile = provider === 'webgpu' ? await mkdtemp(join(tmpdir(), 'dflc-ort-profile-')) : undefined;
+      let session: InferenceSession;
+      try {
+        session = await open(model, {
+          ...baseOptions,
+          ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads }),
+          ...(deviceOutputs.length === 0 ? {} : { preferredOutputLocation: Object.fromEntries(deviceOutputs.map((name) => [name, 'gpu-buffer' as const])) }),
+          ...(profile === undefined ? {} : { enableProfiling: true, profileFilePrefix: join(profile, 'run') }),
+        });
+      } catch (error) {
+        if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+        throw error;
+      }
+      let cpuNodes: CpuNode[] | undefined;
+      /** Ends the profile and reads which nodes ran on the CPU; the profile's folder goes. */
+      const readPlacement = (): CpuNode[] => {
+        try {
+          session.endProfiling();
+          return readdirSync(profile!).flatMap((file) => cpuNodesOfProfile(readFileSync(join(profile!, file), 'utf8')));
+        } finally {
+          rmSync(profile!, { recursive: true, force: true });
+        }
+      };
       return {
         async run(inputs, outputs) {
           const feeds: Record<string, Tensor> = {};
@@ -109,11 +134,14 @@ export function bindingRuntime(ort: Ort, provider: ExecutionProvider = 'cpu'): O
           } catch (error) {
             throw ortError(error);
           }
+          if (profile !== undefined && cpuNodes === undefined) cpuNodes = readPlacement();
           return devices;
         },
         release() {
+          if (profile !== undefined && cpuNodes === undefined) rmSync(profile, { recursive: true, force: true });
           void session.release();
         },
+        cpuNodes: () => cpuNodes,
       };
     },
     ...(provider === 'cpu'

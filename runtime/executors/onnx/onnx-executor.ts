@@ -1,6 +1,6 @@
 import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts';
 import type { Dim } from '../../../compiler/ir/shape.ts';
-import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../executor.ts';
+import { BackendUnavailableError, type Executor, type ExecutorLoop, type Float32Tensor, type LoopOptions } from '../executor.ts';
 import { checkRowIds } from '../host-row-ids.ts';
 import { checkLoop, LoopError } from '../run-loop.ts';
 import { bindSizes, InputShapeError } from '../bind-sizes.ts';
@@ -10,6 +10,7 @@ import { compileStage, type CompiledStage } from '../../../compiler/backends/onn
 import { loadOrtRuntime, type OrtWay } from './load-ort.ts';
 import { OrtCallError, type DeviceArray, type OrtArray, type OrtRuntime, type StageInput, type StageSession } from './ort-session.ts';
 import { loadWebgpuRuntime } from './webgpu-runtime.ts';
+import { fallbackMessage, type CpuFallback, type CpuNode } from './node-placement.ts';
 import type { GpuAdapter } from '../gpu/vulkan-adapters.ts';
 import { planStages, type StagePlan } from '../../../compiler/backends/onnx/stages.ts';
 
@@ -27,7 +28,16 @@ export interface OnnxExecutorOptions {
   readonly provider?: 'cpu' | 'webgpu';
   /** With `webgpu`: chosen by `auto`, which takes a hardware adapter only (webgpu-runtime.ts). */
   readonly auto?: boolean;
+  /**
+   * With `webgpu`, a graph node the provider has no kernel for, which ORT runs on the CPU:
+   * `warn` (default) names it through `warn` once and lets it run there; `refuse` fails the run
+   * that finds it, naming it.
+   */
+  readonly cpuFallback?: CpuFallback;
+  /** Where warnings go (one line each, no newline); default: stderr. */
+  readonly warn?: (line: string) => void;
 }
+
 
 /** A value during a run: a host array, or one that a stage left on the device (onnx-webgpu). */
 type Value = Float32Tensor | DeviceTensor;
@@ -150,6 +160,8 @@ export class OnnxExecutor implements Executor {
   private readonly released = new FinalizationRegistry<readonly StageSession[]>((sessions) => this.release(sessions));
   private disposed = false;
   private moved = { toDevice: 0, toHost: 0 };
+  private readonly placed = new WeakSet<StageSession>();
+  private readonly onCpu: CpuNode[] = [];
 
   private constructor(
     private readonly runtime: OrtRuntime,
@@ -184,6 +196,23 @@ export class OnnxExecutor implements Executor {
   /** Bytes moved between host and device so far (a step's traffic is the difference across it). */
   get transfers(): Transfers {
     return { ...this.moved };
+  }
+
+  /** Nodes that ORT ran on the CPU instead of the device so far (onnx-webgpu; node-placement.ts). */
+  get cpuNodes(): readonly CpuNode[] {
+    return [...this.onCpu];
+  }
+
+  /** After a stage's first run on a device: warns of, or refuses, the nodes ORT ran on the CPU. */
+  private checkPlacement(session: StageSession, stage: number, stages: number): void {
+    if (this.placed.has(session)) return;
+    const nodes = session.cpuNodes?.();
+    if (nodes === undefined) return;
+    this.placed.add(session);
+    this.onCpu.push(...nodes);
+    const message = fallbackMessage(nodes, stage + 1, stages, this.options.cpuFallback ?? 'warn');
+    if (message?.refuse) throw new BackendUnavailableError('onnx-webgpu', message.text);
+    if (message !== undefined) (this.options.warn ?? ((line: string) => process.stderr.write(`${line}\n`)))(message.text);
   }
 
   private count(direction: keyof Transfers, bytes: number): void {
@@ -321,6 +350,7 @@ export class OnnxExecutor implements Executor {
           for (const node of prepared.plan.stages[s].writes) {
             if (prepared.onDevice.has(node.id)) values.set(node.id, { shape: node.shape.map(dim), device: devices.get(stage.writeNames.get(node.id)!)! });
           }
+          this.checkPlacement(prepared.sessions[s]!, s, prepared.stages.length);
         }
         for (const { node, after } of prepared.plan.hostNodes) {
           if (after !== s || !runsOnHost(node.op)) continue;

@@ -1,3 +1,5 @@
+import type { CpuNode } from './node-placement.ts';
+
 /**
  * What the ONNX executor needs from ONNX Runtime, whichever way it reaches it: a session per
  * graph that reads its inputs from the caller's arrays and delivers its outputs into the caller's
@@ -42,6 +44,11 @@ export interface StageSession {
   run(inputs: readonly StageInput[], outputs: readonly OrtArray[]): Promise<ReadonlyMap<string, DeviceArray>>;
   /** Frees the native session; the session must not be run afterwards. */
   release(): void;
+  /**
+   * On a device runtime: the nodes ORT ran on the CPU instead (node-placement.ts), known once
+   * the session has run; undefined before, and on the CPU provider.
+   */
+  cpuNodes?(): readonly CpuNode[] | undefined;
 }
 
 /** The way to ONNX Runtime that an executor uses. */

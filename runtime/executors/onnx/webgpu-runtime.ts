@@ -1,6 +1,7 @@
 import { BackendUnavailableError } from '../executor.ts';
 import { isHardware, listGpuAdapters, preferredAdapter, type AdapterListing, type GpuAdapter } from '../gpu/vulkan-adapters.ts';
 import { bindingRuntime, identityModel } from './binding-session.ts';
+import { filteringDawnStderr } from '../gpu/dawn-stderr.ts';
 import type { OrtRuntime } from './ort-session.ts';
 
 const BACKEND = 'onnx-webgpu';
@@ -59,7 +60,8 @@ async function startRuntime(where: string): Promise<OrtRuntime> {
   }
   const runtime = bindingRuntime(ort, 'webgpu');
   try {
-    (await runtime.createSession(identityModel(1), {})).release();
+    // Dawn starts here, and says what it has to say on stderr (dawn-stderr.ts).
+    (await filteringDawnStderr(() => runtime.createSession(identityModel(1), {}))).release();
   } catch (error) {
     const said = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new BackendUnavailableError(

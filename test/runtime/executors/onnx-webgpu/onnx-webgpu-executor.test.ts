@@ -72,6 +72,8 @@ if (unavailable !== undefined) {
         expect(after.toDevice - before.toDevice).toBe(bytes(batch.values()) + eigen + matrix);
         expect(after.toHost - before.toHost).toBe(4 * read.length + matrix);
       }
+      // Every node of the step's graphs ran on the GPU (ORT's profile of each graph's first run).
+      expect(executor.cpuNodes).toEqual([]);
       loop.dispose();
     });
   });
