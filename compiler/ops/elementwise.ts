@@ -85,13 +85,10 @@ export function elementwiseUnary(spec: {
  * x̄ and ȳ from the cotangent `g` of `out = f(x, y)`, at the output's (broadcast) shape; the helper
  * sums them down for a scalar operand. `null` for an input that receives nothing.
  */
-export type BinaryCotangents = (
-  b: IrBuilder,
-  g: Node,
-  x: Node,
-  y: Node,
-  out: Node,
-) => readonly [Node | null, Node | null];
+export type BinaryCotangents = (b: IrBuilder, g: Node, x: Node, y: Node, out: Node) => CotangentPair;
+
+/** x̄ and ȳ, `null` for an input that receives nothing. */
+export type CotangentPair = readonly [Node | null, Node | null];
 
 /** An elementwise op of two inputs: equal shapes, or a scalar on either side. */
 export function elementwiseBinary(spec: {

@@ -1,6 +1,4 @@
 import type { OpDef } from './op-def.ts';
-import { abs } from './abs.ts';
-import { add } from './add.ts';
 import { bcastCols } from './bcast-cols.ts';
 import { bcastRows } from './bcast-rows.ts';
 import { broadcast } from './broadcast.ts';
@@ -8,39 +6,21 @@ import { constOp } from './const.ts';
 import { diag } from './diag.ts';
 import { diagEmbed } from './diag-embed.ts';
 import { dimsize } from './dimsize.ts';
-import { div } from './div.ts';
 import { eigh } from './eigh.ts';
 import { eigvals } from './eigvals.ts';
 import { eigvecs } from './eigvecs.ts';
-import { eq } from './eq.ts';
-import { exp } from './exp.ts';
+import { ELEMENTWISE_OPS } from './elementwise-ops.ts';
 import { eye } from './eye.ts';
 import { gather } from './gather.ts';
 import { input } from './input.ts';
-import { log } from './log.ts';
 import { matmul } from './matmul.ts';
 import { max } from './max.ts';
-import { maximum } from './maximum.ts';
 import { min } from './min.ts';
-import { minimum } from './minimum.ts';
-import { mul } from './mul.ts';
-import { neg } from './neg.ts';
 import { pad } from './pad.ts';
-import { pow } from './pow.ts';
-import { relu } from './relu.ts';
 import { scatterAdd } from './scatter-add.ts';
 import { segmentPool } from './segment-pool.ts';
-import { sigmoid } from './sigmoid.ts';
-import { sign } from './sign.ts';
 import { slice } from './slice.ts';
-import { softplus } from './softplus.ts';
-import { sqrt } from './sqrt.ts';
-import { square } from './square.ts';
-import { step } from './step.ts';
-import { stopGradient } from './stop-gradient.ts';
-import { sub } from './sub.ts';
 import { sum } from './sum.ts';
-import { tanh } from './tanh.ts';
 import { sumCols } from './sum-cols.ts';
 import { sumRows } from './sum-rows.ts';
 import { transpose } from './transpose.ts';
@@ -60,29 +40,8 @@ export const OPS = {
   const: constOp, // attrs {value, shape}: a tensor filled with one number
   eye, // attrs {n}: identity matrix[n, n]
   dimsize, // attrs {dim}: the scalar value of a (possibly symbolic) dimension
-  // elementwise, one input
-  neg,
-  exp,
-  log,
-  sqrt,
-  abs,
-  square,
-  relu,
-  softplus,
-  sigmoid,
-  tanh,
-  sign,
-  step, // 1 where x > 0, else 0
-  stop_gradient: stopGradient, // identity whose vjp is zero
-  // elementwise, two inputs of equal shape or one of them scalar
-  add,
-  sub,
-  mul,
-  div,
-  pow,
-  maximum,
-  minimum,
-  eq, // 1 where equal, else 0
+  // elementwise (elementwise-ops.ts): one input, or two of equal shape or one of them scalar
+  ...ELEMENTWISE_OPS,
   // reductions
   sum, // all entries -> scalar
   max, // all entries -> scalar
