@@ -36,6 +36,7 @@ import type { Program } from '../compiler/ir/node.ts';
 import { createExecutor, type ConcreteBackend } from '../runtime/executors/create-executor.ts';
 import type { Executor, Float32Tensor } from '../runtime/executors/executor.ts';
 import { hostEighSolver } from '../runtime/executors/host/host-eigh.ts';
+import { float32EngineRoutine } from '../runtime/executors/host/lapack-eigh.ts';
 import { hostKernels } from '../runtime/executors/host/host-kernels.ts';
 import { atomicWrite } from '../runtime/io/atomic-write.ts';
 import { formatNpy } from '../runtime/io/npy.ts';
@@ -271,7 +272,7 @@ async function writeResults(rows: readonly Row[], header: { torch: string; blas:
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), loadStart, loadEnd: loadavg() },
     torch: header,
-    eigh: hostEighSolver(),
+    eigh: hostEighSolver(float32EngineRoutine()),
     objectives: Object.fromEntries(OBJECTIVE_NAMES.map((o) => [o, OBJECTIVES[o]])),
     rounds: ROUNDS,
     minMs: MIN_MS,
@@ -286,7 +287,7 @@ async function writeResults(rows: readonly Row[], header: { torch: string; blas:
 function report(rows: readonly Row[], header: { torch: string; blas: string }, labels: readonly string[], loadStart: number): void {
   const cores = availableParallelism();
   console.log(`load average: ${loadStart.toFixed(2)} at start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at end (1, 5, 15 min) on ${cores} cores`);
-  console.log(`PyTorch ${header.torch} (${header.blas}), float32; dflc float32, eigh: ${hostEighSolver()}; median ms per value + gradient`);
+  console.log(`PyTorch ${header.torch} (${header.blas}), float32; dflc float32, eigh: ${hostEighSolver(float32EngineRoutine())}; median ms per value + gradient`);
   const cells = ['objective', 'n', 'd', ...labels.map((l) => `dflc ${l}`), ...TORCH_THREADS.map((t) => `torch ${t}T`), 'ratio', 'best ratio', 'CPU ratio 1T', 'values agree'];
   const widths = cells.map((c) => Math.max(c.length, 9) + 2);
   const line = (xs: readonly string[]) => xs.map((x, i) => x.padStart(widths[i])).join('');

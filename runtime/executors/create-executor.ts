@@ -1,5 +1,6 @@
 import { BackendUnavailableError, type Executor } from './executor.ts';
 import { hostEighSolver } from './host/host-eigh.ts';
+import { float32EngineRoutine } from './host/lapack-eigh.ts';
 import { ORT_WAYS, type OrtWay } from './onnx/load-ort.ts';
 import { OnnxExecutor } from './onnx/onnx-executor.ts';
 import { CPU_FALLBACKS, type CpuFallback } from './onnx/node-placement.ts';
@@ -65,7 +66,7 @@ function onnxWayFromEnvironment(value: string | undefined): OrtWay | undefined {
 
 async function createOne(backend: ConcreteBackend, options: CreateExecutorOptions, auto: boolean): Promise<{ executor: Executor; description: string }> {
   const { executor, description } = await createEngine(backend, options, auto);
-  return { executor, description: `${description}; eigh: ${hostEighSolver()}` };
+  return { executor, description: `${description}; eigh: ${hostEighSolver(float32EngineRoutine())}` };
 }
 
 async function createEngine(backend: ConcreteBackend, options: CreateExecutorOptions, auto: boolean): Promise<{ executor: Executor; description: string }> {

@@ -1,6 +1,6 @@
 import { householderTridiagonal } from './householder-tridiagonal.ts';
 import { jacobiEigen } from './jacobi-eigen.ts';
-import { lapackEigh } from './lapack-eigh.ts';
+import { hasRoutine, lapackEigh, type LapackRoutine } from './lapack-eigh.ts';
 import { lapackLibrary, type LapackLibrary } from './lapack-library.ts';
 import { tridiagonalQl } from './tridiagonal-ql.ts';
 
@@ -17,6 +17,8 @@ export interface HostEighOptions {
    * solver) when null.
    */
   readonly lapack?: LapackLibrary | null;
+  /** The LAPACK routine (default dsyevd); dsyevd where the library lacks this one. */
+  readonly routine?: LapackRoutine;
   /** QL iterations for the whole matrix before falling back to Jacobi (default 30 k). */
   readonly qlIterations?: number;
   /** Jacobi sweeps before giving up with NaN (default 60). */
@@ -25,7 +27,8 @@ export interface HostEighOptions {
 
 /**
  * The symmetric eigendecomposition that float32 engines (tfjs, ONNX, generated modules) run on the
- * host, in float64: the one entry point they share.
+ * host: the one entry point they share. It computes in float64 unless `routine` is ssyevd, which
+ * tfjs and ONNX ask for (FLOAT32_ENGINE_ROUTINE in lapack-eigh.ts says why).
  *
  * `data` is a k x k matrix in row-major order (float32 from a device read-back, or float64). It is
  * symmetrised as (A + Aᵀ)/2 first, since float32 products such as ZᵀZ are symmetric only to
@@ -35,9 +38,10 @@ export interface HostEighOptions {
  * rather than an exception or a hang.
  *
  * The matrix is first scaled by a power of two (exact) so that its largest entry is of order 1,
- * which keeps every square in range. The solver is the platform's LAPACK (dsyevd, through koffi;
- * lapack-library.ts says where it is looked for) when one loads, about 6-10x faster at k = 256-512.
- * Without one, or if it reports failure, the JavaScript solver of this folder runs: Householder
+ * which keeps every square in range. The solver is the platform's LAPACK (`routine`, default
+ * dsyevd, through koffi; lapack-library.ts says where it is looked for, and dsyevd stands in for a
+ * routine the library lacks) when one loads, about 6-10x faster at k = 256-512. Without one, or if
+ * it reports failure, the JavaScript solver of this folder runs: Householder
  * reduction to tridiagonal form, then implicit QL (Wilkinson shifts, sharpened by precomputed
  * eigenvalues), both on flat Float64Arrays with row-contiguous inner loops. QL takes 1-2 sweeps per eigenvalue; if it has not
  * converged within 30 k sweeps, cyclic Jacobi on the matrix itself takes over, because Jacobi
@@ -65,7 +69,7 @@ export function hostEigh(data: ArrayLike<number>, k: number, options: HostEighOp
   const lapack = options.lapack === undefined ? platformLapack() : options.lapack;
   const scaled = symmetrisedScaled(data, k, -exponent);
   const solved =
-    (lapack === null ? null : lapackEigh(lapack, scaled, k)) ??
+    (lapack === null ? null : lapackEigh(lapack, scaled, k, routineIn(lapack, options.routine))) ??
     qlSolve(scaled, k, options.qlIterations ?? 30 * k) ??
     jacobiSolve(symmetrisedScaled(data, k, -exponent), k, options.jacobiSweeps ?? 60);
   if (solved === null) return allNaN(k);
@@ -78,10 +82,15 @@ function platformLapack(): LapackLibrary | null {
   return 'dsyevd' in library ? library : null;
 }
 
-/** The solver hostEigh runs by default here, in words, for the backend line. */
-export function hostEighSolver(): string {
+/** `wanted` (default dsyevd) if `library` has it, else dsyevd, which every LAPACK has. */
+function routineIn(library: LapackLibrary, wanted: LapackRoutine = 'dsyevd'): LapackRoutine {
+  return hasRoutine(library, wanted) ? wanted : 'dsyevd';
+}
+
+/** The solver hostEigh runs here with `routine`, in words, for the backend line. */
+export function hostEighSolver(routine?: LapackRoutine): string {
   const library = lapackLibrary();
-  return 'dsyevd' in library ? library.description : `JavaScript Householder + QL (${library.reason})`;
+  return 'dsyevd' in library ? `LAPACK ${routineIn(library, routine)} (${library.description})` : `JavaScript Householder + QL (${library.reason})`;
 }
 
 /** Values sorted descending (ties: in solver order) and the matching columns, signs fixed. */
@@ -104,12 +113,14 @@ function descendingWithSigns({ lambda, z }: Unsorted): HostEigh {
   }
   const values = new Float64Array(k);
   const vectors = new Float64Array(k * k);
-  for (let col = 0; col < k; col++) values[col] = lambda[order[col]];
+  // + 0 turns -0 into 0: dsyevr answers -0 (values and vectors) for a matrix that symmetrises to
+  // zero, the other solvers 0.
+  for (let col = 0; col < k; col++) values[col] = lambda[order[col]] + 0;
   for (let r = 0; r < k; r++) {
     const row = r * k;
     for (let col = 0; col < k; col++) {
       const src = order[col];
-      vectors[row + col] = sign[src] * z[row + src];
+      vectors[row + col] = sign[src] * z[row + src] + 0;
     }
   }
   return { values, vectors };

@@ -1,6 +1,7 @@
 import type { HostOpName } from '../../../compiler/ops/registry.ts';
 import type { Float32Tensor } from '../executor.ts';
 import { hostEigh } from './host-eigh.ts';
+import { float32EngineRoutine } from './lapack-eigh.ts';
 
 /**
  * Computes a host op (facts.runsOnHost) from its inputs' float32 values; returns the parts of its
@@ -15,7 +16,7 @@ export type HostKernel = (inputs: readonly Float32Tensor[]) => readonly Float32T
 export const hostKernels: Readonly<Record<HostOpName, HostKernel>> = {
   eigh: ([m]) => {
     const k = m.shape[0];
-    const { values, vectors } = hostEigh(m.data, k);
+    const { values, vectors } = hostEigh(m.data, k, { routine: float32EngineRoutine() });
     return [
       { shape: [k], data: Float32Array.from(values) },
       { shape: [k, k], data: Float32Array.from(vectors) },

@@ -23,10 +23,65 @@ export type Dsyevd = (
   uploLength: number,
 ) => void;
 
-/** A loaded LAPACK: its `dsyevd`, and where it came from (for the backend line). */
+/** LAPACK's `ssyevd`: dsyevd in float32, the same arguments. */
+export type Ssyevd = (
+  jobz: string,
+  uplo: string,
+  n: Int32Array,
+  a: Float32Array,
+  lda: Int32Array,
+  w: Float32Array,
+  work: Float32Array,
+  lwork: Int32Array,
+  iwork: Int32Array,
+  liwork: Int32Array,
+  info: Int32Array,
+  jobzLength: number,
+  uploLength: number,
+) => void;
+
+/**
+ * LAPACK's `dsyevr` (relatively robust representations), all eigenpairs when range is 'A'; vl, vu,
+ * il, iu and abstol are then read but unused. The vectors come back in `z`, `a` is destroyed.
+ */
+export type Dsyevr = (
+  jobz: string,
+  range: string,
+  uplo: string,
+  n: Int32Array,
+  a: Float64Array,
+  lda: Int32Array,
+  vl: Float64Array,
+  vu: Float64Array,
+  il: Int32Array,
+  iu: Int32Array,
+  abstol: Float64Array,
+  m: Int32Array,
+  w: Float64Array,
+  z: Float64Array,
+  ldz: Int32Array,
+  isuppz: Int32Array,
+  work: Float64Array,
+  lwork: Int32Array,
+  iwork: Int32Array,
+  liwork: Int32Array,
+  info: Int32Array,
+  jobzLength: number,
+  rangeLength: number,
+  uploLength: number,
+) => void;
+
+/**
+ * A loaded LAPACK: its `dsyevd`, the other routines bench:eigh compares with it where the library
+ * has them, and where it came from (for the backend line).
+ */
 export interface LapackLibrary {
   readonly dsyevd: Dsyevd;
-  /** For example `LAPACK dsyevd (OpenBLAS 0.3.21, /usr/lib/.../libopenblas.so.0)`. */
+  readonly ssyevd?: Ssyevd;
+  readonly dsyevr?: Dsyevr;
+  /** OpenBLAS's thread count (openblas_set_num_threads); absent for other libraries. */
+  readonly setThreads?: (threads: number) => void;
+  /** For example `OpenBLAS 0.3.21, /usr/lib/.../libopenblas.so.0`. */
   readonly description: string;
 }
 
@@ -96,17 +151,35 @@ function bind(koffi: Koffi, library: ReturnType<Koffi['load']>, path: string): L
   const dsyevd = library.func(
     'void dsyevd_(const char *jobz, const char *uplo, const int *n, _Inout_ double *a, const int *lda, _Out_ double *w, _Out_ double *work, const int *lwork, _Out_ int *iwork, const int *liwork, _Out_ int *info, size_t jobzLength, size_t uploLength)',
   ) as Dsyevd;
-  let vendor = 'LAPACK';
+  const ssyevd = optional(
+    () =>
+      library.func(
+        'void ssyevd_(const char *jobz, const char *uplo, const int *n, _Inout_ float *a, const int *lda, _Out_ float *w, _Out_ float *work, const int *lwork, _Out_ int *iwork, const int *liwork, _Out_ int *info, size_t jobzLength, size_t uploLength)',
+      ) as Ssyevd,
+  );
+  const dsyevr = optional(
+    () =>
+      library.func(
+        'void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, _Inout_ double *a, const int *lda, const double *vl, const double *vu, const int *il, const int *iu, const double *abstol, _Out_ int *m, _Out_ double *w, _Out_ double *z, const int *ldz, _Out_ int *isuppz, _Out_ double *work, const int *lwork, _Out_ int *iwork, const int *liwork, _Out_ int *info, size_t jobzLength, size_t rangeLength, size_t uploLength)',
+      ) as Dsyevr,
+  );
+  // Not OpenBLAS (reference LAPACK, Accelerate): no thread pool of its own, and no vendor string.
+  const setThreads = optional(() => library.func('void openblas_set_num_threads(int threads)') as (threads: number) => void);
+  const config = optional(() => library.func('const char *openblas_get_config()') as () => string);
+  // OpenBLAS starts a thread per core; ONNX Runtime's threads already use them, and at
+  // k <= 1024 one thread is as fast on a loaded machine (npm run bench:eigh).
+  setThreads?.(1);
+  const vendor = config === undefined ? 'LAPACK' : `OpenBLAS ${config().split(' ')[1] ?? ''}`.trim();
+  return { dsyevd, ssyevd, dsyevr, setThreads, description: `${vendor}, ${path}` };
+}
+
+/** A symbol the library may lack: koffi throws when it is not exported. */
+function optional<T>(declare: () => T): T | undefined {
   try {
-    // OpenBLAS starts a thread per core; ONNX Runtime's threads already use them, and at
-    // k <= 1024 one thread is as fast on a loaded machine (npm run bench:eigh).
-    library.func('void openblas_set_num_threads(int threads)')(1);
-    const config = library.func('const char *openblas_get_config()')() as string;
-    vendor = `OpenBLAS ${config.split(' ')[1] ?? ''}`.trim();
+    return declare();
   } catch {
-    // Not OpenBLAS: reference LAPACK or Accelerate, which start no threads of their own.
+    return undefined;
   }
-  return { dsyevd, description: `LAPACK dsyevd (${vendor}, ${path})` };
 }
 
 function firstLine(error: unknown): string {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createExecutor, type BackendChoice } from '../../../runtime/executors/create-executor.ts';
 import { BackendUnavailableError } from '../../../runtime/executors/executor.ts';
 import { hostEighSolver } from '../../../runtime/executors/host/host-eigh.ts';
+import { float32EngineRoutine } from '../../../runtime/executors/host/lapack-eigh.ts';
 
 /** An importer under which tfjs's native packages are absent, as on a machine without them. */
 const absent = async (specifier: string): Promise<unknown> => {
@@ -15,7 +16,7 @@ describe('createExecutor', () => {
   it('auto takes ONNX Runtime when the native tfjs packages are absent, and says what it skipped', async () => {
     const { executor, description } = await createExecutor('auto', { importer: absent });
     expect(executor.backend).toBe('onnx');
-    expect(description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, threads: one per core\); eigh: (LAPACK dsyevd|JavaScript Householder).*; auto skipped /);
+    expect(description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, threads: one per core\); eigh: (LAPACK ssyevd|JavaScript Householder).*; auto skipped /);
     expect(description).toContain('auto skipped tensorflow-gpu (needs the package @tensorflow/tfjs-node-gpu, which is not installed), onnx-webgpu (');
     expect(description).toContain('), tensorflow (needs the package @tensorflow/tfjs-node, which is not installed)');
     executor.dispose();
@@ -26,7 +27,7 @@ describe('createExecutor', () => {
     expect(onnx.description).toMatch(/^onnx \(onnxruntime [\d.]+ C API, CPU, 1 thread\); eigh: /);
     onnx.executor.dispose();
     const wasm = await createExecutor('wasm');
-    expect(wasm.description).toBe(`tfjs wasm (SIMD, 1 thread); eigh: ${hostEighSolver()}`);
+    expect(wasm.description).toBe(`tfjs wasm (SIMD, 1 thread); eigh: ${hostEighSolver(float32EngineRoutine())}`);
     expect(tf.getBackend()).toBe('wasm');
     wasm.executor.dispose();
   });

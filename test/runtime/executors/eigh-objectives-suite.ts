@@ -4,6 +4,7 @@ import { compileValueAndGrad } from '../../../compiler/pipeline.ts';
 import { FLOAT32_EPSILON } from '../../../compiler/surface/guards.ts';
 import type { Executor } from '../../../runtime/executors/executor.ts';
 import { hostEighSolver } from '../../../runtime/executors/host/host-eigh.ts';
+import { float32EngineRoutine } from '../../../runtime/executors/host/lapack-eigh.ts';
 import { OnnxExecutor } from '../../../runtime/executors/onnx/onnx-executor.ts';
 import { checkObjective } from '../../../runtime/objective.ts';
 import { flat, randomRows, type Rows } from '../../helpers/linalg64.ts';
@@ -42,12 +43,13 @@ const COLLAPSED: Record<string, Rows> = {
 
 /**
  * The spectral objectives, value and gradient, on ONNX Runtime with the eigensolver hostEigh runs
- * in this process (`solver` must match hostEighSolver(): eigh-objectives-*.test.ts run it once
- * with the platform's LAPACK and once with DFLC_LAPACK=off): against the float64 reference for
+ * in this process for float32 engines (`solver` must match hostEighSolver(float32EngineRoutine()):
+ * eigh-objectives-*.test.ts run it with the platform's LAPACK's ssyevd, with its dsyevd
+ * (DFLC_EIGH_ROUTINE=dsyevd) and with DFLC_LAPACK=off): against the float64 reference for
  * separated and repeated spectra, finite for collapsed embeddings.
  */
 export function eighObjectivesSuite(solver: RegExp): void {
-  describe(`spectral objectives on onnx with ${hostEighSolver()}`, () => {
+  describe(`spectral objectives on onnx with ${hostEighSolver(float32EngineRoutine())}`, () => {
     let executor: Executor;
     beforeAll(async () => {
       executor = await OnnxExecutor.create();
@@ -55,7 +57,7 @@ export function eighObjectivesSuite(solver: RegExp): void {
     afterAll(() => executor?.dispose());
 
     it('run the expected eigensolver', () => {
-      expect(hostEighSolver()).toMatch(solver);
+      expect(hostEighSolver(float32EngineRoutine())).toMatch(solver);
     });
 
     const compile = (source: string) => {
