@@ -28,11 +28,10 @@ interface ProfileEvent {
     readonly op_name?: unknown;
     readonly provider?: unknown;
     readonly input_type_shape?: unknown;
-    readonly output_type_shape?: unknown;
   };
 }
 
-/** The element types of a profile's `input_type_shape` / `output_type_shape` ([{"float": [8, 4]}, ...]). */
+/** The element types of a profile's `input_type_shape` ([{"float": [8, 4]}, {"int64": [1]}]). */
 function elementTypes(typeShapes: unknown): string[] {
   if (!Array.isArray(typeShapes)) return [];
   return typeShapes.flatMap((entry: unknown) => (entry !== null && typeof entry === 'object' ? Object.keys(entry) : []));
@@ -40,9 +39,10 @@ function elementTypes(typeShapes: unknown): string[] {
 
 /**
  * The nodes of an ORT profile (the JSON array that `enableProfiling` writes) that ran on the CPU
- * provider, once each, in the order they ran, except shape arithmetic: a node whose inputs and
- * outputs are all int64 (the `Unsqueeze` of a size input) is kept on the CPU by ORT on purpose,
- * because the device would only send its few bytes back for the shapes anyway. Pure.
+ * provider, once each, in the order they ran, except arithmetic on sizes: a node whose inputs are
+ * all int64 (the `Unsqueeze` of a size input for a shape, the `Cast` of one to a float for
+ * `dimsize`) is kept on the CPU by ORT on purpose, as its inputs are there and it makes a few
+ * bytes. Pure.
  */
 export function cpuNodesOfProfile(profile: string): CpuNode[] {
   const events = JSON.parse(profile) as unknown;
@@ -53,8 +53,8 @@ export function cpuNodesOfProfile(profile: string): CpuNode[] {
     const args = event.args;
     if (event.cat !== 'Node' || typeof event.name !== 'string' || !event.name.endsWith(suffix) || args === undefined) continue;
     if (args.provider !== 'CPUExecutionProvider' || typeof args.op_name !== 'string') continue;
-    const types = [...elementTypes(args.input_type_shape), ...elementTypes(args.output_type_shape)];
-    if (types.length > 0 && types.every((type) => type === 'int64')) continue;
+    const inputs = elementTypes(args.input_type_shape);
+    if (inputs.length > 0 && inputs.every((type) => type === 'int64')) continue;
     const name = event.name.slice(0, -suffix.length);
     const from = originOf(name);
     if (!found.has(name)) found.set(name, { name, op: args.op_name, ...(from === undefined ? {} : { from }) });
@@ -77,7 +77,7 @@ export type CpuFallback = (typeof CPU_FALLBACKS)[number];
  */
 export function fallbackMessage(nodes: readonly CpuNode[], stage: number, stages: number, mode: CpuFallback): { readonly refuse: boolean; readonly text: string } | undefined {
   if (nodes.length === 0) return undefined;
-  const what = `${nodes.length === 1 ? 'a node' : `${nodes.length} nodes`} of stage ${stage} of ${stages} that the WebGPU provider has no kernel for: ${nodes.map(describeCpuNode).join(', ')}`;
-  if (mode === 'refuse') return { refuse: true, text: `--backend onnx-webgpu refused ${what} (DFLC_WEBGPU_FALLBACK=refuse); unset it to run them on the CPU` };
-  return { refuse: false, text: `warning: onnx-webgpu runs on the CPU ${what}; each is a copy between GPU and host per run (DFLC_WEBGPU_FALLBACK=refuse makes this an error)` };
+  const what = `${nodes.length === 1 ? 'a node' : `${nodes.length} nodes`} of stage ${stage} of ${stages} on the CPU, not the GPU (no WebGPU kernel): ${nodes.map(describeCpuNode).join(', ')}`;
+  if (mode === 'refuse') return { refuse: true, text: `--backend onnx-webgpu refused to run ${what}; DFLC_WEBGPU_FALLBACK=refuse is set, unset it to let them run on the CPU` };
+  return { refuse: false, text: `warning: onnx-webgpu runs ${what}; each costs a copy between GPU and host per run (DFLC_WEBGPU_FALLBACK=refuse makes this an error)` };
 }

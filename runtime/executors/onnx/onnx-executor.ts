@@ -114,13 +114,16 @@ function selectionsOf(program: Program, plan: StagePlan): Map<number, Node[]> {
 }
 
 /**
- * With a device, every value a stage writes stays there except what the host needs at once: the
- * inputs of host ops (`eigh`) and the program's scalar outputs (loss, terms), which a training
- * step reads every time. Other outputs (gradients, embeddings, the training state) come to the
- * host only when asked for.
+ * With a device, every value a stage writes stays there except what only the host needs: the
+ * inputs of host ops (`eigh`) that no later stage reads, and the program's scalar outputs (loss,
+ * terms), which a training step reads every time. A host op's input that a later stage reads too
+ * (the matrix whose eigenvectors' gradient needs it) stays on the device and is downloaded for
+ * the host op, so that it does not travel back. Other outputs (gradients, embeddings, the
+ * training state) come to the host only when asked for.
  */
 function deviceWrites(program: Program, plan: StagePlan): Set<number> {
-  const hostNeeds = new Set<number>(plan.hostNodes.flatMap(({ node }) => node.inputs.map((input) => input.id)));
+  const readByStages = new Set<number>(plan.stages.flatMap((stage) => stage.reads.map((node) => node.id)));
+  const hostNeeds = new Set<number>(plan.hostNodes.flatMap(({ node }) => node.inputs.map((input) => input.id)).filter((id) => !readByStages.has(id)));
   for (const output of program.outputs) if (output.node.shape.length === 0) hostNeeds.add(output.node.id);
   return new Set(plan.stages.flatMap((stage) => stage.writes.map((node) => node.id)).filter((id) => !hostNeeds.has(id)));
 }

@@ -42,17 +42,17 @@ const COLLAPSED: Record<string, Rows> = {
 };
 
 /**
- * The spectral objectives, value and gradient, on ONNX Runtime with the eigensolver hostEigh runs
- * in this process for float32 engines (`solver` must match hostEighSolver(float32EngineRoutine()):
- * eigh-objectives-*.test.ts run it with the platform's LAPACK's ssyevd, with its dsyevd
- * (DFLC_EIGH_ROUTINE=dsyevd) and with DFLC_LAPACK=off): against the float64 reference for
- * separated and repeated spectra, finite for collapsed embeddings.
+ * The spectral objectives, value and gradient, on ONNX Runtime (the CPU provider, or `create`'s)
+ * with the eigensolver hostEigh runs in this process for float32 engines (`solver` must match
+ * hostEighSolver(float32EngineRoutine()): eigh-objectives-*.test.ts run it with the platform's
+ * LAPACK's ssyevd, with its dsyevd (DFLC_EIGH_ROUTINE=dsyevd) and with DFLC_LAPACK=off): against
+ * the float64 reference for separated and repeated spectra, finite for collapsed embeddings.
  */
-export function eighObjectivesSuite(solver: RegExp): void {
-  describe(`spectral objectives on onnx with ${hostEighSolver(float32EngineRoutine())}`, () => {
+export function eighObjectivesSuite(solver: RegExp, backend = 'onnx', create: () => Promise<Executor> = () => OnnxExecutor.create()): void {
+  describe(`spectral objectives on ${backend} with ${hostEighSolver(float32EngineRoutine())}`, () => {
     let executor: Executor;
     beforeAll(async () => {
-      executor = await OnnxExecutor.create();
+      executor = await create();
     });
     afterAll(() => executor?.dispose());
 

@@ -31,9 +31,10 @@ describe('the nodes an ORT profile shows on the CPU', () => {
     ]);
   });
 
-  it('leave out shape arithmetic on int64 values, which ORT keeps on the CPU on purpose', () => {
+  it('leave out arithmetic on sizes (int64 inputs only), which ORT keeps on the CPU on purpose', () => {
     const profile = JSON.stringify([
       event('n2_Unsqueeze_kernel_time', 'Unsqueeze', 'CPUExecutionProvider', { in: ['int64', 'int64'], out: ['int64'] }),
+      event('n1_Cast:dimsize#3_kernel_time', 'Cast', 'CPUExecutionProvider', { in: ['int64'], out: ['float'] }),
       event('n3_Gather:gather#9_kernel_time', 'Gather', 'CPUExecutionProvider', { in: ['float', 'int64'], out: ['float'] }),
     ]);
     expect(cpuNodesOfProfile(profile).map((node) => node.name)).toEqual(['n3_Gather:gather#9']);
@@ -56,15 +57,15 @@ describe('the message for nodes run on the CPU', () => {
     const message = fallbackMessage(nodes, 2, 3, 'warn')!;
     expect(message.refuse).toBe(false);
     expect(message.text).toBe(
-      'warning: onnx-webgpu runs on the CPU a node of stage 2 of 3 that the WebGPU provider has no kernel for: Sign (node n0_Sign:sign#3, from the dflc op sign#3); ' +
-        'each is a copy between GPU and host per run (DFLC_WEBGPU_FALLBACK=refuse makes this an error)',
+      'warning: onnx-webgpu runs a node of stage 2 of 3 on the CPU, not the GPU (no WebGPU kernel): Sign (node n0_Sign:sign#3, from the dflc op sign#3); ' +
+        'each costs a copy between GPU and host per run (DFLC_WEBGPU_FALLBACK=refuse makes this an error)',
     );
   });
 
   it('with refuse, is the error, naming the nodes', () => {
     const message = fallbackMessage([...nodes, { name: 'fused', op: 'IsNaN' }], 1, 1, 'refuse')!;
     expect(message.refuse).toBe(true);
-    expect(message.text).toContain('refused 2 nodes of stage 1 of 1 that the WebGPU provider has no kernel for: Sign (node n0_Sign:sign#3, from the dflc op sign#3), IsNaN (node fused)');
+    expect(message.text).toContain('refused to run 2 nodes of stage 1 of 1 on the CPU, not the GPU (no WebGPU kernel): Sign (node n0_Sign:sign#3, from the dflc op sign#3), IsNaN (node fused)');
   });
 
   it('is nothing when every node ran on the device', () => {
