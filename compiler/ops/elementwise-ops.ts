@@ -43,6 +43,12 @@ export const ELEMENTWISE_OPS = {
     // d/dx log x = 1/x.
     cotangent: (b, g, x): Node => b.make('div', [g, x]),
   }),
+  /** log(1 + x), accurate where x is near 0 (log(1 + x) would round 1 + x first); NaN below -1. */
+  log1p: elementwiseUnary({
+    kernel: Math.log1p,
+    // d/dx log(1 + x) = 1/(1 + x).
+    cotangent: (b, g, x): Node => b.make('div', [g, b.make('add', [scalar(b, 1), x])]),
+  }),
   /** Square root. */
   sqrt: elementwiseUnary({
     kernel: Math.sqrt,

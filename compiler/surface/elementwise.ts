@@ -25,6 +25,7 @@ const BY_OP = {
   neg: notCalled('the prefix operator -x'),
   exp: called('e to the power x, entry by entry'),
   log: called('natural logarithm, entry by entry (guarded: the argument is clamped at ε times its largest entry)', guardedLog),
+  log1p: called('log(1 + x), entry by entry, accurate for x near 0 (not guarded: x must exceed −1)'),
   sqrt: called('square root, entry by entry (guarded: negative rounding noise and zeros give a tiny finite root)', guardedSqrt),
   abs: called('absolute value, entry by entry'),
   square: called('x², entry by entry'),

@@ -145,6 +145,21 @@ export const OP_TESTS = {
   neg: { program: unary('neg'), float32: EXACT, examples: [entrywise('neg', (t) => -t)], random: SMOOTH },
   exp: { program: unary('exp'), float32: ENTRYWISE, examples: [entrywise('exp', Math.exp)], random: SMOOTH },
   log: { program: unary('log', 'pos'), float32: ENTRYWISE, examples: [entrywise('log', Math.log, true)], random: POSITIVE },
+  log1p: {
+    program: unary('log1p', 'pos'),
+    float32: ENTRYWISE,
+    examples: [
+      entrywise('log1p', (t) => Math.log(1 + t), true),
+      {
+        label: 'near 0, against its series x − x²/2 + x³/3',
+        inputs: { e: v(['d'], [1e-10, -3e-9, 2e-12]) },
+        build: (b, x) => b.make('log1p', [x.e]),
+        shape: ['d'],
+        expected: [1e-10, -3e-9, 2e-12].map((t) => t - (t * t) / 2 + (t * t * t) / 3),
+      },
+    ],
+    random: POSITIVE,
+  },
   sqrt: { program: unary('sqrt', 'pos'), float32: ENTRYWISE, examples: [entrywise('sqrt', (t) => t ** 0.5, true)], random: POSITIVE },
   abs: { program: unary('abs'), float32: EXACT, examples: [entrywise('abs', [0.7, 1.3, 2.1])], random: OWN },
   square: { program: unary('square'), float32: ENTRYWISE, examples: [entrywise('square', (t) => t * t)], random: SMOOTH },
@@ -500,6 +515,11 @@ export const EXTRA_ROWS: Record<string, Row> = {
   'softplus of large magnitudes': {
     inputs: { A: M },
     outputs: (b, x) => ({ out: b.make('softplus', [b.make('mul', [x.A, b.make('const', [], { value: 40, shape: [] })])]) }),
+  },
+  // Where 1 + x rounds away x's digits: a lowering as log(1 + x) is off by up to 6% here.
+  'log1p of small values': {
+    inputs: { A: M },
+    outputs: (b, x) => ({ out: b.make('log1p', [b.make('mul', [x.A, b.make('const', [], { value: 1e-6, shape: [] })])]) }),
   },
   'one node used as two outputs and as an input': {
     inputs: { A: M },

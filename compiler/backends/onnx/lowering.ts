@@ -91,6 +91,16 @@ export const onnxLowering = {
   neg: one('Neg'),
   exp: one('Exp'),
   log: one('Log'),
+  // ONNX has no Log1p, and Log(1 + x) loses the digits of a small x to the rounding of 1 + x.
+  // Goldberg's correction: with u = 1 + x rounded, log(u)·x/(u − 1) is accurate to a few ulps.
+  // Where u − 1 = x exactly (x = ±∞ and −1 included), log(u) is; where u = 1, x is.
+  log1p: (e, [x]) => {
+    const u = e.op('Add', [x, e.scalar(1)]);
+    const d = e.op('Sub', [u, e.scalar(1)]);
+    const log = e.op('Log', [u]);
+    const corrected = e.op('Where', [e.op('Equal', [d, e.scalar(0)]), x, e.op('Mul', [log, e.op('Div', [x, d])])]);
+    return e.op('Where', [e.op('Equal', [d, x]), log, corrected]);
+  },
   sqrt: one('Sqrt'),
   abs: one('Abs'),
   square: (e, [x]) => e.op('Mul', [x, x]),

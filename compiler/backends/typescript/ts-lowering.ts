@@ -73,6 +73,12 @@ export const tsLowering = {
   neg: call('neg'),
   exp: call('exp'),
   log: call('log'),
+  // Goldberg's correction, as the tfjs executor computes it (tfjs-wasm's Log1p loses small x).
+  log1p: ([x]) =>
+    tensor(
+      `((x: tf.Tensor) => { const u = tf.add(x, 1); const d = tf.sub(u, 1); const log = tf.log(u); ` +
+        `return tf.where(tf.equal(d, x), log, tf.where(tf.equal(d, 0), x, tf.mul(log, tf.div(x, d)))); })(${x})`,
+    ),
   sqrt: call('sqrt'),
   abs: call('abs'),
   square: call('square'),

@@ -105,6 +105,19 @@ const graphLowering = {
   neg: direct(tf.Neg, tf.neg),
   exp: direct(tf.Exp, tf.exp),
   log: direct(tf.Log, tf.log),
+  // tfjs-wasm's Log1p is log(1 + x) in float32, which loses a small x's digits (39% off at 1e-6):
+  // Goldberg's correction, as in the ONNX lowering (compiler/backends/onnx/lowering.ts).
+  log1p: {
+    kernels: [tf.Add, tf.Sub, tf.Log, tf.Equal, tf.Select, tf.Multiply, tf.RealDiv],
+    lower: ([v]) =>
+      tf.tidy(() => {
+        const x = tensor(v);
+        const u = tf.add(x, 1);
+        const d = tf.sub(u, 1);
+        const log = tf.log(u);
+        return tf.where(tf.equal(d, x), log, tf.where(tf.equal(d, 0), x, tf.mul(log, tf.div(x, d))));
+      }),
+  },
   sqrt: direct(tf.Sqrt, tf.sqrt),
   abs: direct(tf.Abs, tf.abs),
   square: direct(tf.Square, tf.square),
