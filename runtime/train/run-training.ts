@@ -11,6 +11,8 @@ import { lockRunFolder } from './run-folder/run-folder-lock.ts';
 import { writeOutputs } from './outputs/write-outputs.ts';
 import { writeRunRecord, type RunRecord } from './run-folder/run-record.ts';
 import { startCheckpoint } from './checkpoints/start-checkpoint.ts';
+import { pruneToLatest } from './checkpoints/checkpoint.ts';
+import { keptOnceComplete } from './checkpoints/checkpoint-retention.ts';
 import { checkSameFeaturizer, fitRunFeaturizer, readTrainingData, resolveDataPath } from './data/training-data.ts';
 import { planSteps } from './step-program/plan-steps.ts';
 import { trainIntoRunFolder } from './loop/train-into-run-folder.ts';
@@ -25,7 +27,7 @@ export { RunError } from './run-error.ts';
  * RUN/run.json                     settings, model sizes, backend, data, timings, outcome
  * RUN/objective.dfl                the objective's source
  * RUN/metrics.jsonl                one line per step: loss, terms, gradient norm, steps/s, effective rank
- * RUN/checkpoints/step-N/, latest  the last two checkpoints (checkpoints/checkpoint.ts)
+ * RUN/checkpoints/step-N/, latest  the last two while training, the last once complete (checkpoints/checkpoint-retention.ts)
  * RUN/model/model.json, weights.bin, featurizer.json   the trained encoder (outputs/model-files.ts)
  * RUN/embeddings/{train,tuning,held_out}.npy           float32 [subjects, dim]
  * RUN/embeddings/{split}_subject_ids.npy               int64 [subjects]
@@ -150,6 +152,7 @@ async function trainLocked(request: TrainRunRequest): Promise<TrainRunSummary> {
       embeddings,
     };
     await writeRunRecord(out, done);
+    await pruneToLatest(out, keptOnceComplete(config['keep-checkpoints']));
     return { out, record: done, fromStep, stepsRun: result.stepsRun };
   } finally {
     executor.dispose();

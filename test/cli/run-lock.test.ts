@@ -95,11 +95,16 @@ describe('dflc run: one process at a time in a run folder', () => {
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     expect(JSON.parse(await readFile(join(run, 'run.lock'), 'utf8')).pid).toBe(first.child.pid);
+    // A run killed mid-training keeps its last two checkpoints (--keep-checkpoints final).
+    const kept = await checkpointFolders(run);
+    expect(kept).toHaveLength(2);
+    expect(kept).toContain((await readFile(join(run, 'checkpoints', 'latest'), 'utf8')).trim());
 
     const resumed = await runCli(['run', 'examples/card.dfl', '--out', run, '--resume'], { timeoutMs: RUN_MS });
     expect(resumed.stderr).not.toMatch(/internal error|in use/);
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toMatch(/resuming from step \d+/);
+    expect(await checkpointFolders(run)).toEqual([`step-${STEPS}`]);
     expect((await readMetrics(run)).map((m) => m.step)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
     expect((await readdir(run)).filter((f) => f.includes('lock'))).toEqual([]);
   }, 3 * RUN_MS);

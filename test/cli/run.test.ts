@@ -170,7 +170,7 @@ describe('dflc run with an objective that has params', () => {
     const file = join(tmp, 'projector.dfl');
     await writeFile(file, 'param W : [d, 4]\nparam b : [4]\nlet P = relu(Z @ W + b)\nvariance(P) + covariance(P)\n');
     const run = join(tmp, 'projector');
-    const result = await runCli(['run', file, ...TINY, '--steps', '6', '--checkpoint-every', '3', '--out', run]);
+    const result = await runCli(['run', file, ...TINY, '--steps', '6', '--checkpoint-every', '3', '--keep-checkpoints', 'all', '--out', run]);
     expect(result.code, result.stderr).toBe(0);
     const manifest = JSON.parse(await readFile(join(run, 'model', 'model.json'), 'utf8'));
     const weights = manifest.weightsManifest[0].weights as { name: string; shape: number[] }[];

@@ -48,7 +48,8 @@ first use into \${DFLC_CACHE:-\${XDG_CACHE_HOME:-~/.cache}/dflc}, reused after).
 The run folder (RUN) receives:
   run.json, objective.dfl      settings, sizes, backend, timings; the objective's source
   metrics.jsonl                one line per step: loss, each term, gradient norm, steps/s, effective rank
-  checkpoints/                 the last two checkpoints, written atomically
+  checkpoints/                 the last two checkpoints while training, only the last once the
+                               run is complete (see --keep-checkpoints); written atomically
   embeddings/{train,tuning,held_out}.npy   float32 [subjects, dim], each subject's last window
   embeddings/{split}_subject_ids.npy       int64 subject ids, in the same order
   embeddings/{split}_E.npy, _T.npy         multimodal runs: the EHR and text embeddings before fusion, same rows
@@ -87,6 +88,10 @@ Options:
       --resume             continue the run in --out from its last checkpoint
       --config FILE        read settings from FILE instead of ./dflc.json
       --checkpoint-every K steps between checkpoints (default ${RUN_DEFAULTS['checkpoint-every']}; one is always written at the end)
+      --keep-checkpoints K which checkpoints stay in RUN/checkpoints/: final (default: the last
+                           two while training, only the last once the run is complete), all, or
+                           a number N (the last N throughout); each is a full copy of the weights
+                           and Adam's moments
       --window-days W      window width in days (default ${RUN_DEFAULTS['window-days']})
       --tau-days T         time decay of events within a window (default ${RUN_DEFAULTS['tau-days']})
       --max-codes N        codes with their own embedding row (default ${RUN_DEFAULTS['max-codes']}); the rest hash
@@ -126,6 +131,7 @@ Examples:
     resume: { type: 'boolean' },
     config: { type: 'string' },
     'checkpoint-every': { type: 'string' },
+    'keep-checkpoints': { type: 'string' },
     'window-days': { type: 'string' },
     'tau-days': { type: 'string' },
     'max-codes': { type: 'string' },

@@ -72,7 +72,7 @@ async function writeSynced(path: string, data: Uint8Array | string): Promise<voi
   }
 }
 
-/** Writes a checkpoint under `runDir`, points `latest` at it, prunes older ones; returns its folder. */
+/** Writes a checkpoint under `runDir`, points `latest` at it, keeps the newest `keep` (Infinity: all); returns its folder. */
 export async function writeCheckpoint(runDir: string, checkpoint: Checkpoint, keep = 2): Promise<string> {
   const dir = join(runDir, CHECKPOINTS_DIR);
   await mkdir(dir, { recursive: true });
@@ -95,6 +95,12 @@ export async function writeCheckpoint(runDir: string, checkpoint: Checkpoint, ke
   await atomicWrite(join(dir, LATEST), `${name}\n`);
   await pruneCheckpoints(dir, checkpoint.state.step, keep);
   return name;
+}
+
+/** Keeps the `keep` newest checkpoints up to the one `latest` names (checkpoint-retention.ts). */
+export async function pruneToLatest(runDir: string, keep: number): Promise<void> {
+  const latest = await latestCheckpointName(runDir);
+  if (latest !== undefined) await pruneCheckpoints(join(runDir, CHECKPOINTS_DIR), Number(STEP_DIR.exec(latest)![1]), keep);
 }
 
 /** Keeps `keep` checkpoints up to `current`; removes later ones (stale) and leftover temp folders. */

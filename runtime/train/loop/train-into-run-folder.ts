@@ -5,6 +5,7 @@ import { augmentView, viewRng } from '../features/augment-view.ts';
 import { batchInputs, epochOrder } from '../step-program/batches.ts';
 import { latestCheckpointName, writeCheckpoint, type Checkpoint } from '../checkpoints/checkpoint.ts';
 import type { RunConfig } from '../settings/run-config.ts';
+import { keptWhileTraining } from '../checkpoints/checkpoint-retention.ts';
 import { appendMetrics } from '../run-folder/metrics-log.ts';
 import { NonFiniteError } from './non-finite.ts';
 import type { RunClock } from '../run-folder/run-clock.ts';
@@ -61,7 +62,7 @@ export async function trainIntoRunFolder(options: TrainIntoRunFolderOptions): Pr
       lr: config.lr,
       start: options.start,
       checkpointEvery: config['checkpoint-every'],
-      onCheckpoint: async (checkpoint) => void (await writeCheckpoint(out, checkpoint)),
+      onCheckpoint: async (checkpoint) => void (await writeCheckpoint(out, checkpoint, keptWhileTraining(config['keep-checkpoints']))),
       onMetrics: (m) => appendMetrics(metricsPath, m),
       progress,
     });

@@ -43,7 +43,8 @@ export function mergeForResume(config: RunConfig, sources: Readonly<Record<Setti
     if (name === 'out' || name === 'resume') continue;
     const before = savedValue(name);
     if (sources[name] === 'default') {
-      merged[name] = before;
+      // A run.json from before a setting existed lacks it: the run had its default.
+      if (before !== undefined) merged[name] = before;
       continue;
     }
     if (same(before, merged[name])) continue;

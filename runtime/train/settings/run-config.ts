@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { suggest } from '../../../grammar/suggest.ts';
 import { BACKEND_CHOICES } from '../../executors/create-executor.ts';
 import { FEATURIZER_DEFAULTS } from '../features/featurizer.ts';
+import type { KeepCheckpoints } from '../checkpoints/checkpoint-retention.ts';
 
 /**
  * The settings of `dflc run`, from three places, later ones winning: the defaults below, a
@@ -33,6 +34,10 @@ export const SETTINGS = {
   out: { schema: z.string().min(1), must: 'a path for the run folder' },
   resume: { schema: z.boolean(), must: 'true or false' },
   'checkpoint-every': { schema: positiveInt, must: 'a positive integer (steps)' },
+  'keep-checkpoints': {
+    schema: z.union([z.enum(['final', 'all']), positiveInt]),
+    must: 'final (the last two while training, only the last once the run is complete), all, or a positive integer N (the last N)',
+  },
   'window-days': { schema: positive, must: 'a positive number of days' },
   'tau-days': { schema: positive, must: 'a positive number of days' },
   'max-codes': { schema: count, must: 'a non-negative integer' },
@@ -74,6 +79,8 @@ export interface RunConfig {
   readonly out: string | undefined;
   readonly resume: boolean;
   readonly 'checkpoint-every': number;
+  /** Which checkpoints stay in RUN/checkpoints/ (checkpoints/checkpoint-retention.ts). */
+  readonly 'keep-checkpoints': KeepCheckpoints;
   readonly 'window-days': number;
   readonly 'tau-days': number;
   readonly 'max-codes': number;
@@ -107,6 +114,7 @@ export const RUN_DEFAULTS: RunConfig = {
   out: undefined,
   resume: false,
   'checkpoint-every': 100,
+  'keep-checkpoints': 'final',
   'window-days': FEATURIZER_DEFAULTS.windowDays,
   'tau-days': FEATURIZER_DEFAULTS.tauDays,
   'max-codes': FEATURIZER_DEFAULTS.maxCodes,
@@ -195,7 +203,8 @@ export function parseFlag(name: SettingName, raw: string | boolean | readonly (s
   }
   if (Array.isArray(raw)) throw new ConfigError(`--${name} is given more than once`, true);
   let value: unknown = raw;
-  if (typeof raw === 'string' && spec.schema instanceof z.ZodNumber) {
+  // A number as text: for number settings, and for those that take a word or a number (keep-checkpoints).
+  if (typeof raw === 'string' && !spec.schema.safeParse(raw).success) {
     const text = raw.replace(/_/g, '').trim();
     value = text === '' ? NaN : Number(text);
   }

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { arrayFileName, readLatestCheckpoint, writeCheckpoint, type Checkpoint } from '../../../../runtime/train/checkpoints/checkpoint.ts';
+import { arrayFileName, pruneToLatest, readLatestCheckpoint, writeCheckpoint, type Checkpoint } from '../../../../runtime/train/checkpoints/checkpoint.ts';
 import { withTempDir } from '../helpers.ts';
 
 function checkpointAt(step: number): Checkpoint {
@@ -39,6 +39,19 @@ describe('checkpoints', () => {
       expect((await readLatestCheckpoint(run))!.state.step).toBe(15);
       await writeCheckpoint(run, checkpointAt(16));
       expect((await readdir(join(run, 'checkpoints'))).sort()).toEqual(['latest', 'step-15', 'step-16']);
+    }));
+
+  it('keeps as many as asked: all (Infinity), and after the fact the newest up to `latest`', () =>
+    withTempDir(async (run) => {
+      const folders = async () => (await readdir(join(run, 'checkpoints'))).filter((f) => f !== 'latest').sort();
+      await pruneToLatest(run, 1); // No checkpoint yet: nothing to do.
+      for (const step of [5, 10, 15, 20]) await writeCheckpoint(run, checkpointAt(step), Infinity);
+      expect(await folders()).toEqual(['step-10', 'step-15', 'step-20', 'step-5']);
+      await pruneToLatest(run, 3);
+      expect(await folders()).toEqual(['step-10', 'step-15', 'step-20']);
+      await pruneToLatest(run, 1);
+      expect(await folders()).toEqual(['step-20']);
+      expect((await readLatestCheckpoint(run))!.state).toEqual(checkpointAt(20).state);
     }));
 
   it('replaces a stale folder of the same step', () =>

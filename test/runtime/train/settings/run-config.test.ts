@@ -39,6 +39,19 @@ describe('flags', () => {
     expect(parseFlag('rename', ['H=Z', 'Q_t=Z_t+1'])).toEqual({ H: 'Z', Q_t: 'Z_t+1' });
     expect(() => parseFlag('rename', ['H'])).toThrow(/--rename takes NAME=STREAM/);
   });
+
+  it('read --keep-checkpoints as final, all or a positive count, and say so for anything else', () => {
+    expect(parseFlag('keep-checkpoints', 'final')).toBe('final');
+    expect(parseFlag('keep-checkpoints', 'all')).toBe('all');
+    expect(parseFlag('keep-checkpoints', '3')).toBe(3);
+    for (const bad of ['0', '-1', '2.5', 'last', '']) {
+      expect(() => parseFlag('keep-checkpoints', bad)).toThrow(
+        `--keep-checkpoints must be final (the last two while training, only the last once the run is complete), all, or a positive integer N (the last N), got '${bad}'`,
+      );
+    }
+    expect(parseConfigFile('{"keep-checkpoints": 4}', 'dflc.json')).toEqual({ 'keep-checkpoints': 4 });
+    expect(() => parseConfigFile('{"keep-checkpoints": "3"}', 'dflc.json')).toThrow(`dflc.json: key 'keep-checkpoints' must be final`);
+  });
 });
 
 describe('resolveRunConfig', () => {
@@ -99,6 +112,14 @@ describe('mergeForResume', () => {
       'backend changed from onnx to wasm: float32 rounding, and so the result, may differ from an uninterrupted run',
       'threads changed from 0 to 2: float32 rounding, and so the result, may differ from an uninterrupted run',
     ]);
+  });
+
+  it('keeps the default of a setting that a run.json from before it lacks', () => {
+    const { 'keep-checkpoints': _absent, ...older } = { ...saved.config };
+    const merged = mergeForResume({ ...RUN_DEFAULTS, resume: true }, all('default'), { ...saved, config: older } as unknown as RunRecord);
+    expect(merged.config['keep-checkpoints']).toBe(RUN_DEFAULTS['keep-checkpoints']);
+    const kept = mergeForResume({ ...RUN_DEFAULTS, resume: true }, all('default'), { ...saved, config: { ...saved.config, 'keep-checkpoints': 'all' } } as RunRecord);
+    expect(kept.config['keep-checkpoints']).toBe('all');
   });
 
   it('reads --threads as a count, 0 meaning one per core', () => {
