@@ -189,7 +189,7 @@ export class OnnxExecutor implements Executor {
    */
   get description(): string {
     if (this.backend === 'onnx-webgpu') {
-      const adapter = this.adapter === undefined ? 'adapter not inspected' : `adapter ${this.adapter.name}, ${this.adapter.type === 'cpu' ? 'software' : this.adapter.type}`;
+      const adapter = this.adapter === undefined ? "Dawn's choice of adapter (not inspected)" : `adapter ${this.adapter.name}, ${this.adapter.type === 'cpu' ? 'software' : this.adapter.type}`;
       return `onnx-webgpu (${this.runtime.description}, ${adapter})`;
     }
     const threads = this.options.threads === undefined ? 'threads: one per core' : `${this.options.threads} thread${this.options.threads === 1 ? '' : 's'}`;

@@ -20,15 +20,17 @@ export interface WebgpuRuntime {
 /**
  * Which adapter to run on, or why not. `auto` (the user did not ask for a GPU) takes only a
  * hardware adapter; asked for by name, a software adapter is used too (for testing: it is
- * slower than the CPU backend). Pure: the listing is passed in.
+ * slower than the CPU backend). Undefined: Dawn picks one that dflc cannot inspect (macOS).
+ * Pure: the listing is passed in.
  */
 export function chooseAdapter(listing: AdapterListing, auto: boolean, platform: string): GpuAdapter | undefined {
   if ('reason' in listing) {
-    // Without Vulkan (macOS: Dawn runs on Metal) the adapter's kind cannot be checked here.
-    if (platform === 'darwin' && !auto) return undefined;
-    if (platform === 'darwin') {
-      throw new BackendUnavailableError(BACKEND, `--backend onnx-webgpu is not chosen by auto on macOS, where its adapter cannot be inspected; ask for it with --backend onnx-webgpu`);
-    }
+    // macOS has no Vulkan to list adapters with: Dawn runs on Metal there, and Metal has no
+    // software device, so the adapter Dawn takes is hardware whatever it is (Dawn's Metal
+    // backend reports each as an integrated GPU, with unified memory, or a discrete one, never
+    // a CPU), and auto may take it. A Mac without a Metal device (a VM without GPU) fails in
+    // startRuntime, which auto skips.
+    if (platform === 'darwin') return undefined;
     throw new BackendUnavailableError(BACKEND, `--backend onnx-webgpu found no GPU adapter (${listing.reason}); ${DRIVER_HINT}`);
   }
   const adapter = preferredAdapter(listing.adapters);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../../../../runtime/executors/executor.ts';
 import { chooseAdapter } from '../../../../runtime/executors/onnx/webgpu-runtime.ts';
+import { isHardware } from '../../../../runtime/executors/gpu/vulkan-adapters.ts';
 
 const lavapipe = { name: 'llvmpipe (LLVM 15.0.6, 256 bits)', type: 'cpu' } as const;
 const discrete = { name: 'NVIDIA H200', type: 'discrete' } as const;
@@ -27,9 +28,14 @@ describe('choosing the adapter of onnx-webgpu', () => {
     }
   });
 
-  it('on macOS (Metal, no Vulkan to inspect) runs when asked for, and is not picked by auto', () => {
+  it('on macOS (Metal, no Vulkan to inspect) takes the adapter Dawn picks, for auto too: Metal has only hardware devices', () => {
     const noVulkan = { reason: 'adapters are listed through Vulkan, which darwin does not have by default' };
-    expect(chooseAdapter(noVulkan, false, 'darwin')).toBeUndefined();
-    expect(() => chooseAdapter(noVulkan, true, 'darwin')).toThrow('not chosen by auto on macOS');
+    for (const auto of [true, false]) expect(chooseAdapter(noVulkan, auto, 'darwin')).toBeUndefined();
+    // What Dawn's Metal backend reports (integrated with unified memory, else discrete) is what
+    // auto accepts where it can inspect it; a CPU adapter, which Metal never has, it refuses.
+    for (const type of ['integrated', 'discrete'] as const) expect(isHardware(type)).toBe(true);
+    expect(isHardware('cpu')).toBe(false);
+    // Elsewhere, no listing is no adapter.
+    expect(() => chooseAdapter(noVulkan, true, 'win32')).toThrow('found no GPU adapter');
   });
 });
