@@ -3,18 +3,19 @@ import { createRequire } from 'node:module';
 type Koffi = typeof import('koffi');
 
 /**
- * LAPACK's `dsyevd` (symmetric eigendecomposition, divide and conquer), Fortran calling convention:
- * every argument by pointer, and the two CHARACTER arguments' hidden lengths at the end (gfortran's
- * convention; a library built otherwise ignores the trailing arguments).
+ * LAPACK's `dsyevd` (symmetric eigendecomposition, divide and conquer; F = Float64Array) or
+ * `ssyevd` (the same in float32; F = Float32Array), Fortran calling convention: every argument by
+ * pointer, and the two CHARACTER arguments' hidden lengths at the end (gfortran's convention; a
+ * library built otherwise ignores the trailing arguments).
  */
-export type Dsyevd = (
+type Syevd<F extends Float32Array | Float64Array> = (
   jobz: string,
   uplo: string,
   n: Int32Array,
-  a: Float64Array,
+  a: F,
   lda: Int32Array,
-  w: Float64Array,
-  work: Float64Array,
+  w: F,
+  work: F,
   lwork: Int32Array,
   iwork: Int32Array,
   liwork: Int32Array,
@@ -23,22 +24,8 @@ export type Dsyevd = (
   uploLength: number,
 ) => void;
 
-/** LAPACK's `ssyevd`: dsyevd in float32, the same arguments. */
-export type Ssyevd = (
-  jobz: string,
-  uplo: string,
-  n: Int32Array,
-  a: Float32Array,
-  lda: Int32Array,
-  w: Float32Array,
-  work: Float32Array,
-  lwork: Int32Array,
-  iwork: Int32Array,
-  liwork: Int32Array,
-  info: Int32Array,
-  jobzLength: number,
-  uploLength: number,
-) => void;
+export type Dsyevd = Syevd<Float64Array>;
+export type Ssyevd = Syevd<Float32Array>;
 
 /**
  * LAPACK's `dsyevr` (relatively robust representations), all eigenpairs when range is 'A'; vl, vu,
