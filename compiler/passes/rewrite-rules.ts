@@ -16,6 +16,11 @@ export interface RuleContext {
    * `eigh` has an `eigvecs` user). False for nodes made by this run's rewrites.
    */
   readonly hasUser: (node: Node, op: OpName) => boolean;
+  /**
+   * How many times `node` is used in the program being rewritten: once per input slot that reads
+   * it, once more per program output it is. 0 for nodes made by this run's rewrites.
+   */
+  readonly uses: (node: Node) => number;
 }
 
 /**
@@ -58,13 +63,16 @@ export function rewritePass(name: string, rules: readonly Rule[]): Pass {
   return (program: Program) => {
     const fired = new FiredCounter();
     const oldUsers = usersByOp(program);
+    const oldUses = useCounts(program);
     const newUsers = new Map<number, Set<OpName>>();
+    const newUses = new Map<number, number>();
     const hasUser = (node: Node, userOp: OpName) => newUsers.get(node.id)?.has(userOp) ?? false;
+    const uses = (node: Node) => newUses.get(node.id) ?? 0;
 
     const { program: out } = rebuild(program, (b, old, inputs) => {
       let current = b.make(old.op, inputs, old.attrs);
       for (let step = 0; step < LOCAL_STEPS; step++) {
-        const next = applyFirst(byOp.get(current.op), { b, node: current, hasUser });
+        const next = applyFirst(byOp.get(current.op), { b, node: current, hasUser, uses });
         if (next === undefined) break;
         fired.add(next.rule);
         current = next.node;
@@ -75,6 +83,8 @@ export function rewritePass(name: string, rules: readonly Rule[]): Pass {
         for (const u of users) merged.add(u);
         newUsers.set(current.id, merged);
       }
+      // Old nodes rebuilt into one new node (made equal by rewrites) pool their uses.
+      newUses.set(current.id, (newUses.get(current.id) ?? 0) + (oldUses.get(old.id) ?? 0));
       return current;
     });
     return { program: out, fired: fired.toList() };
@@ -104,4 +114,14 @@ function usersByOp(program: Program): Map<number, Set<OpName>> {
     }
   }
   return users;
+}
+
+/** For each node id, its uses: input slots that read it, and program outputs that are it. */
+function useCounts(program: Program): Map<number, number> {
+  const uses = new Map<number, number>();
+  for (const output of program.outputs) uses.set(output.node.id, (uses.get(output.node.id) ?? 0) + 1);
+  for (const node of topoOrder(program.outputs.map((o) => o.node))) {
+    for (const input of node.inputs) uses.set(input.id, (uses.get(input.id) ?? 0) + 1);
+  }
+  return uses;
 }

@@ -7,7 +7,7 @@ import { constant, constValue, dimValue, isScalar, sizeValue } from './ir-helper
 import type { Pass } from './pass.ts';
 import { isSymmetric } from './symmetry.ts';
 import { konst, lit, op, v } from './pattern.ts';
-import { rewritePass, rule, type Rule } from './rewrite-rules.ts';
+import { rewritePass, rule, type Rule, type RuleContext } from './rewrite-rules.ts';
 
 /**
  * Algebraic simplification: rows of `pattern -> replacement`, each exact (for finite values)
@@ -37,6 +37,55 @@ function scaledSize(b: IrBuilder, c: Node, shape: Node['shape']): Node {
 function freeTranspose(node: Node): Node | undefined {
   if (node.op === 'transpose') return node.inputs[0];
   return isSymmetric(node) ? node : undefined;
+}
+
+const w = v('w');
+const z = v('z');
+const xy = op('matmul', [x, y], { name: 'xy' });
+const xz = op('matmul', [x, z], { name: 'xz' });
+const yx = op('matmul', [y, x], { name: 'yx' });
+const zx = op('matmul', [z, x], { name: 'zx' });
+
+/**
+ * Products that share an operand, summed: one product of a sum instead. Reverse mode makes these
+ * wherever a matrix meets the same factor twice: the gradient of Xᵀ X with respect to X is
+ * X G + X Gᵀ (one n·d² product too many), and the card's consistency term adds a third. Only
+ * where the products (and an inner sum) have no other use, so that no product is computed twice.
+ */
+const usedOnce = (ctx: RuleContext, ...nodes: Node[]): boolean => nodes.every((node) => ctx.uses(node) === 1);
+const DISTRIBUTION: readonly Rule[] = [
+  rule('matmul-distribute-left', 'X Y + X Z = X (Y + Z)', op('add', [xy, xz]), ({ x, y, z, xy, xz }, ctx) =>
+    usedOnce(ctx, xy, xz) ? ctx.b.make('matmul', [x, ctx.b.make('add', [y, z])]) : undefined,
+  ),
+  rule('matmul-distribute-right', 'Y X + Z X = (Y + Z) X', op('add', [yx, zx]), ({ x, y, z, yx, zx }, ctx) =>
+    usedOnce(ctx, yx, zx) ? ctx.b.make('matmul', [ctx.b.make('add', [y, z]), x]) : undefined,
+  ),
+  rule('matmul-distribute-left-sum', '(W + X Y) + X Z = W + X (Y + Z)', op('add', [op('add', [w, xy], { name: 'inner' }), xz]), ({ w, x, y, z, xy, xz, inner }, ctx) =>
+    usedOnce(ctx, xy, xz, inner) ? ctx.b.make('add', [w, ctx.b.make('matmul', [x, ctx.b.make('add', [y, z])])]) : undefined,
+  ),
+  rule('matmul-distribute-right-sum', '(W + Y X) + Z X = W + (Y + Z) X', op('add', [op('add', [w, yx], { name: 'inner' }), zx]), ({ w, x, y, z, yx, zx, inner }, ctx) =>
+    usedOnce(ctx, yx, zx, inner) ? ctx.b.make('add', [w, ctx.b.make('matmul', [ctx.b.make('add', [y, z]), x])]) : undefined,
+  ),
+];
+
+/** A square matrix: transposing it instead of a product it makes costs at most its own size. */
+const square = (node: Node): boolean => node.shape.length === 2 && node.shape[0] === node.shape[1];
+
+/** (A B)ᵀ as Bᵀ Aᵀ with at most one new transpose, of a square factor (none if both are free). */
+function transposedProduct(b: IrBuilder, a: Node, c: Node): Node | undefined {
+  const [at, ct] = [freeTranspose(a), freeTranspose(c)];
+  if (at === undefined && ct === undefined) return undefined;
+  if ((at === undefined && !square(a)) || (ct === undefined && !square(c))) return undefined;
+  return b.make('matmul', [ct ?? b.make('transpose', [c]), at ?? b.make('transpose', [a])]);
+}
+
+/** Mᵀ without a transpose of M's own size: M a transpose, symmetric, or a product transposedProduct takes. */
+function transposesCheaply(node: Node): boolean {
+  if (freeTranspose(node) !== undefined) return true;
+  if (node.op !== 'matmul') return false;
+  const [a, c] = node.inputs;
+  const [at, ct] = [freeTranspose(a), freeTranspose(c)];
+  return (at !== undefined || ct !== undefined) && (at !== undefined || square(a)) && (ct !== undefined || square(c));
 }
 
 const ALGEBRA: readonly Rule[] = [
@@ -84,6 +133,16 @@ const STRUCTURE: readonly Rule[] = [
     const [xt, yt] = [freeTranspose(x), freeTranspose(y)];
     return xt !== undefined && yt !== undefined ? b.make('matmul', [yt, xt]) : undefined;
   }),
+  // (G Xᵀ)ᵀ = X Gᵀ: the n×d product is made as it is used, and only the d×d factor is transposed
+  // (ONNX Runtime's Gemm reads it transposed at no cost). Reverse mode makes these for Xᵀ X.
+  rule('transpose-matmul-square', '(A B)ᵀ = Bᵀ Aᵀ, when one transpose is free and the other operand is square', op('transpose', [op('matmul', [x, y])]), ({ x, y }, { b }) =>
+    transposedProduct(b, x, y),
+  ),
+  rule('transpose-add', '(A + B)ᵀ = Aᵀ + Bᵀ, when the sum has no other use and both transposes are cheap', op('transpose', [op('add', [x, y], { name: 'sum' })]), ({ x, y, sum }, ctx) =>
+    ctx.uses(sum) === 1 && transposesCheaply(x) && transposesCheaply(y) && x.shape.length === 2 && y.shape.length === 2
+      ? ctx.b.make('add', [ctx.b.make('transpose', [x]), ctx.b.make('transpose', [y])])
+      : undefined,
+  ),
   rule('transpose-const', 'fill(c)ᵀ = fill(c)', op('transpose', [konst('c')]), ({ c }, { b }) => constant(b, constValue(c)!)),
   rule('transpose-broadcast', 'broadcast(s)ᵀ = broadcast(s)', op('transpose', [op('broadcast', [s])]), ({ s }) => s),
   rule('broadcast-const', 'broadcast(c) = fill(c)', op('broadcast', [konst('c')]), ({ c }, { b }) => constant(b, constValue(c)!)),
@@ -100,6 +159,7 @@ const STRUCTURE: readonly Rule[] = [
   rule('matmul-eye-right', 'X I = X', op('matmul', [x, op('eye', [])]), ({ x }) => x),
   rule('matmul-zero-left', '0 X = 0', op('matmul', [lit(0), x]), (_, { b }) => constant(b, 0)),
   rule('matmul-zero-right', 'X 0 = 0', op('matmul', [x, lit(0)]), (_, { b }) => constant(b, 0)),
+  ...DISTRIBUTION,
 ];
 
 const REDUCTIONS: readonly Rule[] = [

@@ -77,6 +77,8 @@ export const SIMPLIFY_CASES: Record<string, Case> = {
   'transpose-eye': ({ b, m }) => m('transpose', b.make('eye', [], { n: 'd' })),
   'transpose-symmetric': ({ m, X }) => m('transpose', m('matmul', m('transpose', X), X)),
   'transpose-matmul': ({ m, A, X }) => m('transpose', m('matmul', sym(m, A), m('transpose', X))),
+  'transpose-matmul-square': ({ m, A, X }) => m('transpose', m('matmul', A, m('transpose', X))),
+  'transpose-add': ({ m, A, X, Y }) => m('transpose', m('add', m('matmul', A, m('transpose', X)), m('transpose', Y))),
   'transpose-const': ({ m, c }) => m('transpose', c(2.5, ['n', 'd'])),
   'transpose-broadcast': (h) => h.m('transpose', bcastS(h)),
   'broadcast-const': ({ b, c }) => b.make('broadcast', [c(1.5)], { shape: ['n', 'd'] }),
@@ -93,6 +95,12 @@ export const SIMPLIFY_CASES: Record<string, Case> = {
   'matmul-eye-right': ({ b, m, X }) => m('matmul', X, b.make('eye', [], { n: 'd' })),
   'matmul-zero-left': ({ m, X, c }) => m('matmul', c(0, ['d', 'n']), X),
   'matmul-zero-right': ({ m, X, c }) => m('matmul', X, c(0, ['d', 'd'])),
+  // X G + X Gᵀ: what reverse mode makes of Xᵀ X.
+  'matmul-distribute-left': ({ m, X, A }) => m('add', m('matmul', X, A), m('matmul', X, m('transpose', A))),
+  'matmul-distribute-right': ({ m, X, A }) => m('add', m('matmul', A, m('transpose', X)), m('matmul', m('transpose', A), m('transpose', X))),
+  'matmul-distribute-left-sum': ({ m, X, Y, A }) => m('add', m('add', Y, m('matmul', X, A)), m('matmul', X, m('transpose', A))),
+  'matmul-distribute-right-sum': ({ m, X, Y, A }) =>
+    m('add', m('matmul', m('transpose', A), m('transpose', X)), m('add', m('matmul', A, m('transpose', X)), m('transpose', Y))),
   'sum-scalar': ({ m, S }) => m('sum', S),
   'sum-const': ({ m, c }) => m('sum', c(1.5, ['n', 'd'])),
   'sum-broadcast': (h) => h.m('sum', bcastS(h)),

@@ -52,6 +52,30 @@ describe('simplify', () => {
     expect(simplify(program).fired.map((f) => f.rule)).not.toContain('sum-scaled');
   });
 
+  it('factors a sum of products only where no product (or inner sum) has another use, so none is computed twice', () => {
+    const b = new IrBuilder();
+    const { m, X, Y, A } = ruleInputs(b);
+    const xa = m('matmul', X, m('transpose', A));
+    const inner = m('add', Y, m('matmul', X, A));
+    const sum = m('add', inner, xa);
+    const count = (outputs: Record<string, typeof X>) => {
+      const result = simplify(programOf(outputs));
+      return opsOf(result.program).filter((op) => op === 'matmul').length;
+    };
+    expect(count({ out: sum })).toBe(1);
+    expect(count({ out: sum, product: xa })).toBe(2);
+    expect(count({ out: sum, inner })).toBe(2);
+  });
+
+  it('transposes a sum or a product only where no transpose of an n×d value is added', () => {
+    const b = new IrBuilder();
+    const { m, X, Y } = ruleInputs(b);
+    // (Xᵀ Y)ᵀ would need Xᵀ's and Y's transposes of n×d values: neither rule may fire.
+    const fired = (node: typeof X) => simplify(programOf({ out: node })).fired.map((f) => f.rule);
+    expect(fired(m('transpose', m('matmul', m('transpose', Y), m('exp', X))))).not.toContain('transpose-matmul-square');
+    expect(fired(m('transpose', m('add', m('exp', X), Y)))).not.toContain('transpose-add');
+  });
+
   it('x * 0 with x a matrix and 0 a scalar gives a zero matrix', () => {
     const b = new IrBuilder();
     const h = ruleInputs(b);
