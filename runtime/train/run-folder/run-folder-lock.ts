@@ -19,8 +19,11 @@ import { RunError } from '../run-error.ts';
  * the dead lock, creating `.run.lock.<its token>.claim` the same atomic way (one process wins the
  * claim of a given lock), and under the claim reads the lock again and removes it only if it is
  * still the dead one: nothing else can change it then, since only the winner of its claim may
- * remove it and its owner is dead. A claim whose claimant died is removed. Then the taker tries
- * to create its lock afresh, like anyone.
+ * remove it and its owner is dead. Then the taker tries to create its lock afresh, like anyone.
+ * A claim whose claimant died is removed; only there is a race left: two takers that both find
+ * such a claim could both end up removing the dead lock, one of them after the other had already
+ * put its own in place. That needs a process to die in the moment it holds a claim (a few file
+ * operations) and two others to start at once after it.
  *
  * A lock from another host cannot be checked (a shared file system) and is refused, as is a file
  * that is not a lock dflc wrote (hand-made, or from another program): dflc never writes one
@@ -72,12 +75,13 @@ export async function lockRunFolder(out: string, now: Date = new Date()): Promis
   held.add(owner.token);
   try {
     await acquire(out, path, owner);
-    await removeLeftovers(out);
   } catch (error) {
     held.delete(owner.token);
     removeMadeFolders(out, made);
     throw error;
   }
+  // Hidden and a few bytes each: failing to remove them is no reason to stop the run.
+  await removeLeftovers(out).catch(() => undefined);
 
   let released = false;
   const releaseSync = (): void => {
