@@ -566,13 +566,13 @@ function makeInput(shape: readonly number[], gen: Gen, random: () => number): Te
   return tensor64(shape, Float32Array.from(t.data)); // float32 values: both sides see the same inputs
 }
 
-/** The row's program, its float32-valued inputs (drawn from `seed`), and its input nodes by name. */
+/** The row's program, its float32-valued inputs (drawn from `seed`), its input nodes by name, and its builder. */
 export function buildCase(row: Row, seed: number) {
   const random = seeded(seed);
   const values = new Map(Object.entries(row.inputs).map(([name, [, concrete, gen]]) => [name, makeInput(concrete, gen, random)]));
   const shapes = Object.fromEntries(Object.entries(row.inputs).map(([name, [shape]]) => [name, shape]));
-  const { program, inputs } = programFromInputs(shapes, row.outputs);
-  return { program, values, inputs };
+  const { program, inputs, b } = programFromInputs(shapes, row.outputs);
+  return { program, values, inputs, b };
 }
 
 export const ALL_ROWS: [string, Row][] = [...Object.entries(OP_ROWS), ...Object.entries(EXTRA_ROWS)];
