@@ -83,8 +83,14 @@ export const onnxLowering = {
     return shape.length === 0 ? e.scalar(value) : e.op('ConstantOfShape', [e.shape(shape)], { value: fillValue(value) });
   },
   eye: (e, _inputs, node) => {
+    // Not EyeLike: ORT's WebGPU provider has no kernel for it, and with a symbolic n nothing folds
+    // it away. The identity is the row [1, 0 x n] repeated n times and cut to n*n values (row k
+    // then starts at k*(n+1)): Concat, Expand, Slice and Reshape run on every provider.
     const n = dimAttr(node.attrs, 'n');
-    return e.op('EyeLike', [e.op('ConstantOfShape', [e.shape([n, n])], { value: fillValue(0) })]);
+    const row = e.op('Concat', [e.op('Reshape', [e.scalar(1), e.ints([1])]), e.op('ConstantOfShape', [e.dim(n)], { value: fillValue(0) })], { axis: { int: 0 } });
+    const rows = e.op('Expand', [row, e.op('Concat', [e.dim(n), e.dimArith('Add', n, 1)], { axis: { int: 0 } })]);
+    const flat = e.op('Slice', [e.op('Reshape', [rows, e.ints([-1])]), e.ints([0]), e.dimArith('Mul', n, n), e.ints([0])]);
+    return e.op('Reshape', [flat, e.shape([n, n])]);
   },
   dimsize: (e, _inputs, node) => e.op('Reshape', [e.op('Cast', [e.dim(dimAttr(node.attrs, 'dim'))], { to: { int: FLOAT } }), e.ints([])]),
 

@@ -6,5 +6,5 @@ import { webgpuUnavailable } from './open-webgpu.ts';
 // The host eigendecomposition between GPU graphs: its matrix comes down from the GPU (and stays
 // there for the gradient's graph), its eigenvectors go up.
 const unavailable = await webgpuUnavailable();
-if (unavailable === undefined) eighObjectivesSuite(/./, 'onnx-webgpu', () => OnnxExecutor.create({ provider: 'webgpu' }));
+if (unavailable === undefined) eighObjectivesSuite(/./, 'onnx-webgpu', () => OnnxExecutor.create({ provider: 'webgpu', cpuFallback: 'refuse' }));
 else describe.skip(`spectral objectives on onnx-webgpu: ${unavailable}`, () => it('needs a WebGPU adapter', () => {}));
