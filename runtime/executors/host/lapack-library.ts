@@ -58,6 +58,25 @@ export type Dsyevr = (
   uploLength: number,
 ) => void;
 
+/** BLAS's `dgemm`: C = alpha op(A) op(B) + beta C, column-major (bench:eigh's warm start). */
+export type Dgemm = (
+  transa: string,
+  transb: string,
+  m: Int32Array,
+  n: Int32Array,
+  k: Int32Array,
+  alpha: Float64Array,
+  a: Float64Array,
+  lda: Int32Array,
+  b: Float64Array,
+  ldb: Int32Array,
+  beta: Float64Array,
+  c: Float64Array,
+  ldc: Int32Array,
+  transaLength: number,
+  transbLength: number,
+) => void;
+
 /**
  * A loaded LAPACK: its `dsyevd`, the other routines bench:eigh compares with it where the library
  * has them, and where it came from (for the backend line).
@@ -66,6 +85,7 @@ export interface LapackLibrary {
   readonly dsyevd: Dsyevd;
   readonly ssyevd?: Ssyevd;
   readonly dsyevr?: Dsyevr;
+  readonly dgemm?: Dgemm;
   /** OpenBLAS's thread count (openblas_set_num_threads); absent for other libraries. */
   readonly setThreads?: (threads: number) => void;
   /** For example `OpenBLAS 0.3.21, /usr/lib/.../libopenblas.so.0`. */
@@ -150,6 +170,12 @@ function bind(koffi: Koffi, library: ReturnType<Koffi['load']>, path: string): L
         'void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, _Inout_ double *a, const int *lda, const double *vl, const double *vu, const int *il, const int *iu, const double *abstol, _Out_ int *m, _Out_ double *w, _Out_ double *z, const int *ldz, _Out_ int *isuppz, _Out_ double *work, const int *lwork, _Out_ int *iwork, const int *liwork, _Out_ int *info, size_t jobzLength, size_t rangeLength, size_t uploLength)',
       ) as Dsyevr,
   );
+  const dgemm = optional(
+    () =>
+      library.func(
+        'void dgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k, const double *alpha, const double *a, const int *lda, const double *b, const int *ldb, const double *beta, _Inout_ double *c, const int *ldc, size_t transaLength, size_t transbLength)',
+      ) as Dgemm,
+  );
   // Not OpenBLAS (reference LAPACK, Accelerate): no thread pool of its own, and no vendor string.
   const setThreads = optional(() => library.func('void openblas_set_num_threads(int threads)') as (threads: number) => void);
   const config = optional(() => library.func('const char *openblas_get_config()') as () => string);
@@ -157,7 +183,7 @@ function bind(koffi: Koffi, library: ReturnType<Koffi['load']>, path: string): L
   // k <= 1024 one thread is as fast on a loaded machine (npm run bench:eigh).
   setThreads?.(1);
   const vendor = config === undefined ? 'LAPACK' : `OpenBLAS ${config().split(' ')[1] ?? ''}`.trim();
-  return { dsyevd, ssyevd, dsyevr, setThreads, description: `${vendor}, ${path}` };
+  return { dsyevd, ssyevd, dsyevr, dgemm, setThreads, description: `${vendor}, ${path}` };
 }
 
 /** A symbol the library may lack: koffi throws when it is not exported. */
