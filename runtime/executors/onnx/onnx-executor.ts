@@ -206,15 +206,18 @@ export class OnnxExecutor implements Executor {
     return [...this.onCpu];
   }
 
-  /** After a stage's first run on a device: warns of, or refuses, the nodes ORT ran on the CPU. */
+  /**
+   * After a stage's run on a device: refuses the nodes ORT ran on the CPU (every run: refusing
+   * once would let the next run through), or warns of them once per graph.
+   */
   private checkPlacement(session: StageSession, stage: number, stages: number): void {
     if (this.placed.has(session)) return;
     const nodes = session.cpuNodes?.();
     if (nodes === undefined) return;
-    this.placed.add(session);
-    this.onCpu.push(...nodes);
     const message = fallbackMessage(nodes, stage + 1, stages, this.options.cpuFallback ?? 'warn');
     if (message?.refuse) throw new BackendUnavailableError('onnx-webgpu', message.text);
+    this.placed.add(session);
+    this.onCpu.push(...nodes);
     if (message !== undefined) (this.options.warn ?? ((line: string) => process.stderr.write(`${line}\n`)))(message.text);
   }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../../../../compiler/backends/onnx/onnx-model.ts';
 import { bindingRuntime } from '../../../../runtime/executors/onnx/binding-session.ts';
+import { IrBuilder } from '../../../../compiler/ir/builder.ts';
+import type { Program } from '../../../../compiler/ir/node.ts';
+import { BackendUnavailableError } from '../../../../runtime/executors/executor.ts';
+import { OnnxExecutor } from '../../../../runtime/executors/onnx/onnx-executor.ts';
 import { webgpuUnavailable } from './open-webgpu.ts';
 import { lowerStage } from '../../../../compiler/backends/onnx/compile-stage.ts';
 import { planStages } from '../../../../compiler/backends/onnx/stages.ts';
@@ -12,7 +16,8 @@ import { objectiveOf, TINY } from '../../model/helpers.ts';
  * (session log level verbose: "Node(s) placed on [CPUExecutionProvider]") and, for EyeLike, by
  * the executor's own report on random programs: a graph with one runs that node on the CPU, with
  * a copy each way. dflc's lowering avoids them. The executor finds such nodes at run time from
- * ORT's profile (node-placement.ts): checked below on a graph made by hand, as dflc emits none.
+ * ORT's profile (node-placement.ts): checked below on a graph made by hand with them, and on a
+ * dflc program where ORT's own optimizer makes a node the provider lacks.
  */
 const NOT_ON_WEBGPU = ['IsNaN', 'Sign', 'EyeLike'];
 
@@ -65,6 +70,52 @@ describe.skipIf(unavailable !== undefined)(`a graph node the WebGPU provider lac
       expect(session.cpuNodes?.()).toEqual([{ name: 'n0_' + op + ':made_by_hand#1', op, from: 'made_by_hand#1' }]);
     } finally {
       session.release();
+    }
+  });
+});
+
+/**
+ * sum(abs(step(t(Z)))): ORT's transpose optimizer moves the Transpose onto the boolean NaN mask of
+ * `step`'s lowering, and the WebGPU provider cannot transpose booleans, so ORT runs that node on
+ * the CPU (found by the random programs). The executor warns of it, or refuses it.
+ */
+function boolTransposeProgram(): Program {
+  const b = new IrBuilder();
+  const z = b.make('input', [], { name: 'Z', shape: ['n', 'n'] });
+  const value = b.make('sum', [b.make('abs', [b.make('step', [b.make('transpose', [z])])])]);
+  return { inputs: [{ name: 'Z', shape: ['n', 'n'] }], outputs: [{ name: 'value', node: value }] };
+}
+
+describe.skipIf(unavailable !== undefined)(`a node of a dflc graph that ORT runs on the CPU${unavailable === undefined ? '' : ` (${unavailable})`}`, () => {
+  const z = new Map([['Z', { shape: [3, 3], data: Float32Array.from({ length: 9 }, (_, i) => i - 4) }]]);
+  const bool = /Transpose \(node Transpose\)/;
+
+  it('is warned of once per graph, naming it, and the run goes on', async () => {
+    const lines: string[] = [];
+    const executor = await OnnxExecutor.create({ provider: 'webgpu', warn: (line) => lines.push(line) });
+    try {
+      const program = boolTransposeProgram();
+      for (let k = 0; k < 2; k++) expect((await executor.run(program, z)).get('value')!.data[0]).toBe(4);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^warning: onnx-webgpu runs a node of stage 1 of 1 on the CPU, not the GPU/);
+      expect(lines[0]).toMatch(bool);
+      expect(executor.cpuNodes.map((node) => node.op)).toEqual(['Transpose']);
+    } finally {
+      executor.dispose();
+    }
+  });
+
+  it('with cpuFallback refuse, fails every run, naming it', async () => {
+    const executor = await OnnxExecutor.create({ provider: 'webgpu', cpuFallback: 'refuse' });
+    try {
+      const program = boolTransposeProgram();
+      for (let k = 0; k < 2; k++) {
+        const run = executor.run(program, z);
+        await expect(run).rejects.toThrow(BackendUnavailableError);
+        await expect(run).rejects.toThrow(bool);
+      }
+    } finally {
+      executor.dispose();
     }
   });
 });
