@@ -74,8 +74,9 @@ interface Solved {
 
 /**
  * One workspace per library and routine, kept from call to call while k is unchanged (a training
- * run asks for the same k every step): allocating it, and asking its size, took 40% of a k = 64
- * call. Per library, since each answers the size query for its own implementation.
+ * run asks for the same k every step), so that a step neither allocates it nor asks its size (a
+ * gain within the noise on a quiet machine; bench:eigh's `dsyevd no reuse`). Per library, since
+ * each answers the size query for its own implementation.
  */
 interface Workspace {
   readonly k: number;
