@@ -1,4 +1,4 @@
-import type { Argument, Binary, Call, DefDecl, Expr, ParamInit, SourceFile, Statement } from '../../grammar/ast.ts';
+import type { Argument, Binary, Call, DefDecl, Expr, LetDecl, ParamInit, SourceFile, Statement } from '../../grammar/ast.ts';
 import type { Diagnostic } from '../../grammar/diagnostic.ts';
 import type { Span } from '../../grammar/span.ts';
 import { suggest } from '../../grammar/suggest.ts';
@@ -38,8 +38,16 @@ interface Scope {
   readonly source: string;
 }
 
-/** Unwinds elaboration of one statement; the diagnostic is already recorded. */
+/**
+ * The poisoned value: what a failed expression stands for. It unwinds elaboration up to the
+ * nearest sibling loop (`each`) or statement, and a name whose statement failed is bound to it, so
+ * that nothing which depends on a failure reports a further error. Its diagnostic, if any, is
+ * already recorded: a read of a poisoned name throws one with none.
+ */
 class Failure extends Error {}
+
+/** A let, or a declared input, whose statement failed: reading it fails without a message. */
+const POISONED = Symbol('poisoned');
 
 export interface ElaborateOptions {
   readonly fileName: string;
@@ -110,7 +118,10 @@ class Elaborator {
   private readonly cx: LowerContext;
   private readonly diagnostics: Diagnostic[] = [];
   private readonly inputs: ProgramInputs;
-  private readonly lets = new Map<string, Val>();
+  /** Let values by name, and POISONED for each name whose let, input or param statement failed. */
+  private readonly lets = new Map<string, Val | typeof POISONED>();
+  /** Names a let, input or param statement has declared: a second declaration poisons the name. */
+  private readonly declared = new Set<string>();
   /** Bumped at every let, since a def body may read lets: instances made before it may differ. */
   private letsVersion = 0;
   /**
@@ -134,25 +145,58 @@ class Elaborator {
 
   statement(statement: Statement): void {
     switch (statement.kind) {
-      case 'input':
-        return this.inputs.declareInputs(statement.names, statement.shape);
-      case 'param':
-        return this.inputs.declareParam(statement);
-      case 'let': {
-        if (this.inputs.readImplicitly(statement.name)) {
-          this.fail(this.userScope, statement.nameSpan, 'use-before-definition', `'${statement.name}' is read before this let defines it (it was taken as an implicit input)`);
+      case 'input': {
+        const failed = this.inputs.declareInputs(statement.names, statement.shape);
+        for (const ref of statement.names) {
+          const name = ref.kind === 'name' ? ref.name : timeRefName(ref.stream, ref.offset);
+          if (!this.declare(name) || failed.includes(name)) this.bind(name, POISONED);
         }
-        const value = this.expr(statement.value, this.userScope);
-        this.lets.set(statement.name, { node: value.node, origin: statement.name, fromUser: true });
-        this.letsVersion++;
         return;
       }
+      case 'param':
+        if (!this.declare(statement.name) || !this.inputs.declareParam(statement)) this.bind(statement.name, POISONED);
+        return;
+      case 'let':
+        return this.let(statement);
       case 'minimize':
       case 'expr':
         return this.objectiveStatement(statement.value);
       case 'def':
         return;
     }
+  }
+
+  /**
+   * Binds the let's name to its value, or to the poisoned value when the value failed or the
+   * name is declared twice (checkDeclarations reports that): later uses then report nothing more.
+   */
+  private let(statement: LetDecl): void {
+    const twice = this.declared.has(statement.name);
+    this.declared.add(statement.name);
+    let value: Val | undefined;
+    try {
+      value = this.expr(statement.value, this.userScope);
+    } finally {
+      // Read above or in its own value (`let a = sum(a)`): reported, the value's problems too.
+      const readBefore = this.inputs.readImplicitly(statement.name);
+      if (readBefore) {
+        this.record(this.userScope, statement.nameSpan, 'use-before-definition', `'${statement.name}' is read before this let defines it (it was taken as an implicit input)`);
+      }
+      this.bind(statement.name, value === undefined || twice || readBefore ? POISONED : { node: value.node, origin: statement.name, fromUser: true });
+    }
+  }
+
+  /** Binds a let name; def instances made before may have read the name otherwise. */
+  private bind(name: string, value: Val | typeof POISONED): void {
+    this.lets.set(name, value);
+    this.letsVersion++;
+  }
+
+  /** Notes a declaration of an input or param; false when a statement above declared the name. */
+  private declare(name: string): boolean {
+    if (this.declared.has(name)) return false;
+    this.declared.add(name);
+    return true;
   }
 
   finish(): Elaboration {
@@ -192,9 +236,13 @@ class Elaborator {
 
   /** Records an error (at the user's call when inside a def, see call-site.ts) and unwinds the statement. */
   private fail(scope: Scope, span: Span, code: string, message: string, asCaller?: (caller: string) => string): never {
+    throw new Failure(this.record(scope, span, code, message, asCaller).message);
+  }
+
+  private record(scope: Scope, span: Span, code: string, message: string, asCaller?: (caller: string) => string): Diagnostic {
     const diagnostic = callSiteDiagnostic(scope.frames, span, code, message, this.options.fileName, asCaller);
     this.diagnostics.push(diagnostic);
-    throw new Failure(diagnostic.message);
+    return diagnostic;
   }
 
   /**
@@ -242,8 +290,11 @@ class Elaborator {
     switch (e.kind) {
       case 'number':
         return this.val(this.constant(e.value), e.span, scope);
-      case 'timeref':
-        return this.val(this.inputs.read(timeRefName(e.stream, e.offset), e.stream, e.span), e.span, scope);
+      case 'timeref': {
+        const name = timeRefName(e.stream, e.offset);
+        if (this.lets.get(name) === POISONED) throw new Failure(`'${name}' is poisoned`);
+        return this.val(this.inputs.read(name, e.stream, e.span), e.span, scope);
+      }
       case 'name':
         return this.name(e.name, e.span, scope);
       case 'unary':
@@ -259,6 +310,7 @@ class Elaborator {
     const param = scope.params?.get(id);
     if (param !== undefined) return param;
     const bound = this.lets.get(id);
+    if (bound === POISONED) throw new Failure(`'${id}' is poisoned`);
     if (bound !== undefined) return bound;
     if (this.defs.has(id) || PRIMITIVES.has(id)) {
       this.fail(scope, span, 'not-a-value', `'${id}' is a function; call it, e.g. ${id}(Z)`);
@@ -283,29 +335,29 @@ class Elaborator {
 
   private call(e: Call, scope: Scope): Val {
     if (scope.params?.has(e.callee) || this.lets.has(e.callee)) {
-      this.fail(scope, e.calleeSpan, 'not-a-function', `'${e.callee}' is a value, not a function`);
+      this.failWithArguments(e, scope, 'not-a-function', `'${e.callee}' is a value, not a function`);
     }
     const def = this.defs.get(e.callee);
     if (def !== undefined) return this.callDef(def, e, scope);
     const primitive = PRIMITIVES.get(e.callee);
     if (primitive === undefined) {
       const hint = suggest(e.callee, [...PRIMITIVES.keys(), ...this.defs.keys()]);
-      // The arguments' own problems are reported too (an unknown name inside them, say).
-      try {
-        this.each(scope, e.args.map((arg) => () => this.expr(arg.value, scope)));
-      } catch (error) {
-        if (!(error instanceof Failure)) throw error;
-      }
-      return this.fail(scope, e.calleeSpan, 'unknown-function', `unknown function '${e.callee}'${hint ? `; did you mean '${hint}'?` : ''}`);
+      return this.failWithArguments(e, scope, 'unknown-function', `unknown function '${e.callee}'${hint ? `; did you mean '${hint}'?` : ''}`);
     }
-    const keyword = e.args.find((a) => a.name !== undefined);
-    if (keyword !== undefined) {
-      this.fail(scope, keyword.nameSpan ?? keyword.span, 'keyword-argument', `${e.callee} takes no keyword arguments`);
-    }
-    if (e.args.length !== primitive.params.length) {
-      this.fail(scope, e.span, 'arity', `${e.callee} expects ${arity(primitive.params.map((p) => p.name))}, got ${e.args.length}`);
-    }
-    const args = this.each(scope, e.args.map((arg, i) => () => this.primitiveArgument(primitive.params[i].kind, arg, e.callee, scope)));
+    const args = this.arguments(
+      e,
+      scope,
+      () => {
+        const keyword = e.args.find((a) => a.name !== undefined);
+        if (keyword !== undefined) {
+          this.fail(scope, keyword.nameSpan ?? keyword.span, 'keyword-argument', `${e.callee} takes no keyword arguments`);
+        }
+        if (e.args.length !== primitive.params.length) {
+          this.fail(scope, e.span, 'arity', `${e.callee} expects ${arity(primitive.params.map((p) => p.name))}, got ${e.args.length}`);
+        }
+      },
+      (arg, i) => this.primitiveArgument(primitive.params[i]?.kind, arg, e.callee, scope),
+    );
     for (let i = 0; i < args.length; i++) {
       const expected = checkKind(primitive.params[i].kind, args[i].node.shape);
       if (expected !== undefined) this.shapeMismatch(scope, e.args[i].span, e.callee, expected, args[i]);
@@ -315,7 +367,34 @@ class Elaborator {
     return this.val(primitive.lower(this.cx, args.map((a) => a.node)), e.span, scope);
   }
 
-  private primitiveArgument(kind: string, arg: Argument, callee: string, scope: Scope): Val {
+  /** A problem with the callee, reported with the arguments' own problems (an unknown name inside them, say). */
+  private failWithArguments(e: Call, scope: Scope, code: string, message: string): never {
+    try {
+      this.each(scope, e.args.map((arg) => () => this.expr(arg.value, scope)));
+    } catch (error) {
+      if (!(error instanceof Failure)) throw error;
+    }
+    return this.fail(scope, e.calleeSpan, code, message);
+  }
+
+  /**
+   * The values of a call's arguments, in the order written. `check` applies the call's own rules
+   * to the arguments as written (arity, keywords): its problem and the arguments' own problems are
+   * independent, so each is reported.
+   */
+  private arguments(e: Call, scope: Scope, check: () => void, argument = (arg: Argument, _i: number) => this.expr(arg.value, scope)): Val[] {
+    const [values] = this.each(scope, [
+      () => this.each(scope, e.args.map((arg, i) => () => argument(arg, i))),
+      () => {
+        check();
+        return [];
+      },
+    ]);
+    return values;
+  }
+
+  /** A primitive's argument of the given kind; `undefined` past the primitive's parameters (an arity error). */
+  private primitiveArgument(kind: string | undefined, arg: Argument, callee: string, scope: Scope): Val {
     if (kind !== 'dimension') return this.expr(arg.value, scope);
     const v = arg.value;
     if (v.kind === 'number' && Number.isInteger(v.value) && v.value > 0) {
@@ -345,29 +424,29 @@ class Elaborator {
 
   /** The call's arguments by parameter name: positional, then keyword, then the defaults. */
   private bindArguments(decl: DefDecl, e: Call, scope: Scope): Map<string, Val> {
+    // Which argument each parameter takes, by index into e.args (the checks need no values).
+    const taken = new Map<string, number>();
+    const values = this.arguments(e, scope, () => {
+      const expects = () => arity(decl.params.map((p) => p.name));
+      const positional = e.args.filter((a) => a.name === undefined).length;
+      if (positional > decl.params.length) this.fail(scope, e.span, 'arity', `${decl.name} expects ${expects()}, got ${positional}`);
+      e.args.forEach((arg, i) => {
+        if (arg.name === undefined) return taken.set(decl.params[i].name, i);
+        const param = decl.params.find((p) => p.name === arg.name);
+        if (param === undefined) {
+          const hint = suggest(arg.name, decl.params.map((p) => p.name));
+          this.fail(scope, arg.nameSpan ?? arg.span, 'unknown-keyword', `${decl.name} has no parameter '${arg.name}'${hint ? `; did you mean '${hint}'?` : ''}`);
+        }
+        if (taken.has(arg.name)) this.fail(scope, arg.nameSpan ?? arg.span, 'duplicate-argument', `${decl.name}: '${arg.name}' is given twice`);
+        return taken.set(arg.name, i);
+      });
+      const missing = decl.params.find((p) => !taken.has(p.name) && p.default === undefined);
+      if (missing !== undefined) this.fail(scope, e.span, 'arity', `${decl.name} is missing its argument '${missing.name}' (it expects ${expects()})`);
+    });
     const bound = new Map<string, Val>();
-    const expects = () => arity(decl.params.map((p) => p.name));
-    const positional = e.args.filter((a) => a.name === undefined);
-    if (positional.length > decl.params.length) {
-      this.fail(scope, e.span, 'arity', `${decl.name} expects ${expects()}, got ${positional.length}`);
-    }
-    positional.forEach((arg, i) => bound.set(decl.params[i].name, this.expr(arg.value, scope)));
-    for (const arg of e.args) {
-      if (arg.name === undefined) continue;
-      const param = decl.params.find((p) => p.name === arg.name);
-      if (param === undefined) {
-        const hint = suggest(arg.name, decl.params.map((p) => p.name));
-        this.fail(scope, arg.nameSpan ?? arg.span, 'unknown-keyword', `${decl.name} has no parameter '${arg.name}'${hint ? `; did you mean '${hint}'?` : ''}`);
-      }
-      if (bound.has(arg.name)) this.fail(scope, arg.nameSpan ?? arg.span, 'duplicate-argument', `${decl.name}: '${arg.name}' is given twice`);
-      bound.set(arg.name, this.expr(arg.value, scope));
-    }
     for (const param of decl.params) {
-      if (bound.has(param.name)) continue;
-      if (param.default === undefined) {
-        this.fail(scope, e.span, 'arity', `${decl.name} is missing its argument '${param.name}' (it expects ${expects()})`);
-      }
-      bound.set(param.name, { node: this.constant(param.default.value), origin: String(param.default.value), fromUser: false });
+      const at = taken.get(param.name);
+      bound.set(param.name, at !== undefined ? values[at] : { node: this.constant(param.default!.value), origin: String(param.default!.value), fromUser: false });
     }
     return bound;
   }

@@ -22,6 +22,8 @@ export class ProgramInputs {
   private readonly inputs = new Map<string, InputEntry>();
   private readonly streamShapes = new Map<string, Shape>();
   private readonly params: (ObjectiveParam & { readonly decl: ParamDecl })[] = [];
+  /** Symbolic dimensions of input declarations that failed: a param may still name them without a further error. */
+  private readonly failedDims = new Set<string>();
 
   constructor(
     private readonly b: IrBuilder,
@@ -45,11 +47,20 @@ export class ProgramInputs {
     return earlier !== undefined && !earlier.declared;
   }
 
-  declareInputs(names: InputDecl['names'], dims: InputDecl['shape']): void {
+  /** Declares each name; returns those whose declaration failed (reported here or by checkDeclarations). */
+  declareInputs(names: InputDecl['names'], dims: InputDecl['shape']): string[] {
     const shape = shapeOf(dims);
+    const failed: string[] = [];
+    const fail = (name: string) => {
+      failed.push(name);
+      for (const d of shape) if (typeof d === 'string') this.failedDims.add(d);
+    };
     for (const ref of names) {
       const inputName = ref.kind === 'name' ? ref.name : timeRefName(ref.stream, ref.offset);
-      if (!this.firstDeclaration('input', inputName, ref.span)) continue;
+      if (!this.firstDeclaration('input', inputName, ref.span)) {
+        fail(inputName);
+        continue;
+      }
       if (ref.kind === 'timeref') {
         const streamShape = this.streamShapes.get(ref.stream);
         if (streamShape !== undefined && formatShape(streamShape) !== formatShape(shape)) {
@@ -59,26 +70,30 @@ export class ProgramInputs {
             message: `all time references of stream ${ref.stream} share one shape: ${inputName} is declared ${formatShape(shape)} but the stream is ${formatShape(streamShape)}`,
             span: ref.span,
           });
+          fail(inputName);
           continue;
         }
         this.streamShapes.set(ref.stream, shape);
       }
       this.declare(inputName, shape, ref.span);
     }
+    return failed;
   }
 
-  declareParam(decl: ParamDecl): void {
-    if (!this.firstDeclaration('param', decl.name, decl.nameSpan)) return;
+  /** Declares the param; false when its declaration failed (reported here or by checkDeclarations). */
+  declareParam(decl: ParamDecl): boolean {
+    if (!this.firstDeclaration('param', decl.name, decl.nameSpan)) return false;
     const shape = shapeOf(decl.shape);
     this.declare(decl.name, shape, decl.nameSpan);
     this.params.push({ name: decl.name, shape, init: decl.init ?? (shape.length === 2 ? 'glorot' : 'zeros'), decl });
+    return true;
   }
 
   /** A param's symbolic dimensions are sizes of the data: each must be a dimension of an input. */
   checkParamDims(): void {
     const paramNames = new Set(this.params.map((p) => p.name));
     const inputs = [...this.inputs.values()].filter((i) => !paramNames.has(i.name));
-    const known = new Set(inputs.flatMap((i) => i.shape.filter((d) => typeof d === 'string')));
+    const known = new Set([...inputs.flatMap((i) => i.shape.filter((d) => typeof d === 'string')), ...this.failedDims]);
     for (const param of this.params) {
       for (const dim of param.decl.shape) {
         if (dim.kind !== 'symbol' || known.has(dim.name)) continue;

@@ -16,7 +16,8 @@ const PARAM_DECLS: readonly { name: string; decl: string }[] = [
   { name: 'c', decl: 'param c : []' },
 ];
 
-type Type = 'S' | 'Vd' | 'Mnd' | 'Mdd' | 'Mnn';
+/** Scalar, vector[d], matrix[n, d], matrix[d, d], matrix[n, n]. */
+export type Type = 'S' | 'Vd' | 'Mnd' | 'Mdd' | 'Mnn';
 
 export interface RandomObjective {
   readonly source: string;
@@ -148,6 +149,18 @@ function generate(t: Type, r: Source, depth: number): string {
   // Parenthesised, so that a composite argument keeps its meaning under any operator.
   return `(${r.pick(table.nodes)(r, depth)})`;
 }
+
+/**
+ * Source text of a random well-typed expression of type `t` drawn from `seed`; it may read Z, W,
+ * Z_t, Z_t+1 and the params of PARAM_DECLS.
+ */
+export function randomExpression(t: Type, seed: number, maxDepth: number): string {
+  const r = new Source(seed);
+  return generate(t, r, 1 + Math.floor(r.uniform() * maxDepth));
+}
+
+/** The declarations of every param random expressions may read, each line ending in a newline. */
+export const PARAM_HEADER = PARAM_DECLS.map(({ decl }) => `${decl}\n`).join('');
 
 const SIZES: readonly [number, number][] = [
   [7, 3],
