@@ -19,12 +19,14 @@ export interface Executor {
    * Every output of `program` (`value`, `grad:<input>`, ...) by name. `inputs` holds one array per
    * program input, by the input's name as written; symbolic dimensions are bound from their shapes.
    * `sizes` may give symbolic dimensions that no input's shape binds (it must agree with those that
-   * do). The caller's arrays are never modified.
+   * do). The caller's input arrays are never modified. `options.into` may give arrays the caller
+   * keeps for some outputs, which are written instead of fresh ones (RunOptions).
    */
   run(
     program: Program,
     inputs: ReadonlyMap<string, Float32Tensor>,
     sizes?: ReadonlyMap<string, number>,
+    options?: RunOptions,
   ): Promise<Map<string, Float32Tensor>>;
   /**
    * Opens a loop over `program`: some of its outputs feed the next step's inputs (the training
@@ -35,6 +37,19 @@ export interface Executor {
   loop(program: Program, options: LoopOptions): Promise<ExecutorLoop>;
   /** Frees what the executor holds (cached constants, sessions). The executor is unusable after. */
   dispose(): void;
+}
+
+export interface RunOptions {
+  /**
+   * Output name -> an array the caller keeps, with exactly the output's number of values: the
+   * run writes that output into it, and the result holds this very array (outputs not named get
+   * fresh arrays). A caller evaluating a program again and again so pays no allocation: the first
+   * write to a fresh n×d array faults in every page, which on a busy VM cost more than computing
+   * it (bench/README.md, issue 13). The arrays must not share memory with an input or each other;
+   * checked before running (OutputArrayError, output-arrays.ts). Their contents are unspecified
+   * while the run is in flight and after it fails.
+   */
+  readonly into?: ReadonlyMap<string, Float32Array>;
 }
 
 /** A program run step after step, some outputs feeding the next step's inputs (training state), which stays with the executor. */

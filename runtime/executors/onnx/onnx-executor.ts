@@ -1,6 +1,7 @@
 import { topoOrder, type Node, type Program } from '../../../compiler/ir/node.ts';
 import type { Dim } from '../../../compiler/ir/shape.ts';
-import { BackendUnavailableError, type Executor, type ExecutorLoop, type Float32Tensor, type LoopOptions } from '../executor.ts';
+import { BackendUnavailableError, type Executor, type ExecutorLoop, type Float32Tensor, type LoopOptions, type RunOptions } from '../executor.ts';
+import { checkOutputArrays } from '../output-arrays.ts';
 import { checkRowIds } from '../host-row-ids.ts';
 import { checkLoop, LoopError } from '../run-loop.ts';
 import { bindSizes, InputShapeError } from '../bind-sizes.ts';
@@ -374,27 +375,52 @@ export class OnnxExecutor implements Executor {
     }
   }
 
-  async run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>, sizes?: ReadonlyMap<string, number>): Promise<Map<string, Float32Tensor>> {
+  /**
+   * The outputs named in `options.into` are delivered into the caller's arrays: on the CPU
+   * provider ORT writes them there directly; an output that no graph writes (a host op's, an input
+   * passed through) or that a device holds is copied in.
+   */
+  async run(program: Program, inputs: ReadonlyMap<string, Float32Tensor>, sizes?: ReadonlyMap<string, number>, options: RunOptions = {}): Promise<Map<string, Float32Tensor>> {
     const bound = this.bind(program, inputs, sizes);
+    const into = options.into ?? new Map<string, Float32Array>();
+    checkOutputArrays(program, into, bound, inputs);
     const prepared = await this.prepare(program);
+    const intoNodes = new Map<number, Float32Array>();
+    for (const { name, node } of program.outputs) {
+      const array = into.get(name);
+      if (array !== undefined && !intoNodes.has(node.id)) intoNodes.set(node.id, array);
+    }
     // The outputs are the caller's to keep: only the values between stages reuse arrays.
     const scratch = prepared.idleScratch.pop() ?? new Map<number, Float32Array>();
     let values: Map<number, Value>;
     try {
-      values = await this.execute(prepared, inputs, bound, new Map(), scratch, new Set(program.outputs.map((o) => o.node.id)));
+      values = await this.execute(prepared, inputs, bound, intoNodes, scratch, new Set(program.outputs.map((o) => o.node.id)));
     } finally {
       prepared.idleScratch.push(scratch);
     }
     try {
       const callerBuffers = new Set<ArrayBufferLike>([...inputs.values()].map((t) => t.data.buffer));
-      const handedOut = new Set<ArrayBufferLike>();
+      // An output without an array of its own that shares a node with one given in `into` gets a copy.
+      const handedOut = new Set<ArrayBufferLike>([...into.values()].map((data) => data.buffer));
       const result = new Map<string, Float32Tensor>();
       for (const { name, node } of program.outputs) {
-        const value = await this.host(values.get(node.id)!);
-        let data = value.data;
+        const value = values.get(node.id)!;
+        const shape = [...value.shape];
+        const target = into.get(name);
+        if (target !== undefined) {
+          if (onDevice(value)) {
+            await this.runtime.device!.download(value.device, target);
+            this.count('toHost', target.byteLength);
+          } else if (value.data !== target) {
+            target.set(value.data);
+          }
+          result.set(name, { shape, data: target });
+          continue;
+        }
+        let data = (await this.host(value)).data;
         if (callerBuffers.has(data.buffer) || handedOut.has(data.buffer)) data = data.slice();
         handedOut.add(data.buffer);
-        result.set(name, { shape: [...value.shape], data });
+        result.set(name, { shape, data });
       }
       return result;
     } finally {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Program } from '../../../compiler/ir/node.ts';
-import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions } from '../executor.ts';
+import type { Executor, ExecutorLoop, Float32Tensor, LoopOptions, RunOptions } from '../executor.ts';
+import { checkOutputArrays } from '../output-arrays.ts';
 import { checkLoop, LoopError, type LoopPlan } from '../run-loop.ts';
-import { InputShapeError } from '../bind-sizes.ts';
+import { bindSizes, InputShapeError } from '../bind-sizes.ts';
 import { ensureActive, loadTfjsBackend, type LoadedBackend, type ModuleImporter, type TfjsBackend } from './load-backend.ts';
 import { runProgramTf } from './run-program.ts';
 
@@ -30,10 +31,13 @@ export class TfjsExecutor implements Executor {
     program: Program,
     inputs: ReadonlyMap<string, Float32Tensor>,
     sizes?: ReadonlyMap<string, number>,
+    options: RunOptions = {},
   ): Promise<Map<string, Float32Tensor>> {
     if (this.disposed) throw new Error('TfjsExecutor: run after dispose');
     await ensureActive(this.loaded.tfName);
     checkLengths(inputs);
+    const into = options.into ?? new Map<string, Float32Array>();
+    if (into.size > 0) checkOutputArrays(program, into, bindSizes(program, new Map([...inputs].map(([name, t]) => [name, t.shape])), sizes), inputs);
     const uploaded = new Map<string, tf.Tensor>();
     let outputs = new Map<string, tf.Tensor>();
     try {
@@ -45,8 +49,15 @@ export class TfjsExecutor implements Executor {
         // dataSync: after ensureActive nothing awaits, so another executor cannot switch the
         // backend half-way through (wasm, cpu and tensorflow read back synchronously anyway).
         let data = t.dataSync() as Float32Array;
-        // The cpu backend can hand back an input's own array (an output equal to an input).
-        if (buffers.has(data.buffer)) data = data.slice();
+        const target = into.get(name);
+        if (target !== undefined) {
+          // tfjs reads back into an array of its own; the caller's gets a copy of it.
+          target.set(data);
+          data = target;
+        } else if (buffers.has(data.buffer)) {
+          // The cpu backend can hand back an input's own array (an output equal to an input).
+          data = data.slice();
+        }
         result.set(name, { shape: t.shape, data });
       }
       return result;

@@ -8,6 +8,7 @@ import { IrBuilder } from '../../../../compiler/ir/builder.ts';
 import { tensor64 } from '../../../../compiler/ir/tensor.ts';
 import type { Program } from '../../../../compiler/ir/node.ts';
 import { describeLoopLaws } from '../loop-laws.ts';
+import { describeIntoLaws } from '../into-laws.ts';
 import { momentumInitial, momentumProgram, momentumStep } from '../loop-program.ts';
 
 /** The ONNX Runtime executor's own behaviour; its numerics are in the shared executor tests (../helpers.ts and the suites beside it). */
@@ -21,6 +22,7 @@ beforeAll(async () => {
 afterAll(() => executor?.dispose());
 
 describeLoopLaws('the onnx loop', () => executor, () => (p, o) => executor.loop(p, o));
+describeIntoLaws('onnx', () => executor);
 
 describe('onnx runs', () => {
   it('hand back outputs that are inputs, or repeat another output, as arrays of their own', async () => {

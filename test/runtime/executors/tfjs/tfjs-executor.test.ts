@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoopError, loopOverRun } from '../../../../runtime/executors/run-loop.ts';
 import { TfjsExecutor } from '../../../../runtime/executors/tfjs/tfjs-executor.ts';
 import { describeLoopLaws } from '../loop-laws.ts';
+import { describeIntoLaws } from '../into-laws.ts';
 import { MOMENTUM_CARRY, momentumInitial, momentumProgram, momentumStep, runRepeatedly } from '../loop-program.ts';
 import { loadExecutors, TEST_BACKENDS } from '../helpers.ts';
 
@@ -24,6 +25,7 @@ afterAll(() => executors?.forEach((e) => e.dispose()));
 
 for (const backend of TEST_BACKENDS) {
   describeLoopLaws(`the tfjs loop on ${backend}`, () => executors.get(backend)!, () => (p, o) => executors.get(backend)!.loop(p, o));
+  describeIntoLaws(`tfjs on ${backend}`, () => executors.get(backend)!);
 }
 
 describe.each(TEST_BACKENDS)('the tfjs loop on %s', (backend) => {
