@@ -406,7 +406,10 @@ class Elaborator {
 
   private callDef(def: DefEntry, e: Call, scope: Scope): Val {
     const { decl } = def;
-    if (scope.frames.some((f) => f.def.decl === decl)) {
+    const cycle = scope.frames.findIndex((f) => f.def.decl === decl);
+    if (cycle >= 0) {
+      // checkDeclarations reports a cycle of the user's own defs at a def: a call into it is poisoned.
+      if (scope.frames.slice(cycle).every((f) => !f.def.fromStdlib)) throw new Failure(`'${decl.name}' is recursive`);
       this.fail(scope, e.calleeSpan, 'recursion', `'${decl.name}' calls itself; DFL defs cannot be recursive`);
     }
     const bound = this.bindArguments(decl, e, scope);

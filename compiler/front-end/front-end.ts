@@ -38,8 +38,6 @@ export function frontEnd(file: SourceFile, options: FrontEndOptions): FrontEndRe
       defs.set(statement.name, { decl: statement, file: options.fileName, source: options.source, fromStdlib: false });
     }
   }
-  // Expanding a recursive def would only repeat the error at every call.
-  if (diagnostics.some((d) => d.code === 'recursion')) return { program: undefined, diagnostics, terms: [], params: [] };
   const elaboration = elaborate(file, defs, { fileName: options.fileName, source: options.source, epsilon: options.epsilon, onShape: options.onShape });
   const all = [...diagnostics, ...elaboration.diagnostics].sort((a, b) => a.span.start.offset - b.span.start.offset);
   const failed = all.some((d) => d.severity === 'error');

@@ -51,6 +51,10 @@ describe('a failed expression poisons what depends on it', () => {
     ['a bad argument and an unknown keyword of a def', 'variance(nosuch(Z), gama=2)', ['1:10', '1:21']],
     ['a wrong arity and bad arguments of a primitive', 'sum(nosuch(Z), frob(Z))', ['1:1', '1:5', '1:16']],
     ['a let read before it is defined, and its bad value', 'let b = sum(a)\nlet a = nosuch(Z)\nminimize b', ['2:5', '2:9']],
+    ['a recursive def, reported once at the def, and an independent error', 'def f(x) = f(x)\nlet a = f(Z)\nminimize a + nosuch(Z)', ['1:5', '3:14']],
+    ['a mutual recursion, a bad argument of a call into it and an independent error', 'def f(x) = g(x)\ndef g(x) = f(x)\nlet a = f(nosuch(Z)) + g(Z)\nminimize a + sum(Z @ Z)', ['1:5', '3:11', '4:18']],
+    // checkDeclarations sees only the user's defs: a cycle through the stdlib is reported at the call.
+    ['a cycle through a stdlib def (and the shadowing warning)', 'def cka(A, B) = consistent(A, B)\nminimize cka(Z, Z)', ['1:5', '2:10']],
   ];
   for (const [title, source, at] of INDEPENDENT) {
     it(`${title}: every one reported`, () => {
