@@ -49,6 +49,12 @@ export const ENTRYWISE: OpTolerance = { tolerance: 1e-6, floor: 1e-3 };
 export const EXACT: OpTolerance = { tolerance: 1e-7, floor: 1e-3 };
 /** Sums of a few terms: their rounding, relative to the largest entry. */
 export const CONTRACTION: OpTolerance = { tolerance: 1e-6, floor: 1 };
+/**
+ * Eigenvectors from a float32 eigensolver (ssyevd, the executors' default): their error is about
+ * eps32·‖S‖/gap (Davis–Kahan), far more than one rounding when eigenvalues are close. Measured 5.9e-5
+ * on the rows' 5×5 SPD input; a lowering 0.1% off (1e-3) still fails by a factor of 5.
+ */
+export const EIGENVECTORS: OpTolerance = { tolerance: 2e-4, floor: 1e-3 };
 
 /** The op's value on small arrays against an independent hand formula, and its gradient. */
 export interface Example {
@@ -384,7 +390,7 @@ export const OP_TESTS = {
   },
   eigvecs: {
     program: { inputs: { S: SPD }, outputs: (b, x) => ({ out: b.make('eigvecs', [eighOf(b, x)]) }), signless: ['out'] },
-    float32: ENTRYWISE,
+    float32: EIGENVECTORS,
     examples: [
       {
         label: 'columns are unit eigenvectors in the order of the eigenvalues',
