@@ -11,7 +11,7 @@ import { PRIMITIVES } from '../surface/index.ts';
 import { INFIX_OPERATORS } from '../surface/operators.ts';
 import { checkKind, type LowerContext } from '../surface/primitive.ts';
 import { callSiteDiagnostic, type Frame } from './call-site.ts';
-import { timeRefName } from './input-names.ts';
+import { IMPLICIT_SHAPE, timeRefName } from './input-names.ts';
 import { ProgramInputs } from './program-inputs.ts';
 
 /** A def the elaborator can call: a user def or a stdlib def, with the text it came from. */
@@ -101,7 +101,8 @@ function additiveTerms(e: Expr, sign = 1): { expr: Expr; sign: number }[] {
  * and reports errors at the user's own text even when they happen inside a stdlib def.
  */
 export function elaborate(file: SourceFile, defs: ReadonlyMap<string, DefEntry>, options: ElaborateOptions): Elaboration {
-  const elaborator = new Elaborator(defs, options);
+  const inputDims = file.statements.flatMap((s) => (s.kind === 'input' ? s.shape.flatMap((d) => (d.kind === 'symbol' ? [d.name] : [])) : []));
+  const elaborator = new Elaborator(defs, options, new Set([...IMPLICIT_SHAPE, ...inputDims]));
   for (const statement of file.statements) {
     try {
       elaborator.statement(statement);
@@ -137,9 +138,11 @@ class Elaborator {
   constructor(
     private readonly defs: ReadonlyMap<string, DefEntry>,
     private readonly options: ElaborateOptions,
+    /** Every symbolic dimension an input of the file may have (see ProgramInputs). */
+    possibleDims: ReadonlySet<string>,
   ) {
     this.cx = { b: this.b, epsilon: options.epsilon ?? FLOAT64_EPSILON };
-    this.inputs = new ProgramInputs(this.b, (d) => this.diagnostics.push(d));
+    this.inputs = new ProgramInputs(this.b, (d) => this.diagnostics.push(d), possibleDims);
     this.userScope = { params: null, frames: [], file: options.fileName, source: options.source };
   }
 

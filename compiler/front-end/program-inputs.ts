@@ -25,9 +25,15 @@ export class ProgramInputs {
   /** Symbolic dimensions of input declarations that failed: a param may still name them without a further error. */
   private readonly failedDims = new Set<string>();
 
+  /**
+   * `possibleDims`: the symbolic dimensions of the file's input declarations and of IMPLICIT_SHAPE,
+   * every dimension an input may end up having, so that a param's dimension outside them is known
+   * to be wrong when the param is declared.
+   */
   constructor(
     private readonly b: IrBuilder,
     private readonly report: (diagnostic: Diagnostic) => void,
+    private readonly possibleDims: ReadonlySet<string>,
   ) {}
 
   /** The input `name` (of `stream`, for a time reference) as read at `span`; created on first read. */
@@ -80,13 +86,16 @@ export class ProgramInputs {
     return failed;
   }
 
-  /** Declares the param; false when its declaration failed (reported here or by checkDeclarations). */
+  /**
+   * Declares the param; false when its declaration failed: reported here, by checkDeclarations,
+   * or (a dimension no input can have) by checkParamDims.
+   */
   declareParam(decl: ParamDecl): boolean {
     if (!this.firstDeclaration('param', decl.name, decl.nameSpan)) return false;
     const shape = shapeOf(decl.shape);
     this.declare(decl.name, shape, decl.nameSpan);
     this.params.push({ name: decl.name, shape, init: decl.init ?? (shape.length === 2 ? 'glorot' : 'zeros'), decl });
-    return true;
+    return shape.every((d) => typeof d === 'number' || this.possibleDims.has(d));
   }
 
   /** A param's symbolic dimensions are sizes of the data: each must be a dimension of an input. */

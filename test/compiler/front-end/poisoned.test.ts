@@ -38,6 +38,7 @@ describe('a failed expression poisons what depends on it', () => {
     ['a let defined twice', 'let a = 1\nlet a = spectrum(Z)\nminimize a', '2:5'],
     ['an input defined twice, and a param of its second shape', 'input Z : [n, d]\ninput Z : [n, k]\nparam w : [k]\nsum(Z @ w)', '2:7'],
     ['a let read in its own value', 'let a = sum(a)\nminimize a', '1:5'],
+    ['a param of a dimension no input has', 'param w : [k]\nminimize sum(Z @ w)', '1:12'],
   ];
   for (const [title, source, at] of ONE_ERROR) {
     it(`${title}: one error, at the failed statement`, () => {
