@@ -83,33 +83,36 @@ type LetType = Exclude<Type, 'Mnn'>;
 /** Replacements of one read of Z or W that make the let fail (the wrong shape only most of the time). */
 const INJECTIONS = ['nosuch(Z)', 'cov', 'spectrum(Z)', 'offdiag(spectrum(Z))'];
 
+const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+/** A read of an earlier let (as a fraction of their count), directly or through the def that reads it. */
+const arbitraryRead = fc.record({ which: fraction, viaDef: fc.boolean() });
+
 const arbitraryLet = fc.record({
   type: fc.constantFrom<LetType>('S', 'Vd', 'Mnd', 'Mdd'),
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-  // Earlier lets it reads, as fractions of their count.
-  reads: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { maxLength: 2 }),
+  reads: fc.array(arbitraryRead, { maxLength: 2 }),
 });
 
 const arbitraryProgram = fc
   .record({
     lets: fc.array(arbitraryLet, { minLength: 2, maxLength: 4 }),
-    objective: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { maxLength: 2 }),
-    failing: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+    objective: fc.array(arbitraryRead, { maxLength: 2 }),
+    failing: fraction,
+    viaDef: fc.boolean(),
     injection: fc.constantFrom(...INJECTIONS),
     at: fc.nat(),
   })
-  .map(({ lets, objective, failing, injection, at }) => {
-    const names = lets.map((_, i) => `a${i}`);
-    const pick = (fraction: number, below: number) => names[Math.floor(fraction * below)];
+  .map(({ lets, objective, failing, viaDef, injection, at }) => {
+    // Let i is followed by `def via_i(x)`, a def whose body reads it.
+    const scalar = (i: number, throughDef: boolean) => (throughDef ? `via${i}(1)` : AS_SCALAR[lets[i].type](`a${i}`));
     const statements = lets.map(({ type, seed, reads }, i) => {
-      const used = i === 0 ? [] : reads.map((f) => pick(f, i));
-      const body = [randomExpression(type, seed, 2), ...used.map((name) => LIFT[type](AS_SCALAR[lets[names.indexOf(name)].type](name)))];
-      return `let ${names[i]} = ${body.join(' + ')}`;
+      const used = i === 0 ? [] : reads.map(({ which, viaDef }) => LIFT[type](scalar(Math.floor(which * i), viaDef)));
+      return `let a${i} = ${[randomExpression(type, seed, 2), ...used].join(' + ')}\ndef via${i}(x) = x * ${scalar(i, false)}`;
     });
     const index = Math.floor(failing * lets.length);
     // The objective always reads the failing let, so something depends on it.
-    const read = [index, ...objective.map((f) => Math.floor(f * lets.length))];
-    const minimize = `minimize ${read.map((i) => AS_SCALAR[lets[i].type](names[i])).join(' + ')}`;
+    const read = [scalar(index, viaDef), ...objective.map(({ which, viaDef }) => scalar(Math.floor(which * lets.length), viaDef))];
+    const minimize = `minimize ${read.join(' + ')}`;
     const reads = [...statements[index].matchAll(/\b[ZW]\b/g)];
     const broken = [...statements];
     if (reads.length > 0) {
