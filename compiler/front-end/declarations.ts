@@ -22,7 +22,8 @@ export function callsIn(e: Expr): { callee: string; span: Span }[] {
   }
 }
 
-function declaredNames(statement: Statement): { name: string; span: Span }[] {
+/** The names a statement declares (an input statement may declare several). */
+export function declaredNames(statement: Statement): { name: string; span: Span }[] {
   switch (statement.kind) {
     case 'input':
       return statement.names.map((ref) => ({

@@ -20,6 +20,8 @@ export interface DefEntry {
   readonly file: string;
   readonly source: string;
   readonly fromStdlib: boolean;
+  /** The file declares its name twice (checkDeclarations reports it): a call of it is poisoned. */
+  readonly ambiguous: boolean;
 }
 
 /** A value during elaboration: its IR node and the source text it came from, for messages. */
@@ -337,10 +339,14 @@ class Elaborator {
   }
 
   private call(e: Call, scope: Scope): Val {
+    const def = this.defs.get(e.callee);
+    if (scope.params?.has(e.callee) !== true && def?.ambiguous === true) {
+      this.argumentProblems(e, scope);
+      throw new Failure(`'${e.callee}' is declared twice`);
+    }
     if (scope.params?.has(e.callee) || this.lets.has(e.callee)) {
       this.failWithArguments(e, scope, 'not-a-function', `'${e.callee}' is a value, not a function`);
     }
-    const def = this.defs.get(e.callee);
     if (def !== undefined) return this.callDef(def, e, scope);
     const primitive = PRIMITIVES.get(e.callee);
     if (primitive === undefined) {
@@ -372,12 +378,17 @@ class Elaborator {
 
   /** A problem with the callee, reported with the arguments' own problems (an unknown name inside them, say). */
   private failWithArguments(e: Call, scope: Scope, code: string, message: string): never {
+    this.argumentProblems(e, scope);
+    return this.fail(scope, e.calleeSpan, code, message);
+  }
+
+  /** Reports the problems of a call's arguments, for a call that fails whatever they are. */
+  private argumentProblems(e: Call, scope: Scope): void {
     try {
       this.each(scope, e.args.map((arg) => () => this.expr(arg.value, scope)));
     } catch (error) {
       if (!(error instanceof Failure)) throw error;
     }
-    return this.fail(scope, e.calleeSpan, code, message);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { SourceFile } from '../../grammar/ast.ts';
 import type { Diagnostic } from '../../grammar/diagnostic.ts';
-import { checkDeclarations } from './declarations.ts';
+import { checkDeclarations, declaredNames } from './declarations.ts';
 import { elaborate, type DefEntry, type ObjectiveParam, type ObjectiveTerm, type ShapeListener } from './elaborate.ts';
 import type { Program } from '../ir/node.ts';
 import type { Prelude } from './prelude.ts';
@@ -30,12 +30,14 @@ export function frontEnd(file: SourceFile, options: FrontEndOptions): FrontEndRe
   const diagnostics = checkDeclarations(file, options.prelude);
   const defs = new Map<string, DefEntry>();
   for (const [name, def] of options.prelude.defs) {
-    defs.set(name, { decl: def.decl, file: def.file, source: def.source, fromStdlib: true });
+    defs.set(name, { decl: def.decl, file: def.file, source: def.source, fromStdlib: true, ambiguous: false });
   }
+  // A def whose name the file declares again (checkDeclarations reports it) means nothing sure.
+  const names = file.statements.flatMap((s) => declaredNames(s).map((d) => d.name));
+  const ambiguous = new Set(names.filter((name, i) => names.indexOf(name) !== i));
   for (const statement of file.statements) {
-    // A second user def of one name is reported by checkDeclarations; the first one stays.
     if (statement.kind === 'def' && defs.get(statement.name)?.fromStdlib !== false) {
-      defs.set(statement.name, { decl: statement, file: options.fileName, source: options.source, fromStdlib: false });
+      defs.set(statement.name, { decl: statement, file: options.fileName, source: options.source, fromStdlib: false, ambiguous: ambiguous.has(statement.name) });
     }
   }
   const elaboration = elaborate(file, defs, { fileName: options.fileName, source: options.source, epsilon: options.epsilon, onShape: options.onShape });

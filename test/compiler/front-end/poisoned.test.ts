@@ -39,6 +39,8 @@ describe('a failed expression poisons what depends on it', () => {
     ['an input defined twice, and a param of its second shape', 'input Z : [n, d]\ninput Z : [n, k]\nparam w : [k]\nsum(Z @ w)', '2:7'],
     ['a let read in its own value', 'let a = sum(a)\nminimize a', '1:5'],
     ['a param of a dimension no input has', 'param w : [k]\nminimize sum(Z @ w)', '1:12'],
+    ['a call of a def defined twice', 'def f(x) = ortho(x)\ndef f(x) = balance(x)\nminimize f(spectrum(Z))', '2:5'],
+    ['a call of a def whose name a let also declares', 'let f = sum(Z)\ndef f(x) = balance(x)\nminimize f(spectrum(Z))', '2:5'],
   ];
   for (const [title, source, at] of ONE_ERROR) {
     it(`${title}: one error, at the failed statement`, () => {
@@ -49,6 +51,7 @@ describe('a failed expression poisons what depends on it', () => {
   const INDEPENDENT: [string, string, string[]][] = [
     ['independent failed lets and an independent term', 'let a = ortho(spectrum(Z))\nlet b = nosuch(Z)\nminimize a + b + sum(Z @ Z)', ['1:9', '2:9', '3:22']],
     ['two bad arguments of a def', 'consistent(nosuch(Z), frob(Z))', ['1:12', '1:23']],
+    ['a def defined twice and a bad argument of its call', 'def f(x) = sum(x)\ndef f(x) = max(x)\nminimize f(nosuch(Z))', ['2:5', '3:12']],
     ['a bad argument and an unknown keyword of a def', 'variance(nosuch(Z), gama=2)', ['1:10', '1:21']],
     ['a wrong arity and bad arguments of a primitive', 'sum(nosuch(Z), frob(Z))', ['1:1', '1:5', '1:16']],
     ['a let read before it is defined, and its bad value', 'let b = sum(a)\nlet a = nosuch(Z)\nminimize b', ['2:5', '2:9']],
