@@ -42,11 +42,14 @@ export async function embedRows(options: EmbedOptions, windowIds: Int32Array, su
   const { executor, program, batch, modality, encoder, params } = options;
   const n = windowIds.length;
   const results = new Map<string, EmbeddedRows>();
+  /** Outputs of shape [batch, dim], which a full batch writes straight into its rows of the result. */
+  const rowShaped = new Set<string>();
   for (const name of options.outputs ?? ['embed:Z']) {
     const out = program.outputs.find((o) => o.name === name);
     if (out === undefined) throw new Error(`the embed program has no output '${name}'`);
     const dim = Number(out.node.shape[out.node.shape.length - 1]);
     results.set(name, { data: new Float32Array(n * dim), dim });
+    if (out.node.shape.length === 2 && out.node.shape[0] === batch) rowShaped.add(name);
   }
   const slot = slotName(0);
   const declared = new Set(program.inputs.map((i) => i.name));
@@ -62,9 +65,14 @@ export async function embedRows(options: EmbedOptions, windowIds: Int32Array, su
     for (const [name, tensor] of params) if (declared.has(name)) inputs.set(name, tensor);
     for (const [field, tensor] of encoder.encode(modality, w, s)) inputs.set(`data:${slot}.${field}`, tensor);
     for (const field of fieldsOf(modality)) if (!inputs.has(`data:${slot}.${field}`)) throw new Error(`embed: no field ${field}`);
-    const outputs = await executor.run(program, inputs);
     const rows = Math.min(batch, n - start);
-    for (const [name, { data, dim }] of results) data.set(outputs.get(name)!.data.subarray(0, rows * dim), start * dim);
+    const into = new Map<string, Float32Array>();
+    for (const name of rows === batch ? rowShaped : []) {
+      const { data, dim } = results.get(name)!;
+      into.set(name, data.subarray(start * dim, (start + rows) * dim));
+    }
+    const outputs = await executor.run(program, inputs, undefined, { into });
+    for (const [name, { data, dim }] of results) if (!into.has(name)) data.set(outputs.get(name)!.data.subarray(0, rows * dim), start * dim);
   }
   return results;
 }
