@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxExecutor } from '../../../../runtime/executors/onnx/onnx-executor.ts';
 import { describeLoopLaws } from '../loop-laws.ts';
+import { describeIntoLaws } from '../into-laws.ts';
 import { MOMENTUM_CARRY, momentumInitial, momentumProgram, momentumStep } from '../loop-program.ts';
 import { buildTrainProgram } from '../../../../runtime/model/train-program.ts';
 import { stateNames } from '../../../../runtime/train/loop/train-loop.ts';
@@ -23,6 +24,7 @@ if (unavailable !== undefined) {
   afterAll(() => executor?.dispose());
 
   describeLoopLaws('the onnx-webgpu loop', () => executor, () => (p, o) => executor.loop(p, o));
+  describeIntoLaws('onnx-webgpu', () => executor);
 
   describe('onnx-webgpu transfers', () => {
     it('per step, only the batch and the scalars cross: the state stays on the GPU', async () => {
