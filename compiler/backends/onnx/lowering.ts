@@ -129,7 +129,10 @@ export const onnxLowering = {
   minimum: one('Min'),
   eq: (e, inputs) => e.op('Cast', [e.op('Equal', inputs)], { to: { int: FLOAT } }),
 
-  sum: reduce('ReduceSum'),
+  // Columns first: ORT sums all entries into one float32 running total, which over an n×d matrix
+  // grows until its rounding swallows most terms (1.3e-3 off at 65536×256, enough to turn the card's
+  // balance term negative); column sums keep every running total below n terms.
+  sum: (e, [x], node) => (node.inputs[0].shape.length === 2 ? e.op('ReduceSum', [e.op('ReduceSum', [x, e.ints([0])], { keepdims: { int: 0 } })], { keepdims: { int: 0 } }) : reduce('ReduceSum')(e, [x], node)),
   max: reduce('ReduceMax'),
   min: reduce('ReduceMin'),
   sum_rows: reduce('ReduceSum', 0),
