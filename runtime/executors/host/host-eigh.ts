@@ -2,6 +2,7 @@ import { householderTridiagonal } from './householder-tridiagonal.ts';
 import { jacobiEigen } from './jacobi-eigen.ts';
 import { hasRoutine, lapackEigh, type LapackRoutine } from './lapack-eigh.ts';
 import { lapackLibrary, type LapackLibrary } from './lapack-library.ts';
+import { scratchFloat64 } from './scratch.ts';
 import { tridiagonalQl } from './tridiagonal-ql.ts';
 
 /** Eigenvalues (descending) and eigenvectors (as columns, row-major k x k) of a symmetric matrix. */
@@ -67,11 +68,13 @@ export function hostEigh(data: ArrayLike<number>, k: number, options: HostEighOp
   // Scale by 2^-exponent, exactly, so that the largest entry is in [1, 2).
   const exponent = Math.floor(Math.log2(largest));
   const lapack = options.lapack === undefined ? platformLapack() : options.lapack;
-  const scaled = symmetrisedScaled(data, k, -exponent);
+  // Kept from call to call (scratch.ts): the solvers read it or work in it, and
+  // descendingWithSigns copies the answer out.
+  const scaled = symmetrisedScaled(data, k, -exponent, scratchFloat64('hostEigh matrix', k * k));
   const solved =
     (lapack === null ? null : lapackEigh(lapack, scaled, k, routineIn(lapack, options.routine))) ??
     qlSolve(scaled, k, options.qlIterations ?? 30 * k) ??
-    jacobiSolve(symmetrisedScaled(data, k, -exponent), k, options.jacobiSweeps ?? 60);
+    jacobiSolve(symmetrisedScaled(data, k, -exponent, new Float64Array(k * k)), k, options.jacobiSweeps ?? 60);
   if (solved === null) return allNaN(k);
   scaleByPowerOfTwo(solved.lambda, exponent);
   return descendingWithSigns(solved);
@@ -144,11 +147,10 @@ function jacobiSolve(a: Float64Array, k: number, maxSweeps: number): Unsorted | 
 }
 
 /**
- * (A + Aᵀ)/2 times 2^power, full storage. (x + y) / 2 rounds once; where x + y overflows,
- * x / 2 + y / 2 is exact instead (both halves are normal numbers there).
+ * (A + Aᵀ)/2 times 2^power, full storage, written over every entry of `a`. (x + y) / 2 rounds
+ * once; where x + y overflows, x / 2 + y / 2 is exact instead (both halves are normal numbers there).
  */
-function symmetrisedScaled(data: ArrayLike<number>, k: number, power: number): Float64Array {
-  const a = new Float64Array(k * k);
+function symmetrisedScaled(data: ArrayLike<number>, k: number, power: number, a: Float64Array): Float64Array {
   for (let i = 0; i < k; i++) {
     for (let j = 0; j <= i; j++) {
       const x = Number(data[i * k + j]);

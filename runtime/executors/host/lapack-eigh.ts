@@ -1,5 +1,6 @@
 import type { Unsorted } from './host-eigh.ts';
 import type { LapackLibrary } from './lapack-library.ts';
+import { scratchFloat32, scratchFloat64 } from './scratch.ts';
 
 /**
  * The LAPACK routines hostEigh can call: dsyevd (divide and conquer, float64), dsyevr (relatively
@@ -51,14 +52,15 @@ export function hasRoutine(library: LapackLibrary, routine: LapackRoutine): bool
  * in as it is; the eigenvectors come back as the COLUMNS of a column-major matrix, that is as the
  * rows of the buffer read row-major, so they are transposed into z's row-major columns. The
  * workspace sizes are asked of the routine itself (lwork = liwork = -1) rather than taken from its
- * documented formulas, which libraries have been known to under-state.
+ * documented formulas, which libraries have been known to under-state. The k x k buffers, z
+ * included, are kept from call to call (scratch.ts): z is valid until the next call.
  */
 export function lapackEigh(library: LapackLibrary, a: Float64Array, k: number, routine: LapackRoutine = 'dsyevd'): Unsorted | null {
   if (k === 0) return { lambda: new Float64Array(0), z: new Float64Array(0) };
   const solved = routine === 'dsyevd' ? dsyevd(library, a, k) : routine === 'dsyevr' ? dsyevr(library, a, k) : ssyevd(library, a, k);
   if (solved === null) return null;
   const { lambda, columnMajor } = solved;
-  const z = new Float64Array(k * k);
+  const z = scratchFloat64('lapackEigh z', k * k);
   for (let col = 0; col < k; col++) {
     const from = col * k;
     for (let r = 0; r < k; r++) z[r * k + col] = columnMajor[from + r];
@@ -107,7 +109,8 @@ function workspace(
 function dsyevd(library: LapackLibrary, a: Float64Array, k: number): Solved | null {
   const n = Int32Array.of(k);
   const info = Int32Array.of(0);
-  const buffer = Float64Array.from(a);
+  const buffer = scratchFloat64('dsyevd matrix', k * k);
+  buffer.set(a);
   const lambda = new Float64Array(k);
   const space = workspace(
     library,
@@ -132,7 +135,8 @@ function ssyevd(library: LapackLibrary, a: Float64Array, k: number): Solved | nu
   if (routine === undefined) return null;
   const n = Int32Array.of(k);
   const info = Int32Array.of(0);
-  const buffer = Float32Array.from(a);
+  const buffer = scratchFloat32('ssyevd matrix', k * k);
+  buffer.set(a);
   const lambda = new Float32Array(k);
   const space = workspace(
     library,
@@ -158,9 +162,10 @@ function dsyevr(library: LapackLibrary, a: Float64Array, k: number): Solved | nu
   const n = Int32Array.of(k);
   const info = Int32Array.of(0);
   const found = Int32Array.of(0);
-  const buffer = Float64Array.from(a);
+  const buffer = scratchFloat64('dsyevr matrix', k * k);
+  buffer.set(a);
   const lambda = new Float64Array(k);
-  const z = new Float64Array(k * k);
+  const z = scratchFloat64('dsyevr z', k * k);
   const support = new Int32Array(2 * k);
   // range 'A' (every eigenpair): the bounds and abstol are not read; abstol 0 means LAPACK's default.
   const unused = Float64Array.of(0);

@@ -78,6 +78,23 @@ for (const solver of SOLVERS) {
       );
     });
 
+    it('hands out answers of its own: a later call of the same size changes no earlier answer, and what its buffers keep changes no later one', () => {
+      fc.assert(
+        fc.property(symmetricCase(24), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (c, seed) => {
+          const first = hostEigh(symmetricMatrix(c), c.k, options);
+          const values = Float64Array.from(first.values);
+          const vectors = Float64Array.from(first.vectors);
+          hostEigh(symmetricMatrix({ ...c, kind: 'random', seed }), c.k, options);
+          expect(first.values).toEqual(values);
+          expect(first.vectors).toEqual(vectors);
+          const again = hostEigh(symmetricMatrix(c), c.k, options);
+          expect(again.values).toEqual(values);
+          expect(again.vectors).toEqual(vectors);
+        }),
+        { numRuns: 40 },
+      );
+    });
+
     it('solves 2 x 2 matrices to a few ulps: (a+c)/2 ± hypot((a-c)/2, b), vectors ∝ (b, λ - a)', () => {
       fc.assert(
         fc.property(fc.integer({ min: -9, max: 9 }), fc.integer({ min: -9, max: 9 }), fc.integer({ min: -9, max: 9 }), (a, b, c) => {

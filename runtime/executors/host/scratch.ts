@@ -1,0 +1,27 @@
+/**
+ * Buffers kept from call to call, one per purpose, replaced only when the length changes. hostEigh
+ * used to allocate five k x k buffers a call; a fresh buffer of that size is new memory, and every
+ * 4 KiB page of it faults on first write until V8 collects the old buffers and the allocator hands
+ * their pages back: 512 faults and about 8 of a call's 12-14 ms at k = 256 in bench:train, where a
+ * step makes one call. A kept buffer is the caller's only until the next request for the same
+ * purpose, so it must never be returned: callers copy out of it (hostEigh's results are fresh).
+ */
+const kept = new Map<string, Float64Array | Float32Array>();
+
+/** A Float64Array of `length` for `purpose`, with whatever the last call left in it. */
+export function scratchFloat64(purpose: string, length: number): Float64Array {
+  const buffer = kept.get(purpose);
+  if (buffer instanceof Float64Array && buffer.length === length) return buffer;
+  const made = new Float64Array(length);
+  kept.set(purpose, made);
+  return made;
+}
+
+/** A Float32Array of `length` for `purpose`, with whatever the last call left in it. */
+export function scratchFloat32(purpose: string, length: number): Float32Array {
+  const buffer = kept.get(purpose);
+  if (buffer instanceof Float32Array && buffer.length === length) return buffer;
+  const made = new Float32Array(length);
+  kept.set(purpose, made);
+  return made;
+}
