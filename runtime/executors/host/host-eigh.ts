@@ -6,10 +6,13 @@ import { scratchFloat64 } from './scratch.ts';
 import { tridiagonalQl } from './tridiagonal-ql.ts';
 
 /** Eigenvalues (descending) and eigenvectors (as columns, row-major k x k) of a symmetric matrix. */
-export interface HostEigh {
-  readonly values: Float64Array;
-  readonly vectors: Float64Array;
+export interface HostEigh<F extends Float64Array | Float32Array = Float64Array> {
+  readonly values: F;
+  readonly vectors: F;
 }
+
+/** The array type of an answer, made zero-filled. */
+type Make<F extends Float64Array | Float32Array> = new (length: number) => F;
 
 /** Knobs for tests and benchmarks only: which solver, and the JavaScript solver's budgets. */
 export interface HostEighOptions {
@@ -52,18 +55,31 @@ export interface HostEighOptions {
  * oracle.
  */
 export function hostEigh(data: ArrayLike<number>, k: number, options: HostEighOptions = {}): HostEigh {
+  return eighAs(Float64Array, data, k, options);
+}
+
+/**
+ * hostEigh's answer rounded to float32, as the host kernels hand it to float32 engines, written
+ * straight into float32 arrays: no float64 copy of the vectors to allocate (and page-fault) and
+ * convert, and the same numbers as Float32Array.from of hostEigh's.
+ */
+export function hostEighFloat32(data: ArrayLike<number>, k: number, options: HostEighOptions = {}): HostEigh<Float32Array> {
+  return eighAs(Float32Array, data, k, options);
+}
+
+function eighAs<F extends Float64Array | Float32Array>(make: Make<F>, data: ArrayLike<number>, k: number, options: HostEighOptions): HostEigh<F> {
   if (data.length !== k * k) throw new RangeError(`hostEigh: ${data.length} entries for a ${k} x ${k} matrix`);
   let largest = 0;
   for (let i = 0; i < data.length; i++) {
     const x = Math.abs(data[i]);
-    if (!(x <= Number.MAX_VALUE)) return allNaN(k); // NaN or ±Infinity
+    if (!(x <= Number.MAX_VALUE)) return allNaN(make, k); // NaN or ±Infinity
     if (x > largest) largest = x;
   }
   if (largest === 0) {
     // Also k = 0. The zero matrix: values 0, vectors I.
-    const vectors = new Float64Array(k * k);
+    const vectors = new make(k * k);
     for (let r = 0; r < k; r++) vectors[r * k + r] = 1;
-    return { values: new Float64Array(k), vectors };
+    return { values: new make(k), vectors };
   }
   // Scale by 2^-exponent, exactly, so that the largest entry is in [1, 2).
   const exponent = Math.floor(Math.log2(largest));
@@ -75,9 +91,9 @@ export function hostEigh(data: ArrayLike<number>, k: number, options: HostEighOp
     (lapack === null ? null : lapackEigh(lapack, scaled, k, routineIn(lapack, options.routine))) ??
     qlSolve(scaled, k, options.qlIterations ?? 30 * k) ??
     jacobiSolve(symmetrisedScaled(data, k, -exponent, new Float64Array(k * k)), k, options.jacobiSweeps ?? 60);
-  if (solved === null) return allNaN(k);
+  if (solved === null) return allNaN(make, k);
   scaleByPowerOfTwo(solved.lambda, exponent);
-  return descendingWithSigns(solved);
+  return descendingWithSigns(make, solved);
 }
 
 function platformLapack(): LapackLibrary | null {
@@ -97,7 +113,7 @@ export function hostEighSolver(routine?: LapackRoutine): string {
 }
 
 /** Values sorted descending (ties: in solver order) and the matching columns, signs fixed. */
-function descendingWithSigns({ lambda, z }: Unsorted): HostEigh {
+function descendingWithSigns<F extends Float64Array | Float32Array>(make: Make<F>, { lambda, z }: Unsorted): HostEigh<F> {
   const k = lambda.length;
   const order = Int32Array.from({ length: k }, (_, i) => i).sort((x, y) => lambda[y] - lambda[x] || x - y);
   // The sign of each column: that of its first entry of largest magnitude, found row by row.
@@ -114,8 +130,8 @@ function descendingWithSigns({ lambda, z }: Unsorted): HostEigh {
       }
     }
   }
-  const values = new Float64Array(k);
-  const vectors = new Float64Array(k * k);
+  const values = new make(k);
+  const vectors = new make(k * k);
   // + 0 turns -0 into 0: dsyevr answers -0 (values and vectors) for a matrix that symmetrises to
   // zero, the other solvers 0.
   for (let col = 0; col < k; col++) values[col] = lambda[order[col]] + 0;
@@ -165,8 +181,12 @@ function symmetrisedScaled(data: ArrayLike<number>, k: number, power: number, a:
   return a;
 }
 
-function allNaN(k: number): HostEigh {
-  return { values: new Float64Array(k).fill(Number.NaN), vectors: new Float64Array(k * k).fill(Number.NaN) };
+function allNaN<F extends Float64Array | Float32Array>(make: Make<F>, k: number): HostEigh<F> {
+  const values = new make(k);
+  const vectors = new make(k * k);
+  values.fill(Number.NaN);
+  vectors.fill(Number.NaN);
+  return { values, vectors };
 }
 
 /** x *= 2^power for every entry, in steps that cannot overflow the factor itself. */

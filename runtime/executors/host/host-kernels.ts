@@ -1,6 +1,6 @@
 import type { HostOpName } from '../../../compiler/ops/registry.ts';
 import type { Float32Tensor } from '../executor.ts';
-import { hostEigh } from './host-eigh.ts';
+import { hostEighFloat32 } from './host-eigh.ts';
 import { float32EngineRoutine } from './lapack-eigh.ts';
 
 /**
@@ -16,10 +16,10 @@ export type HostKernel = (inputs: readonly Float32Tensor[]) => readonly Float32T
 export const hostKernels: Readonly<Record<HostOpName, HostKernel>> = {
   eigh: ([m]) => {
     const k = m.shape[0];
-    const { values, vectors } = hostEigh(m.data, k, { routine: float32EngineRoutine() });
+    const { values, vectors } = hostEighFloat32(m.data, k, { routine: float32EngineRoutine() });
     return [
-      { shape: [k], data: Float32Array.from(values) },
-      { shape: [k, k], data: Float32Array.from(vectors) },
+      { shape: [k], data: values },
+      { shape: [k, k], data: vectors },
     ];
   },
 };

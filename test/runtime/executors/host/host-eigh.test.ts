@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { hostEigh, type HostEighOptions } from '../../../../runtime/executors/host/host-eigh.ts';
+import { hostEigh, hostEighFloat32, type HostEighOptions } from '../../../../runtime/executors/host/host-eigh.ts';
 import { hasRoutine, LAPACK_ROUTINES, type LapackRoutine } from '../../../../runtime/executors/host/lapack-eigh.ts';
 import { lapackLibrary, type LapackLibrary } from '../../../../runtime/executors/host/lapack-library.ts';
 import { frobenius, orthogonalityError, residual, symmetricCase, symmetricMatrix } from './symmetric-cases.ts';
@@ -92,6 +92,22 @@ for (const solver of SOLVERS) {
           expect(again.vectors).toEqual(vectors);
         }),
         { numRuns: 40 },
+      );
+    });
+
+    it('answers in float32 with hostEigh\'s answer rounded to float32, non-finite and zero matrices included', () => {
+      fc.assert(
+        fc.property(symmetricCase(24), fc.constantFrom(0, 1, 2), (c, twist) => {
+          const m = symmetricMatrix(c);
+          if (twist === 1 && m.length > 0) m[0] = Number.NaN;
+          if (twist === 2) m.fill(0);
+          const wide = hostEigh(m, c.k, options);
+          const narrow = hostEighFloat32(m, c.k, options);
+          expect(narrow.values).toBeInstanceOf(Float32Array);
+          expect(narrow.values).toEqual(Float32Array.from(wide.values));
+          expect(narrow.vectors).toEqual(Float32Array.from(wide.vectors));
+        }),
+        { numRuns: 60 },
       );
     });
 
