@@ -73,15 +73,6 @@ export async function lockRunFolder(out: string, now: Date = new Date()): Promis
     token: randomBytes(8).toString('hex'),
   };
   held.add(owner.token);
-  try {
-    await acquire(out, path, owner);
-  } catch (error) {
-    held.delete(owner.token);
-    removeMadeFolders(out, made);
-    throw error;
-  }
-  // Hidden and a few bytes each: failing to remove them is no reason to stop the run.
-  await removeLeftovers(out).catch(() => undefined);
 
   let released = false;
   const releaseSync = (): void => {
@@ -99,8 +90,18 @@ export async function lockRunFolder(out: string, now: Date = new Date()): Promis
     // Our handler is gone: the signal now does what it would have done (end the process).
     process.kill(process.pid, signal);
   };
+  // Before the lock file exists: a signal between its link and a later registration would end the
+  // process by default and leave the lock behind (releaseSync removes only a lock with our token).
   process.on('exit', releaseSync);
   for (const signal of SIGNALS) process.on(signal, onSignal);
+  try {
+    await acquire(out, path, owner);
+  } catch (error) {
+    releaseSync();
+    throw error;
+  }
+  // Hidden and a few bytes each: failing to remove them is no reason to stop the run.
+  await removeLeftovers(out).catch(() => undefined);
   return { path, owner, release: async () => releaseSync() };
 }
 
