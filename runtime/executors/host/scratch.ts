@@ -6,22 +6,17 @@
  * step makes one call. A kept buffer is the caller's only until the next request for the same
  * purpose, so it must never be returned: callers copy out of it (hostEigh's results are fresh).
  */
-const kept = new Map<string, Float64Array | Float32Array>();
+type FloatArray = Float64Array | Float32Array;
+const kept = new Map<string, FloatArray>();
 
-/** A Float64Array of `length` for `purpose`, with whatever the last call left in it. */
-export function scratchFloat64(purpose: string, length: number): Float64Array {
+/** A `Kind` array of `length` for `purpose`, with whatever the last call left in it. */
+function scratch<T extends FloatArray>(Kind: new (length: number) => T, purpose: string, length: number): T {
   const buffer = kept.get(purpose);
-  if (buffer instanceof Float64Array && buffer.length === length) return buffer;
-  const made = new Float64Array(length);
+  if (buffer instanceof Kind && buffer.length === length) return buffer;
+  const made = new Kind(length);
   kept.set(purpose, made);
   return made;
 }
 
-/** A Float32Array of `length` for `purpose`, with whatever the last call left in it. */
-export function scratchFloat32(purpose: string, length: number): Float32Array {
-  const buffer = kept.get(purpose);
-  if (buffer instanceof Float32Array && buffer.length === length) return buffer;
-  const made = new Float32Array(length);
-  kept.set(purpose, made);
-  return made;
-}
+export const scratchFloat64 = (purpose: string, length: number): Float64Array => scratch(Float64Array, purpose, length);
+export const scratchFloat32 = (purpose: string, length: number): Float32Array => scratch(Float32Array, purpose, length);
