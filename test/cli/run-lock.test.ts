@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DIR } from '../runtime/data/helpers.ts';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.ts';
 import { checkRunFiles, listFiles, readMetrics } from './run-helpers.ts';
+import { exists } from '../helpers/exists.ts';
 
 /**
  * Two processes on one run folder, with the real binary: the second is refused while the first
@@ -24,11 +25,6 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 const checkpointFolders = async (run: string): Promise<string[]> =>
   (await readdir(join(run, 'checkpoints')).catch(() => [] as string[])).filter((f) => /^step-\d+$/.test(f)).sort();

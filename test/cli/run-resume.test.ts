@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { FIXTURE_DIR } from '../runtime/data/helpers.ts';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.ts';
 import { checkRunFiles, listFiles, readMetrics } from './run-helpers.ts';
 import { webgpuUnavailable } from '../runtime/executors/onnx-webgpu/open-webgpu.ts';
+import { exists } from '../helpers/exists.ts';
 
 /** The fixture cohort gives 34 steps an epoch at batch 16. */
 const STEPS_PER_EPOCH = 34;
@@ -52,11 +53,6 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 // ONNX Runtime keeps the state in its own buffers between steps (GPU buffers on onnx-webgpu),
 // tfjs-wasm in tensors: each must checkpoint what an uninterrupted run holds at that step.
