@@ -44,6 +44,7 @@ import { createExecutor, type ConcreteBackend } from '../runtime/executors/creat
 import type { Executor, Float32Tensor } from '../runtime/executors/executor.ts';
 import { hostEighSolver } from '../runtime/executors/host/host-eigh.ts';
 import { float32EngineRoutine } from '../runtime/executors/host/lapack-eigh.ts';
+import { mallocLine, mallocSettings, parseMallocMode, rerunWithFairMalloc } from './fair-malloc.ts';
 import { hostKernels } from '../runtime/executors/host/host-kernels.ts';
 import { atomicWrite } from '../runtime/io/atomic-write.ts';
 import { formatNpy } from '../runtime/io/npy.ts';
@@ -75,8 +76,10 @@ const { values: flags } = parseArgs({
     'min-ms': { type: 'string', default: '300' },
     json: { type: 'string', default: 'bench/results/objective.json' },
     svg: { type: 'string', default: 'bench/objective.svg' },
+    malloc: { type: 'string', default: 'fair' },
   },
 });
+rerunWithFairMalloc(parseMallocMode(flags.malloc));
 const list = (text: string): string[] => text.split(',').filter((s) => s !== '');
 const numbers = (text: string): number[] => list(text).map(Number);
 const OBJECTIVE_NAMES = list(flags.objectives);
@@ -314,6 +317,7 @@ async function writeResults(rows: readonly Row[], header: { torch: string; blas:
   const results = {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), loadStart, loadEnd: loadavg() },
+    malloc: mallocSettings(),
     torch: header,
     eigh: hostEighSolver(float32EngineRoutine()),
     objectives: Object.fromEntries(OBJECTIVE_NAMES.map((o) => [o, OBJECTIVES[o]])),
@@ -331,6 +335,7 @@ function report(rows: readonly Row[], header: { torch: string; blas: string }, l
   const cores = availableParallelism();
   console.log(`load average: ${loadStart.toFixed(2)} at start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at end (1, 5, 15 min) on ${cores} cores`);
   console.log(`PyTorch ${header.torch} (${header.blas}), float32; dflc float32, eigh: ${hostEighSolver(float32EngineRoutine())}; median ms per value + gradient`);
+  console.log(mallocLine());
   console.log('dflc is timed two ways: "fresh" = run() returns every output in new arrays each call; "kept" = run(..., { into }) writes them into arrays kept across calls');
   const perWay = (cell: string) => WAYS.map((way) => `${cell} ${way}`);
   const cells = ['objective', 'n', 'd', ...labels.flatMap((l) => perWay(`dflc ${l}`)), ...TORCH_THREADS.map((t) => `torch ${t}T`), ...perWay('ratio'), ...perWay('best ratio'), ...perWay('CPU ratio 1T'), 'values agree'];

@@ -62,6 +62,9 @@ import { DEFAULT_ADAM, EHR_FIELDS, labelInputName, VIEWS, type ModelConfig, type
 import { hostKernels, type HostKernel } from '../runtime/executors/host/host-kernels.ts';
 import { checkObjective } from '../runtime/objective.ts';
 import { widthSweep } from './train-width-sweep.ts';
+import { mallocLine, mallocSettings, parseMallocMode, rerunWithFairMalloc } from './fair-malloc.ts';
+import { hostEighSolver } from '../runtime/executors/host/host-eigh.ts';
+import { float32EngineRoutine } from '../runtime/executors/host/lapack-eigh.ts';
 import { median, quantile } from './timing.ts';
 
 /**
@@ -102,8 +105,10 @@ const { values: flags } = parseArgs({
     json: { type: 'string' },
     dims: { type: 'string' },
     objective: { type: 'string', default: 'card' },
+    malloc: { type: 'string', default: 'fair' },
   },
 });
+rerunWithFairMalloc(parseMallocMode(flags.malloc));
 
 function int(name: keyof typeof flags, min = 1): number {
   const value = Number(flags[name]);
@@ -650,8 +655,9 @@ async function benchObjective(name: string): Promise<ObjectiveSummary> {
   );
   console.log(
     (torchFirst === undefined ? 'no PyTorch peer; ' : `PyTorch ${torchFirst.torch} (${torchFirst.blas}, OMP_WAIT_POLICY=${torchFirst.omp_wait_policy}), float32; `) +
-      `dflc float32 through ONNX Runtime and TensorFlow.js (eigh on the host in float64)`,
+      `dflc float32 through ONNX Runtime and TensorFlow.js (eigh on the host: ${hostEighSolver(float32EngineRoutine())})`,
   );
+  console.log(mallocLine());
   const head = ['backend', 'ms/step med', 'p90', 'steps/s', ...threads.map((t) => `ratio vs torch ${t}T`), 'timed steps'];
   const rows: string[][] = [];
   const row = (name: string, ms: readonly number[], note?: string) => {
@@ -719,6 +725,7 @@ async function benchObjective(name: string): Promise<ObjectiveSummary> {
       config,
       events: EVENTS,
       loadavg_end: loadavg(),
+      malloc: mallocSettings(),
       dflc: Object.fromEntries([...dflcMs].map(([b, ms]) => [b, { ...stats(ms), eigh_ms_per_step: (eighMs.get(b) ?? 0) / ms.length, mean_ms: ms.reduce((x, y) => x + y, 0) / ms.length, ...(dflcCpu.has(b) ? { cpu_median_ms: median(dflcCpu.get(b)!) } : {}) }])),
       torch: Object.fromEntries([...torchMs].map(([t, ms]) => [`${t} thread${t === 1 ? '' : 's'}`, { ...stats(ms), cpu_median_ms: median(torchCpu.get(t)!) }])),
       notes: Object.fromEntries(notes),
