@@ -2,7 +2,7 @@ import { householderTridiagonal } from './householder-tridiagonal.ts';
 import { jacobiEigen } from './jacobi-eigen.ts';
 import { hasRoutine, lapackEigh, type LapackRoutine } from './lapack-eigh.ts';
 import { lapackLibrary, type LapackLibrary } from './lapack-library.ts';
-import { scratchFloat64 } from './scratch.ts';
+import { scratch } from './scratch.ts';
 import { tridiagonalQl } from './tridiagonal-ql.ts';
 
 /** Eigenvalues (descending) and eigenvectors (as columns, row-major k x k) of a symmetric matrix. */
@@ -86,7 +86,7 @@ function eighAs<F extends Float64Array | Float32Array>(make: Make<F>, data: Arra
   const lapack = options.lapack === undefined ? platformLapack() : options.lapack;
   // Kept from call to call (scratch.ts): the solvers read it or work in it, and
   // descendingWithSigns copies the answer out.
-  const scaled = symmetrisedScaled(data, k, -exponent, scratchFloat64('hostEigh matrix', k * k));
+  const scaled = symmetrisedScaled(data, k, -exponent, scratch(Float64Array, 'hostEigh matrix', k * k));
   const solved =
     (lapack === null ? null : lapackEigh(lapack, scaled, k, routineIn(lapack, options.routine))) ??
     qlSolve(scaled, k, options.qlIterations ?? 30 * k) ??
@@ -113,53 +113,59 @@ export function hostEighSolver(routine?: LapackRoutine): string {
 }
 
 /** Values sorted descending (ties: in solver order) and the matching columns, signs fixed. */
-function descendingWithSigns<F extends Float64Array | Float32Array>(make: Make<F>, { lambda, z }: Unsorted): HostEigh<F> {
+function descendingWithSigns<F extends Float64Array | Float32Array>(make: Make<F>, { lambda, z, columnMajor }: Unsorted): HostEigh<F> {
   const k = lambda.length;
+  // Entry (r, c) of z is z[r * across + c * down].
+  const [across, down] = columnMajor ? [1, k] : [k, 1];
   const order = Int32Array.from({ length: k }, (_, i) => i).sort((x, y) => lambda[y] - lambda[x] || x - y);
-  // The sign of each column: that of its first entry of largest magnitude, found row by row.
-  const biggest = new Float64Array(k);
-  const sign = new Float64Array(k).fill(1);
-  for (let r = 0; r < k; r++) {
-    const row = r * k;
-    for (let c = 0; c < k; c++) {
-      const x = z[row + c];
+  // The sign of each column: that of its first entry of largest magnitude.
+  const sign = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let biggest = 0;
+    let s = 1;
+    for (let r = 0; r < k; r++) {
+      const x = z[r * across + c * down];
       const m = Math.abs(x);
-      if (m > biggest[c]) {
-        biggest[c] = m;
-        sign[c] = x < 0 ? -1 : 1;
+      if (m > biggest) {
+        biggest = m;
+        s = x < 0 ? -1 : 1;
       }
     }
+    sign[c] = s;
   }
   const values = new make(k);
   const vectors = new make(k * k);
   // + 0 turns -0 into 0: dsyevr answers -0 (values and vectors) for a matrix that symmetrises to
   // zero, the other solvers 0.
-  for (let col = 0; col < k; col++) values[col] = lambda[order[col]] + 0;
-  for (let r = 0; r < k; r++) {
-    const row = r * k;
-    for (let col = 0; col < k; col++) {
-      const src = order[col];
-      vectors[row + col] = sign[src] * z[row + src] + 0;
-    }
+  for (let col = 0; col < k; col++) {
+    const src = order[col];
+    values[col] = lambda[src] + 0;
+    const s = sign[src];
+    const from = src * down;
+    for (let r = 0; r < k; r++) vectors[r * k + col] = s * z[from + r * across] + 0;
   }
   return { values, vectors };
 }
 
-/** Eigenvalues (unsorted) and eigenvectors as the matching columns of z, k x k row-major. */
+/**
+ * Eigenvalues (unsorted) and eigenvectors as the matching columns of z, k x k: row-major from the
+ * JavaScript solvers, column-major (LAPACK's layout) from LAPACK.
+ */
 export interface Unsorted {
   readonly lambda: Float64Array;
-  readonly z: Float64Array;
+  readonly z: Float64Array | Float32Array;
+  readonly columnMajor: boolean;
 }
 
 function qlSolve(a: Float64Array, k: number, maxIterations: number): Unsorted | null {
   const { diagonal, offDiagonal, q } = householderTridiagonal(a, k);
-  return tridiagonalQl(diagonal, offDiagonal, q, k, maxIterations) ? { lambda: diagonal, z: q } : null;
+  return tridiagonalQl(diagonal, offDiagonal, q, k, maxIterations) ? { lambda: diagonal, z: q, columnMajor: false } : null;
 }
 
 function jacobiSolve(a: Float64Array, k: number, maxSweeps: number): Unsorted | null {
   const z = new Float64Array(k * k);
   if (!jacobiEigen(a, z, k, maxSweeps)) return null;
-  return { lambda: Float64Array.from({ length: k }, (_, i) => a[i * k + i]), z };
+  return { lambda: Float64Array.from({ length: k }, (_, i) => a[i * k + i]), z, columnMajor: false };
 }
 
 /**

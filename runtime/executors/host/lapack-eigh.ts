@@ -1,6 +1,6 @@
 import type { Unsorted } from './host-eigh.ts';
-import type { LapackLibrary } from './lapack-library.ts';
-import { scratchFloat32, scratchFloat64 } from './scratch.ts';
+import type { LapackLibrary, Syevd } from './lapack-library.ts';
+import { scratch } from './scratch.ts';
 
 /**
  * The LAPACK routines hostEigh can call: dsyevd (divide and conquer, float64), dsyevr (relatively
@@ -49,29 +49,22 @@ export function hasRoutine(library: LapackLibrary, routine: LapackRoutine): bool
  * caller can fall back to its own solver. `a` is not modified.
  *
  * LAPACK stores matrices column-major. A symmetric matrix reads the same either way, so `a` goes
- * in as it is; the eigenvectors come back as the COLUMNS of a column-major matrix, that is as the
- * rows of the buffer read row-major, so they are transposed into z's row-major columns. The
- * workspace sizes are asked of the routine itself (lwork = liwork = -1) rather than taken from its
- * documented formulas, which libraries have been known to under-state. The k x k buffers, z
- * included, are kept from call to call (scratch.ts): z is valid until the next call.
+ * in as it is, and the eigenvectors come back as the columns of a column-major matrix, which is
+ * how they are handed on (the caller's sort reads them there: no transposed copy). The workspace
+ * sizes are asked of the routine itself (lwork = liwork = -1) rather than taken from its documented
+ * formulas, which libraries have been known to under-state. The k x k buffers, z included, are kept
+ * from call to call (scratch.ts): z is valid until the next call.
  */
 export function lapackEigh(library: LapackLibrary, a: Float64Array, k: number, routine: LapackRoutine = 'dsyevd'): Unsorted | null {
-  if (k === 0) return { lambda: new Float64Array(0), z: new Float64Array(0) };
-  const solved = routine === 'dsyevd' ? dsyevd(library, a, k) : routine === 'dsyevr' ? dsyevr(library, a, k) : ssyevd(library, a, k);
-  if (solved === null) return null;
-  const { lambda, columnMajor } = solved;
-  const z = scratchFloat64('lapackEigh z', k * k);
-  for (let col = 0; col < k; col++) {
-    const from = col * k;
-    for (let r = 0; r < k; r++) z[r * k + col] = columnMajor[from + r];
-  }
-  return { lambda, z };
+  if (k === 0) return { lambda: new Float64Array(0), z: new Float64Array(0), columnMajor: true };
+  const solved = routine === 'dsyevd' ? syevd(library, 'dsyevd', library.dsyevd, Float64Array, a, k) : routine === 'ssyevd' ? syevd(library, 'ssyevd', library.ssyevd, Float32Array, a, k) : dsyevr(library, a, k);
+  return solved === null ? null : { ...solved, columnMajor: true };
 }
 
 /** Eigenvalues, and the eigenvectors as the columns of a column-major k x k matrix. */
 interface Solved {
   readonly lambda: Float64Array;
-  readonly columnMajor: ArrayLike<number>;
+  readonly z: Float64Array | Float32Array;
 }
 
 /**
@@ -80,80 +73,49 @@ interface Solved {
  * gain within the noise on a quiet machine; bench:eigh's `dsyevd no reuse`). Per library, since
  * each answers the size query for its own implementation.
  */
-interface Workspace {
+interface Workspace<F extends Float64Array | Float32Array> {
   readonly k: number;
-  readonly work: Float64Array | Float32Array;
+  readonly work: F;
   readonly iwork: Int32Array;
 }
-const workspaces = new WeakMap<LapackLibrary, Map<LapackRoutine, Workspace>>();
+const workspaces = new WeakMap<LapackLibrary, Map<LapackRoutine, Workspace<Float64Array | Float32Array>>>();
 
-function workspace(
+function workspace<F extends Float64Array | Float32Array>(
   library: LapackLibrary,
   routine: LapackRoutine,
   k: number,
+  Float: new (length: number) => F,
   query: () => { work: number; iwork: number } | null,
-  float32: boolean,
-): Workspace | null {
+): Workspace<F> | null {
   let byRoutine = workspaces.get(library);
   if (byRoutine === undefined) workspaces.set(library, (byRoutine = new Map()));
   const kept = byRoutine.get(routine);
-  if (kept?.k === k) return kept;
+  // Each routine's workspace is made here with that routine's array type.
+  if (kept?.k === k) return kept as Workspace<F>;
   const sizes = query();
   if (sizes === null) return null;
-  const length = Math.max(1, Math.ceil(sizes.work));
-  const made = { k, work: float32 ? new Float32Array(length) : new Float64Array(length), iwork: new Int32Array(Math.max(1, sizes.iwork)) };
+  const made = { k, work: new Float(Math.max(1, Math.ceil(sizes.work))), iwork: new Int32Array(Math.max(1, sizes.iwork)) };
   byRoutine.set(routine, made);
   return made;
 }
 
-function dsyevd(library: LapackLibrary, a: Float64Array, k: number): Solved | null {
-  const n = Int32Array.of(k);
-  const info = Int32Array.of(0);
-  const buffer = scratchFloat64('dsyevd matrix', k * k);
-  buffer.set(a);
-  const lambda = new Float64Array(k);
-  const space = workspace(
-    library,
-    'dsyevd',
-    k,
-    () => {
-      const work = Float64Array.of(0);
-      const iwork = Int32Array.of(0);
-      library.dsyevd('V', 'L', n, buffer, n, lambda, work, Int32Array.of(-1), iwork, Int32Array.of(-1), info, 1, 1);
-      return info[0] === 0 ? { work: work[0], iwork: iwork[0] } : null;
-    },
-    false,
-  );
-  if (space === null) return null;
-  const work = space.work as Float64Array;
-  library.dsyevd('V', 'L', n, buffer, n, lambda, work, Int32Array.of(work.length), space.iwork, Int32Array.of(space.iwork.length), info, 1, 1);
-  return info[0] === 0 ? { lambda, columnMajor: buffer } : null;
-}
-
-function ssyevd(library: LapackLibrary, a: Float64Array, k: number): Solved | null {
-  const routine = library.ssyevd;
+/** dsyevd or ssyevd (the same routine in float64 or float32), absent when the library lacks it. */
+function syevd<F extends Float64Array | Float32Array>(library: LapackLibrary, name: 'dsyevd' | 'ssyevd', routine: Syevd<F> | undefined, Float: new (length: number) => F, a: Float64Array, k: number): Solved | null {
   if (routine === undefined) return null;
   const n = Int32Array.of(k);
   const info = Int32Array.of(0);
-  const buffer = scratchFloat32('ssyevd matrix', k * k);
+  const buffer = scratch(Float, `${name} matrix`, k * k);
   buffer.set(a);
-  const lambda = new Float32Array(k);
-  const space = workspace(
-    library,
-    'ssyevd',
-    k,
-    () => {
-      const work = Float32Array.of(0);
-      const iwork = Int32Array.of(0);
-      routine('V', 'L', n, buffer, n, lambda, work, Int32Array.of(-1), iwork, Int32Array.of(-1), info, 1, 1);
-      return info[0] === 0 ? { work: work[0], iwork: iwork[0] } : null;
-    },
-    true,
-  );
+  const lambda = new Float(k);
+  const space = workspace(library, name, k, Float, () => {
+    const work = new Float(1);
+    const iwork = Int32Array.of(0);
+    routine('V', 'L', n, buffer, n, lambda, work, Int32Array.of(-1), iwork, Int32Array.of(-1), info, 1, 1);
+    return info[0] === 0 ? { work: work[0], iwork: iwork[0] } : null;
+  });
   if (space === null) return null;
-  const work = space.work as Float32Array;
-  routine('V', 'L', n, buffer, n, lambda, work, Int32Array.of(work.length), space.iwork, Int32Array.of(space.iwork.length), info, 1, 1);
-  return info[0] === 0 ? { lambda: Float64Array.from(lambda), columnMajor: buffer } : null;
+  routine('V', 'L', n, buffer, n, lambda, space.work, Int32Array.of(space.work.length), space.iwork, Int32Array.of(space.iwork.length), info, 1, 1);
+  return info[0] === 0 ? { lambda: Float64Array.from(lambda), z: buffer } : null;
 }
 
 function dsyevr(library: LapackLibrary, a: Float64Array, k: number): Solved | null {
@@ -162,29 +124,23 @@ function dsyevr(library: LapackLibrary, a: Float64Array, k: number): Solved | nu
   const n = Int32Array.of(k);
   const info = Int32Array.of(0);
   const found = Int32Array.of(0);
-  const buffer = scratchFloat64('dsyevr matrix', k * k);
+  const buffer = scratch(Float64Array, 'dsyevr matrix', k * k);
   buffer.set(a);
   const lambda = new Float64Array(k);
-  const z = scratchFloat64('dsyevr z', k * k);
+  const z = scratch(Float64Array, 'dsyevr z', k * k);
   const support = new Int32Array(2 * k);
   // range 'A' (every eigenpair): the bounds and abstol are not read; abstol 0 means LAPACK's default.
   const unused = Float64Array.of(0);
   const none = Int32Array.of(0);
   const call = (work: Float64Array, lwork: number, iwork: Int32Array, liwork: number): void =>
     routine('V', 'A', 'L', n, buffer, n, unused, unused, none, none, unused, found, lambda, z, n, support, work, Int32Array.of(lwork), iwork, Int32Array.of(liwork), info, 1, 1, 1);
-  const space = workspace(
-    library,
-    'dsyevr',
-    k,
-    () => {
-      const work = Float64Array.of(0);
-      const iwork = Int32Array.of(0);
-      call(work, -1, iwork, -1);
-      return info[0] === 0 ? { work: work[0], iwork: iwork[0] } : null;
-    },
-    false,
-  );
+  const space = workspace(library, 'dsyevr', k, Float64Array, () => {
+    const work = Float64Array.of(0);
+    const iwork = Int32Array.of(0);
+    call(work, -1, iwork, -1);
+    return info[0] === 0 ? { work: work[0], iwork: iwork[0] } : null;
+  });
   if (space === null) return null;
-  call(space.work as Float64Array, space.work.length, space.iwork, space.iwork.length);
-  return info[0] === 0 && found[0] === k ? { lambda, columnMajor: z } : null;
+  call(space.work, space.work.length, space.iwork, space.iwork.length);
+  return info[0] === 0 && found[0] === k ? { lambda, z } : null;
 }

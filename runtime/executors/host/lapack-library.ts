@@ -8,7 +8,7 @@ type Koffi = typeof import('koffi');
  * pointer, and the two CHARACTER arguments' hidden lengths at the end (gfortran's convention; a
  * library built otherwise ignores the trailing arguments).
  */
-type Syevd<F extends Float32Array | Float64Array> = (
+export type Syevd<F extends Float32Array | Float64Array> = (
   jobz: string,
   uplo: string,
   n: Int32Array,

@@ -10,13 +10,10 @@ type FloatArray = Float64Array | Float32Array;
 const kept = new Map<string, FloatArray>();
 
 /** A `Kind` array of `length` for `purpose`, with whatever the last call left in it. */
-function scratch<T extends FloatArray>(Kind: new (length: number) => T, purpose: string, length: number): T {
+export function scratch<T extends FloatArray>(Kind: new (length: number) => T, purpose: string, length: number): T {
   const buffer = kept.get(purpose);
   if (buffer instanceof Kind && buffer.length === length) return buffer;
   const made = new Kind(length);
   kept.set(purpose, made);
   return made;
 }
-
-export const scratchFloat64 = (purpose: string, length: number): Float64Array => scratch(Float64Array, purpose, length);
-export const scratchFloat32 = (purpose: string, length: number): Float32Array => scratch(Float32Array, purpose, length);
