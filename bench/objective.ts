@@ -30,11 +30,9 @@
  * (bench/objective.svg: cost against d and against n, log-log) after every row, so that a run cut
  * short keeps what it measured.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compileValueAndGrad } from '../compiler/pipeline.ts';
@@ -50,6 +48,7 @@ import { atomicWrite } from '../runtime/io/atomic-write.ts';
 import { formatNpy } from '../runtime/io/npy.ts';
 import { Rng } from '../runtime/data/prng.ts';
 import { checkObjective } from '../runtime/objective.ts';
+import { JsonLinePeer } from './json-line-peer.ts';
 import { logLogSvg, type Series } from './log-log-svg.ts';
 import { median, timeCallsWithCpu } from './timing.ts';
 
@@ -109,38 +108,6 @@ function inputs(n: number, d: number, seed: number): Map<string, Float32Tensor> 
     ['Z_t', { shape: [n, d], data: zt }],
     ['Z_t+1', { shape: [n, d], data: zt1 }],
   ]);
-}
-
-/** The peer process, served one JSON line per request. */
-class Peer {
-  private readonly lines: AsyncIterator<string>;
-  readonly header: Promise<{ torch: string; blas: string }>;
-  private readonly child;
-
-  constructor() {
-    const script = join(dirname(fileURLToPath(import.meta.url)), 'objective_torch.py');
-    this.child = spawn(PEER_PYTHON, ['-u', script], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
-    });
-    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-    this.header = this.next() as Promise<{ torch: string; blas: string }>;
-  }
-
-  private async next(): Promise<unknown> {
-    const { value, done } = await this.lines.next();
-    if (done === true) throw new Error(`${PEER_PYTHON} bench/objective_torch.py exited (needs python3-torch and python3-numpy)`);
-    return JSON.parse(value) as unknown;
-  }
-
-  async ask<T>(job: object): Promise<T> {
-    this.child.stdin.write(`${JSON.stringify(job)}\n`);
-    return (await this.next()) as T;
-  }
-
-  close(): void {
-    this.child.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
-  }
 }
 
 function compile(objective: string, n: number, d: number): Program {
@@ -206,7 +173,7 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const peer = new Peer();
+  const peer = new JsonLinePeer<{ torch: string; blas: string }>(PEER_PYTHON, [join(dirname(fileURLToPath(import.meta.url)), 'objective_torch.py')], `${PEER_PYTHON} bench/objective_torch.py`, { cmd: 'quit' });
   const header = await peer.header;
   const sides: { label: string; executor: Executor }[] = [];
   for (const backend of list(flags.backends)) {

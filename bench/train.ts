@@ -20,7 +20,8 @@
  * through the same batches; the first `--warmup` steps of each block are not timed. The timed steps
  * run in `--rounds` rounds that alternate dflc (ONNX Runtime on each of `--onnx-threads`, through
  * each of `--onnx-ways`: its C API, then onnxruntime-node's binding; then wasm) and PyTorch
- * (1 thread, then 2), so a change of
+ * (1 thread, then 2; one peer process for the whole run, served a block of steps per request, so
+ * that the two sides' blocks follow each other within a fraction of a second), so a change of
  * the machine's load hits both; medians are over all rounds. `cpu` (pure JS, slow) and the native
  * backends (when installed) run once, after the rounds; cpu for `--cpu-steps` timed steps.
  *
@@ -37,7 +38,6 @@
  * (wasm kernels run synchronously), by op and by node.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,7 @@ import { DEFAULT_ADAM, EHR_FIELDS, labelInputName, VIEWS, type ModelConfig, type
 import { hostKernels, type HostKernel } from '../runtime/executors/host/host-kernels.ts';
 import { checkObjective } from '../runtime/objective.ts';
 import { widthSweep } from './train-width-sweep.ts';
+import { JsonLinePeer } from './json-line-peer.ts';
 import { mallocLine, mallocSettings, parseMallocMode, rerunWithFairMalloc } from './fair-malloc.ts';
 import { hostEighSolver } from '../runtime/executors/host/host-eigh.ts';
 import { float32EngineRoutine } from '../runtime/executors/host/lapack-eigh.ts';
@@ -336,38 +337,33 @@ interface TorchRun {
   readonly terms: number[][];
 }
 
-interface TorchResult {
+/** The peer's first line: what it runs on. */
+interface TorchHeader {
   readonly torch: string;
   readonly blas: string;
   readonly omp_wait_policy: string;
+}
+
+interface TorchResult extends TorchHeader {
   /** By thread count. */
   readonly runs: Record<string, TorchRun>;
   readonly float64?: { losses: number[]; terms: number[][] };
 }
 
-/**
- * OpenMP's default wait policy spins between parallel regions; on a machine whose cores other
- * jobs use, 2-thread PyTorch then runs up to 10x slower than 1-thread. PASSIVE (unless the user
- * set OMP_WAIT_POLICY) gives the peer its best time on a shared machine.
- */
-const OMP_WAIT_POLICY = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
+type TorchPeer = JsonLinePeer<TorchHeader>;
 
-function runTorch(dir: string, warmup: number, steps: number, numerics: boolean): TorchResult {
+/** bench/train_torch.py serving runs on the arrays in `dir`, one process for the whole bench. */
+function torchPeer(dir: string): TorchPeer {
   const script = fileURLToPath(new URL('./train_torch.py', import.meta.url));
-  const args = [script, dir, '--threads', TORCH_THREADS.join(','), '--warmup', String(warmup), '--steps', String(steps)];
-  if (numerics) args.push('--float64');
-  let output: string;
-  try {
-    output = execFileSync(PEER_PYTHON, args, {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, OMP_WAIT_POLICY },
-    });
-  } catch (error) {
-    throw new Error(`the PyTorch peer (${PEER_PYTHON} ${script}) failed: ${(error as Error).message.split('\n')[0]}`);
-  }
-  return JSON.parse(output) as TorchResult;
+  return new JsonLinePeer<TorchHeader>(PEER_PYTHON, [script, dir, '--serve'], `the PyTorch peer (${PEER_PYTHON} ${script})`, { quit: true });
+}
+
+/** One round of the peer: a run from step 1 on each thread count; with `numerics`, the float64 reference too. */
+async function torchRound(peer: TorchPeer, warmup: number, steps: number, numerics: boolean): Promise<TorchResult> {
+  const runs: Record<string, TorchRun> = {};
+  for (const threads of TORCH_THREADS) runs[String(threads)] = await peer.ask<TorchRun>({ threads, warmup, steps });
+  const float64 = numerics ? await peer.ask<{ losses: number[]; terms: number[][] }>({ float64: true }) : undefined;
+  return { ...(await peer.header), runs, ...(float64 === undefined ? {} : { float64 }) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -561,6 +557,8 @@ async function benchObjective(name: string): Promise<ObjectiveSummary> {
     writeArrays(dir, train, source, start, batches);
     console.log(`arrays for both sides in ${dir} (events per slot per batch ${Math.min(...events)}..${Math.max(...events)})`);
   }
+  // Started now, so that importing torch overlaps with building the executors.
+  const peer = spec.peer ? torchPeer(dir) : undefined;
   const traffic = stepTraffic(train, start, batches);
   console.log(
     `per step: ${traffic.uploads} inputs uploaded (${traffic.uploadBytes} bytes: batch${train.labels.length > 0 ? ' with labels' : ''}, step, lr), ${traffic.reads} outputs read back (${traffic.readBytes} bytes); ` +
@@ -614,7 +612,7 @@ async function benchObjective(name: string): Promise<ObjectiveSummary> {
       dflcCpu.set(name, [...(dflcCpu.get(name) ?? []), ...block.cpu]);
       parts.push(`${name} ${median(block.ms).toFixed(1)} ms`);
     }
-    const torch = spec.peer ? runTorch(dir, warmup, STEPS, round === 0) : undefined;
+    const torch = peer === undefined ? undefined : await torchRound(peer, warmup, STEPS, round === 0);
     torchFirst ??= torch;
     for (const t of threads) {
       torchMs.get(t)!.push(...torch!.runs[String(t)].ms);
@@ -623,6 +621,7 @@ async function benchObjective(name: string): Promise<ObjectiveSummary> {
     }
     console.log(`round ${round + 1}/${ROUNDS}: ${parts.join(', ')}  (load ${load()})`);
   }
+  peer?.close();
   for (const { name, executor } of rounded) if (name !== 'wasm') executor.dispose();
 
   for (const backend of BACKENDS.filter((b): b is TfjsBackend => b !== 'wasm' && b !== 'onnx' && b !== 'onnx-webgpu')) {

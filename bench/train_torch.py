@@ -3,6 +3,7 @@ by hand, on the arrays bench/train.ts wrote into DIR (meta.json, the initial par
 batches as .npy).
 
     /usr/bin/python3 bench/train_torch.py DIR [--threads 1,2] [--warmup 3] [--steps 10] [--float64]
+    /usr/bin/python3 -u bench/train_torch.py DIR --serve
 
 Model (runtime/model/ehr-encoder.ts, mlp.ts, pool.ts), per time slot:
     x = index_add(rows, codes[ids] * weights) + labs @ W_labs      pooled code embeddings + labs
@@ -25,6 +26,12 @@ p -= a m / (sqrt(v) + e) with a = lr sqrt(1-b2^t)/(1-b1^t), e = eps sqrt(1-b2^t)
 Prints one JSON object: the torch version and BLAS, and per thread count the loss of every step
 (from step 1), the three terms of the first steps and the wall ms and process CPU ms of each timed step. With
 --float64, also the losses of the first steps in float64 (the numerics reference).
+
+With --serve it loads DIR once and serves bench/train.ts over stdin/stdout, one JSON object a line
+each way, so that the bench's rounds alternate with dflc at the scale of a block of steps instead of
+a process start: a first line with the torch version and BLAS, then for each request
+{"threads": T, "warmup": W, "steps": S} one run as above (from step 1), for {"float64": true} the
+float64 reference, until {"quit": true} or the end of stdin.
 """
 
 import argparse
@@ -168,6 +175,35 @@ def set_threads(threads, blas):
         ctypes.CDLL(blas).openblas_set_num_threads(threads)
 
 
+def header(blas):
+    return {
+        "torch": torch.__version__,
+        "blas": os.path.basename(blas) if blas else "unknown BLAS",
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
+    }
+
+
+def float64_reference(meta, params, batches, blas):
+    keep = meta["numerics_steps"]
+    set_threads(1, blas)
+    reference = run(meta, params, batches, torch.float64, keep, 0, keep)
+    return {"losses": reference["losses"][:keep], "terms": reference["terms"]}
+
+
+def serve(meta, params, batches, blas):
+    print(json.dumps(header(blas)), flush=True)
+    for line in sys.stdin:
+        job = json.loads(line)
+        if job.get("quit"):
+            break
+        if job.get("float64"):
+            print(json.dumps(float64_reference(meta, params, batches, blas)), flush=True)
+            continue
+        set_threads(job["threads"], blas)
+        result = run(meta, params, batches, torch.float32, job["warmup"], job["steps"], meta["numerics_steps"])
+        print(json.dumps(result), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dir")
@@ -175,23 +211,19 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--float64", action="store_true")
+    parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
     meta, params, batches = load(args.dir)
-    keep = meta["numerics_steps"]
     blas = blas_library()
-    out = {
-        "torch": torch.__version__,
-        "blas": os.path.basename(blas) if blas else "unknown BLAS",
-        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
-        "runs": {},
-    }
+    if args.serve:
+        serve(meta, params, batches, blas)
+        return
+    out = {**header(blas), "runs": {}}
     for threads in [int(t) for t in args.threads.split(",")]:
         set_threads(threads, blas)
-        out["runs"][str(threads)] = run(meta, params, batches, torch.float32, args.warmup, args.steps, keep)
+        out["runs"][str(threads)] = run(meta, params, batches, torch.float32, args.warmup, args.steps, meta["numerics_steps"])
     if args.float64:
-        set_threads(1, blas)
-        reference = run(meta, params, batches, torch.float64, keep, 0, keep)
-        out["float64"] = {"losses": reference["losses"][:keep], "terms": reference["terms"]}
+        out["float64"] = float64_reference(meta, params, batches, blas)
     json.dump(out, sys.stdout)
 
 
