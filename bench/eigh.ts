@@ -45,6 +45,7 @@ import { jacobiEigen } from '../runtime/executors/host/jacobi-eigen.ts';
 import { wasmJacobi } from './eigh-wasm.ts';
 import { sweepsNeeded, warmStartEigh } from './eigh-warm-start.ts';
 import { median, timeCalls } from './timing.ts';
+import { PEER_PYTHON } from './json-line-peer.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -67,8 +68,6 @@ const WARM_SWEEPS = 30;
 /** Debian's reference LAPACK, beside OpenBLAS's. */
 const REFERENCE_LAPACK = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/lapack/liblapack.so.3`;
 const WARMUP_MS = 250;
-/** Debian's python with PyTorch 1.13 and OpenBLAS (the `python3` on PATH has no torch). */
-const PEER_PYTHON = '/usr/bin/python3';
 
 /** Covariances ZᵀZ / n (n = 2k) of two consecutive steps: Z, then Z + step * noise. */
 function consecutive(k: number, seed: number, step: number): [Float64Array, Float64Array] {

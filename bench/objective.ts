@@ -33,7 +33,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compileValueAndGrad } from '../compiler/pipeline.ts';
 import { FLOAT32_EPSILON } from '../compiler/surface/guards.ts';
@@ -57,8 +56,6 @@ const OBJECTIVES: Readonly<Record<string, string>> = {
   vicreg: '25*invariance(Z_t, Z_t+1) + 25*(variance(Z_t) + variance(Z_t+1)) + covariance(Z_t) + covariance(Z_t+1)',
   barlow: 'barlow(Z_t, Z_t+1)',
 };
-/** Debian's python with PyTorch 1.13 and OpenBLAS (the `python3` on PATH has no torch). */
-const PEER_PYTHON = '/usr/bin/python3';
 const VALUE_TOLERANCE = 1e-3;
 
 const { values: flags } = parseArgs({
@@ -173,7 +170,7 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const peer = new JsonLinePeer<{ torch: string; blas: string }>(PEER_PYTHON, [join(dirname(fileURLToPath(import.meta.url)), 'objective_torch.py')], `${PEER_PYTHON} bench/objective_torch.py`, { cmd: 'quit' });
+  const peer = new JsonLinePeer<{ torch: string; blas: string }>('objective_torch.py');
   const header = await peer.header;
   const sides: { label: string; executor: Executor }[] = [];
   for (const backend of list(flags.backends)) {

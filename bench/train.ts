@@ -77,8 +77,6 @@ const OBJECTIVES: Record<string, { readonly file: string; readonly labels?: Reco
   vicreg: { file: 'examples/baselines/vicreg.dfl', peer: false },
   supervised: { file: 'examples/baselines/supervised.dfl', labels: { Y: 'mortality_1y' }, peer: false },
 };
-/** Debian's python with PyTorch 1.13 and OpenBLAS (the `python3` on PATH has no torch). */
-const PEER_PYTHON = '/usr/bin/python3';
 const NUMERICS_STEPS = 3;
 const NUMERICS_TOLERANCE = 1e-3;
 
@@ -354,15 +352,14 @@ type TorchPeer = JsonLinePeer<TorchHeader>;
 
 /** bench/train_torch.py serving runs on the arrays in `dir`, one process for the whole bench. */
 function torchPeer(dir: string): TorchPeer {
-  const script = fileURLToPath(new URL('./train_torch.py', import.meta.url));
-  return new JsonLinePeer<TorchHeader>(PEER_PYTHON, [script, dir, '--serve'], `the PyTorch peer (${PEER_PYTHON} ${script})`, { quit: true });
+  return new JsonLinePeer<TorchHeader>('train_torch.py', [dir, '--serve']);
 }
 
 /** One round of the peer: a run from step 1 on each thread count; with `numerics`, the float64 reference too. */
 async function torchRound(peer: TorchPeer, warmup: number, steps: number, numerics: boolean): Promise<TorchResult> {
   const runs: Record<string, TorchRun> = {};
-  for (const threads of TORCH_THREADS) runs[String(threads)] = await peer.ask<TorchRun>({ threads, warmup, steps });
-  const float64 = numerics ? await peer.ask<{ losses: number[]; terms: number[][] }>({ float64: true }) : undefined;
+  for (const threads of TORCH_THREADS) runs[String(threads)] = await peer.ask<TorchRun>({ cmd: 'run', threads, warmup, steps });
+  const float64 = numerics ? await peer.ask<{ losses: number[]; terms: number[][] }>({ cmd: 'float64' }) : undefined;
   return { ...(await peer.header), runs, ...(float64 === undefined ? {} : { float64 }) };
 }
 

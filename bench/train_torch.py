@@ -30,8 +30,8 @@ Prints one JSON object: the torch version and BLAS, and per thread count the los
 With --serve it loads DIR once and serves bench/train.ts over stdin/stdout, one JSON object a line
 each way, so that the bench's rounds alternate with dflc at the scale of a block of steps instead of
 a process start: a first line with the torch version and BLAS, then for each request
-{"threads": T, "warmup": W, "steps": S} one run as above (from step 1), for {"float64": true} the
-float64 reference, until {"quit": true} or the end of stdin.
+{"cmd": "run", "threads": T, "warmup": W, "steps": S} one run as above (from step 1), for
+{"cmd": "float64"} the float64 reference, until {"cmd": "quit"} or the end of stdin.
 """
 
 import argparse
@@ -194,11 +194,13 @@ def serve(meta, params, batches, blas):
     print(json.dumps(header(blas)), flush=True)
     for line in sys.stdin:
         job = json.loads(line)
-        if job.get("quit"):
+        if job["cmd"] == "quit":
             break
-        if job.get("float64"):
+        if job["cmd"] == "float64":
             print(json.dumps(float64_reference(meta, params, batches, blas)), flush=True)
             continue
+        if job["cmd"] != "run":
+            raise ValueError(f"unknown request {line.strip()}")
         set_threads(job["threads"], blas)
         result = run(meta, params, batches, torch.float32, job["warmup"], job["steps"], meta["numerics_steps"])
         print(json.dumps(result), flush=True)

@@ -25,7 +25,6 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-
 const checkpointFolders = async (run: string): Promise<string[]> =>
   (await readdir(join(run, 'checkpoints')).catch(() => [] as string[])).filter((f) => /^step-\d+$/.test(f)).sort();
 

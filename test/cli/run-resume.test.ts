@@ -53,7 +53,6 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-
 // ONNX Runtime keeps the state in its own buffers between steps (GPU buffers on onnx-webgpu),
 // tfjs-wasm in tensors: each must checkpoint what an uninterrupted run holds at that step.
 describe.each(CASES)('dflc run $objective on $backend, killed with SIGKILL and resumed', ({ objective, backend, steps, same, runMs }) => {
